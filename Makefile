@@ -1,0 +1,29 @@
+# The two commands (README): `make demo` and `make test`. Both install the
+# Debian packages they need first (as root), then build into $(BUILD).
+BUILD ?= build
+JOBS ?= 2
+
+.PHONY: all deps configure build demo test bench clean
+
+all: build
+
+deps:
+	./scripts/install-deps
+
+configure: deps
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo
+
+build: configure
+	cmake --build $(BUILD) -j$(JOBS)
+
+demo: build
+	./scripts/demo $(BUILD)
+
+test: build
+	./scripts/run-tests $(BUILD)
+
+bench: build
+	./scripts/run-benchmarks $(BUILD)
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,26 @@
+// Agent identifiers: COMPANY_CITY_NEIGHBORHOOD (SPEC §1).
+#ifndef VIGIL_HOST_AGENT_ID_HPP
+#define VIGIL_HOST_AGENT_ID_HPP
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vigil::host {
+
+struct AgentIdParts {
+    std::string company;
+    std::string city;
+    std::string neighborhood;  // every part after the city, joined by '_'
+};
+
+// The parts of a valid agent id: three or more non-empty parts joined by
+// '_', each of ASCII letters, digits and '-'. nullopt when not valid.
+std::optional<AgentIdParts> parse_agent_id(std::string_view id);
+
+// True for YYYYMMDD_HHMMSS_<agent_id>.json, the agent id compared exactly.
+bool is_report_file_name(std::string_view file_name, std::string_view agent_id);
+
+}  // namespace vigil::host
+
+#endif

@@ -1,0 +1,286 @@
+#include "config.hpp"
+
+#include "agent_id.hpp"
+
+#include <nlohmann/json.hpp>
+#include <yaml-cpp/yaml.h>
+
+#include <regex>
+#include <set>
+#include <sstream>
+#include <tuple>
+
+namespace vigil::host {
+
+namespace {
+
+struct ConfigError {
+    std::string message;
+};
+
+class Reader {
+public:
+    explicit Reader(std::filesystem::path file) : file_(std::move(file)) {}
+
+    std::string where(const YAML::Node& node) const {
+        const auto mark = node.Mark();
+        return file_.string() + ":" + (mark.line >= 0 ? std::to_string(mark.line + 1) : "?");
+    }
+
+    [[noreturn]] void fail(const YAML::Node& node, const std::string& key, const std::string& what) const {
+        throw ConfigError{where(node) + ": " + key + ": " + what};
+    }
+
+    std::string string(const YAML::Node& node, const std::string& key) const {
+        if (!node.IsScalar()) fail(node, key, "must be a string");
+        return node.Scalar();
+    }
+
+    long long integer(const YAML::Node& node, const std::string& key, long long lo, long long hi) const {
+        if (!node.IsScalar()) fail(node, key, "must be an integer");
+        long long value = 0;
+        std::size_t used = 0;
+        try {
+            value = std::stoll(node.Scalar(), &used);
+        } catch (...) {
+            used = 0;
+        }
+        if (used == 0 || used != node.Scalar().size()) {
+            fail(node, key, "must be an integer, found \"" + node.Scalar() + "\"");
+        }
+        if (value < lo || value > hi) {
+            fail(node, key, "must be from " + std::to_string(lo) + " to " + std::to_string(hi) + ", found " +
+                                std::to_string(value));
+        }
+        return value;
+    }
+
+    double number(const YAML::Node& node, const std::string& key, double lo) const {
+        if (!node.IsScalar()) fail(node, key, "must be a number");
+        double value = 0;
+        std::size_t used = 0;
+        try {
+            value = std::stod(node.Scalar(), &used);
+        } catch (...) {
+            used = 0;
+        }
+        if (used == 0 || used != node.Scalar().size()) {
+            fail(node, key, "must be a number, found \"" + node.Scalar() + "\"");
+        }
+        if (!(value > lo)) fail(node, key, "must be greater than " + std::to_string(static_cast<int>(lo)));
+        return value;
+    }
+
+    std::filesystem::path path(const YAML::Node& node, const std::string& key) const {
+        std::filesystem::path p = string(node, key);
+        if (p.empty()) fail(node, key, "must not be empty");
+        return p.is_absolute() ? p : (file_.parent_path() / p).lexically_normal();
+    }
+
+    const std::filesystem::path& file() const { return file_; }
+
+private:
+    std::filesystem::path file_;
+};
+
+nlohmann::json to_json(const YAML::Node& node) {
+    switch (node.Type()) {
+        case YAML::NodeType::Map: {
+            nlohmann::json obj = nlohmann::json::object();
+            for (const auto& kv : node) obj[kv.first.Scalar()] = to_json(kv.second);
+            return obj;
+        }
+        case YAML::NodeType::Sequence: {
+            nlohmann::json arr = nlohmann::json::array();
+            for (const auto& item : node) arr.push_back(to_json(item));
+            return arr;
+        }
+        case YAML::NodeType::Scalar:
+            return node.Scalar();
+        default:
+            return nullptr;
+    }
+}
+
+// A plugin item: `plugin:` names it, every other key is the plugin's own.
+PluginChoice plugin_choice(const Reader& r, const YAML::Node& item, const std::string& key,
+                           const std::string& default_plugin) {
+    if (!item.IsMap()) r.fail(item, key, "each item must be a mapping with a `plugin` key");
+    PluginChoice choice;
+    choice.where = r.where(item);
+    choice.plugin = item["plugin"] ? r.string(item["plugin"], key + ".plugin") : default_plugin;
+    if (choice.plugin.empty()) r.fail(item, key, "missing `plugin`");
+    static const std::regex kName("^[A-Za-z0-9_-]+$");
+    if (!std::regex_match(choice.plugin, kName)) {
+        r.fail(item["plugin"], key + ".plugin", "\"" + choice.plugin + "\" is not a plugin name");
+    }
+    choice.name = item["name"] ? r.string(item["name"], key + ".name") : choice.plugin;
+    nlohmann::json settings = to_json(item);
+    settings.erase("plugin");
+    settings["vigil_config_dir"] = r.file().parent_path().string();
+    choice.config_json = settings.dump();
+    return choice;
+}
+
+std::vector<PluginChoice> plugin_list(const Reader& r, const YAML::Node& node, const std::string& key) {
+    std::vector<PluginChoice> out;
+    if (!node) return out;
+    if (!node.IsSequence()) r.fail(node, key, "must be a list of `- plugin: NAME` items");
+    std::set<std::string> names;
+    for (const auto& item : node) {
+        out.push_back(plugin_choice(r, item, key, ""));
+        if (!names.insert(out.back().name).second) {
+            r.fail(item, key, "two items are named \"" + out.back().name + "\": give each a distinct `name`");
+        }
+    }
+    return out;
+}
+
+JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window) {
+    if (!item.IsMap()) r.fail(item, "jobs", "each job must be a mapping with agent, database and at");
+    static const std::set<std::string> kKeys{"agent", "database", "at", "window_minutes"};
+    for (const auto& kv : item) {
+        if (!kKeys.count(kv.first.Scalar())) r.fail(kv.first, "jobs", "unknown key `" + kv.first.Scalar() + "`");
+    }
+    JobConfig job;
+    job.where = r.where(item);
+    if (!item["agent"]) r.fail(item, "jobs", "missing `agent`");
+    if (!item["database"]) r.fail(item, "jobs", "missing `database`");
+    if (!item["at"]) r.fail(item, "jobs", "missing `at` (expected time, \"HH:MM\" UTC)");
+    job.agent = r.string(item["agent"], "jobs.agent");
+    if (!parse_agent_id(job.agent)) {
+        r.fail(item["agent"], "jobs.agent",
+               "\"" + job.agent + "\" is not an agent id (COMPANY_CITY_NEIGHBORHOOD: three or more parts of "
+               "letters, digits and '-' joined by '_')");
+    }
+    job.database = r.string(item["database"], "jobs.database");
+    if (job.database.empty()) r.fail(item["database"], "jobs.database", "must not be empty");
+    const std::string at = r.string(item["at"], "jobs.at");
+    static const std::regex kTime("^([01][0-9]|2[0-3]):([0-5][0-9])$");
+    std::smatch m;
+    if (!std::regex_match(at, m, kTime)) {
+        r.fail(item["at"], "jobs.at", "\"" + at + "\" is not a time of day \"HH:MM\" (UTC, 00:00 to 23:59)");
+    }
+    job.hour = std::stoi(m[1]);
+    job.minute = std::stoi(m[2]);
+    job.window_minutes = item["window_minutes"]
+                             ? static_cast<int>(r.integer(item["window_minutes"], "jobs.window_minutes", 1, 719))
+                             : default_window;
+    return job;
+}
+
+void read_config(const Reader& r, const YAML::Node& root, Config* c) {
+    if (!root.IsMap()) throw ConfigError{r.file().string() + ":1: the configuration must be a YAML mapping"};
+    static const std::set<std::string> kKeys{"storage_root", "window_minutes", "max_report_age_days",
+                                             "report_settle_seconds", "max_report_bytes", "content_change",
+                                             "verify_threads", "database", "jobs", "plugins", "reports",
+                                             "integrity", "notifiers"};
+    for (const auto& kv : root) {
+        if (!kKeys.count(kv.first.Scalar())) r.fail(kv.first, kv.first.Scalar(), "unknown setting");
+    }
+    if (!root["storage_root"]) throw ConfigError{r.file().string() + ":1: storage_root: required setting missing"};
+    c->storage_root = r.path(root["storage_root"], "storage_root");
+    if (root["window_minutes"]) c->window_minutes = static_cast<int>(r.integer(root["window_minutes"], "window_minutes", 1, 719));
+    if (root["max_report_age_days"]) c->max_report_age_days = r.number(root["max_report_age_days"], "max_report_age_days", 0);
+    if (root["report_settle_seconds"]) c->report_settle_seconds = r.integer(root["report_settle_seconds"], "report_settle_seconds", 0, 86400);
+    if (root["max_report_bytes"]) c->max_report_bytes = r.integer(root["max_report_bytes"], "max_report_bytes", 1, 1LL << 32);
+    if (root["verify_threads"]) c->verify_threads = static_cast<int>(r.integer(root["verify_threads"], "verify_threads", 0, 256));
+    if (const auto node = root["content_change"]) {
+        const std::string v = r.string(node, "content_change");
+        if (v == "changed") c->content_change = ContentChange::kChanged;
+        else if (v == "unchanged") c->content_change = ContentChange::kUnchanged;
+        else if (v == "off") c->content_change = ContentChange::kOff;
+        else r.fail(node, "content_change", "must be changed, unchanged or off, found \"" + v + "\"");
+    }
+
+    if (const auto db = root["database"]) {
+        if (!db.IsMap()) r.fail(db, "database", "must be a mapping with a `url`");
+        if (!db["url"]) r.fail(db, "database.url", "required setting missing");
+        c->database = plugin_choice(r, db, "database", "soci");
+        std::string url = r.string(db["url"], "database.url");
+        // A relative SQLite file is relative to the config file, like every other path.
+        const std::string sqlite_prefix = "sqlite3://db=";
+        if (url.rfind(sqlite_prefix, 0) == 0) {
+            std::string rest = url.substr(sqlite_prefix.size());
+            std::string file = rest.substr(0, rest.find(' '));
+            std::string tail = rest.substr(file.size());
+            if (!file.empty() && file != ":memory:" && std::filesystem::path(file).is_relative()) {
+                url = sqlite_prefix + (r.file().parent_path() / file).lexically_normal().string() + tail;
+            }
+        }
+        auto settings = nlohmann::json::parse(c->database.config_json);
+        settings["url"] = url;
+        c->database.config_json = settings.dump();
+    } else {
+        c->database.plugin = "soci";
+        c->database.name = "soci";
+        c->database.where = r.file().string() + ":1";
+        nlohmann::json settings;
+        settings["url"] = "sqlite3://db=" + (r.file().parent_path() / "vigil.db").lexically_normal().string();
+        settings["vigil_config_dir"] = r.file().parent_path().string();
+        c->database.config_json = settings.dump();
+    }
+
+    if (const auto plugins = root["plugins"]) {
+        if (!plugins.IsMap()) r.fail(plugins, "plugins", "must be a mapping (plugins.path: [DIR, ...])");
+        for (const auto& kv : plugins) {
+            if (kv.first.Scalar() != "path") r.fail(kv.first, "plugins." + kv.first.Scalar(), "unknown setting");
+        }
+        if (const auto path = plugins["path"]) {
+            if (path.IsScalar()) {
+                c->plugin_path.push_back(r.path(path, "plugins.path"));
+            } else if (path.IsSequence()) {
+                for (const auto& dir : path) c->plugin_path.push_back(r.path(dir, "plugins.path"));
+            } else {
+                r.fail(path, "plugins.path", "must be a directory or a list of directories");
+            }
+        }
+    }
+    c->reports = plugin_list(r, root["reports"], "reports");
+    c->integrity = plugin_list(r, root["integrity"], "integrity");
+    c->notifiers = plugin_list(r, root["notifiers"], "notifiers");
+
+    if (const auto jobs = root["jobs"]) {
+        if (!jobs.IsSequence()) r.fail(jobs, "jobs", "must be a list of jobs");
+        std::set<std::tuple<std::string, std::string, int, int>> seen;
+        for (const auto& item : jobs) {
+            JobConfig job = job_config(r, item, c->window_minutes);
+            if (!seen.emplace(job.agent, job.database, job.hour, job.minute).second) {
+                r.fail(item, "jobs", "job " + job.agent + "/" + job.database + " at " + item["at"].Scalar() +
+                                         " is listed twice");
+            }
+            c->jobs.push_back(std::move(job));
+        }
+    }
+}
+
+}  // namespace
+
+Status load_config(const std::filesystem::path& file, Config* config) {
+    Config c;
+    c.file = std::filesystem::absolute(file).lexically_normal();
+    Reader reader(c.file);
+    try {
+        YAML::Node root = YAML::LoadFile(c.file.string());
+        read_config(reader, root, &c);
+    } catch (const ConfigError& e) {
+        return Status::error(Status::Code::kConfig, e.message);
+    } catch (const YAML::BadFile&) {
+        return Status::error(Status::Code::kConfig, c.file.string() + ": cannot read the configuration file");
+    } catch (const YAML::Exception& e) {
+        return Status::error(Status::Code::kConfig,
+                             c.file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    }
+    *config = std::move(c);
+    return Status::ok();
+}
+
+std::string redact_url(const std::string& url) {
+    // postgresql://user:secret@host/db and key=value forms (password=secret).
+    static const std::regex kUserInfo(R"(^([a-z0-9+]+://[^:/@\s]*):[^@\s]*@)");
+    static const std::regex kKeyValue(R"((password\s*=\s*)('[^']*'|\S+))");
+    std::string out = std::regex_replace(url, kUserInfo, "$1:***@");
+    return std::regex_replace(out, kKeyValue, "$1***");
+}
+
+}  // namespace vigil::host

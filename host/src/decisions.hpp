@@ -1,0 +1,55 @@
+// The scan's time decisions (SPEC §4): pure functions of values, no I/O.
+#ifndef VIGIL_HOST_DECISIONS_HPP
+#define VIGIL_HOST_DECISIONS_HPP
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace vigil::host {
+
+constexpr std::int64_t kMicrosPerSecond = 1'000'000;
+constexpr std::int64_t kMicrosPerMinute = 60 * kMicrosPerSecond;
+constexpr std::int64_t kMicrosPerDay = 24 * 60 * kMicrosPerMinute;
+
+// When a job expects its backup: every UTC day at hour:minute, give or take
+// window_minutes (1..719, so windows of consecutive days never overlap).
+struct Schedule {
+    int hour = 0;
+    int minute = 0;
+    int window_minutes = 60;
+
+    std::int64_t window() const { return window_minutes * kMicrosPerMinute; }
+};
+
+// Expected instant E of the cycle whose window [E - W, E + W] holds t, if any.
+std::optional<std::int64_t> cycle_of(const Schedule& schedule, std::int64_t t);
+
+// E + W: after this instant a cycle without a report is missing.
+std::int64_t deadline_of(const Schedule& schedule, std::int64_t cycle);
+
+// The most recent cycle whose deadline is strictly before now.
+std::int64_t latest_closed_cycle(const Schedule& schedule, std::int64_t now);
+
+// Whether a job first recorded at first_recorded is blamed for the cycle:
+// only cycles whose deadline is later than that instant.
+bool owes_cycle(const Schedule& schedule, std::int64_t cycle, std::int64_t first_recorded);
+
+// The job status that an entry status leads to (SPEC §5 step 4).
+std::string job_status_for(std::string_view entry_status);
+
+// True for a name that can only mean a file directly inside a folder:
+// non-empty, not "." or "..", no '/', '\\' or NUL.
+bool is_plain_file_name(std::string_view name);
+
+// What a report's end time says about its age at now.
+enum class Timeliness { kCurrent, kStale, kFuture };
+Timeliness timeliness(std::int64_t end_time, std::int64_t now, double max_age_days);
+
+// Tolerance for agent clocks running ahead of the server.
+constexpr std::int64_t kFutureTolerance = 5 * kMicrosPerMinute;
+
+}  // namespace vigil::host
+
+#endif

@@ -1,0 +1,82 @@
+// Evaluation of one expected backup job in one scan (SPEC §5 phase 2):
+// a pure function from the job's state, its recent entries, the kept
+// reports naming its database and what the server found on disk, to the
+// entries to record and the job's new state.
+#ifndef VIGIL_HOST_EVALUATE_HPP
+#define VIGIL_HOST_EVALUATE_HPP
+
+#include "decisions.hpp"
+
+#include <vigil/types.hpp>
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigil::host {
+
+// One database block of a kept report: a candidate for the jobs of its
+// (agent, database).
+struct Candidate {
+    std::string file_name;  // the report file's name
+    const Report* report = nullptr;
+    const DatabaseReport* database = nullptr;
+
+    std::int64_t end_time() const { return report->operation_end_time; }
+};
+
+// What the server found for a staged file, read once for every check.
+struct StagedFacts {
+    enum class State { kRegular, kMissing, kNotRegular, kUnreadable };
+    State state = State::kMissing;
+    std::string detail;                     // why it is not a readable regular file
+    std::optional<std::string> sha256;      // lower-case hex
+    std::int64_t size = kNoSize;
+    std::vector<std::string> failed_checks; // "<check>: <message>"
+};
+
+enum class ContentChange { kChanged, kUnchanged, kOff };
+
+// The job's schedule as stored in its row.
+Schedule schedule_of(const Job& job);
+
+// Per cycle of the job, the relevant candidate with the latest end time
+// (tie: the greatest file name).
+std::map<std::int64_t, const Candidate*> select_per_cycle(const Schedule& schedule,
+                                                          const std::vector<Candidate>& candidates);
+
+// The oldest cycle whose entries the evaluation needs to see.
+std::int64_t earliest_cycle_needed(const Schedule& schedule,
+                                   const std::vector<Candidate>& candidates, std::int64_t now);
+
+struct EvaluationInput {
+    Job job;
+    std::vector<Entry> existing;          // entries with cycle >= earliest_cycle_needed
+    std::vector<Candidate> candidates;    // kept reports naming the job's database
+    std::function<const StagedFacts*(const std::string& staged_file_name)> staged;
+    std::int64_t now = 0;
+    ContentChange content_change = ContentChange::kChanged;
+};
+
+// What became of one relevant candidate.
+struct CandidateOutcome {
+    std::string file_name;
+    bool used = false;
+    std::string reason;  // why not used
+};
+
+struct Evaluation {
+    std::vector<Entry> new_entries;        // in the order to record them
+    Job job;                               // the job's new state
+    std::vector<CandidateOutcome> outcomes;  // relevant candidates only
+    std::string previous_status;           // current_status before the scan
+};
+
+Evaluation evaluate_job(const EvaluationInput& input);
+
+}  // namespace vigil::host
+
+#endif

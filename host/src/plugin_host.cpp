@@ -1,0 +1,378 @@
+#include "plugin_host.hpp"
+
+#include <boost/dll/shared_library_load_mode.hpp>
+
+#include <cstddef>
+#include <exception>
+
+namespace vigil::host {
+
+namespace {
+
+// Sizes of the ABI 1.0 structs: what any plugin of major 1 must provide at least.
+constexpr std::size_t kDescriptorSize10 = offsetof(vigil_plugin_descriptor, notifier) + sizeof(void*);
+constexpr std::size_t kLifecycleSize10 = offsetof(vigil_lifecycle, last_error) + sizeof(void*);
+constexpr std::size_t kReportSourceSize10 = offsetof(vigil_report_source_api, parse) + sizeof(void*);
+constexpr std::size_t kIntegritySize10 = offsetof(vigil_integrity_api, context_error) + sizeof(void*);
+constexpr std::size_t kStorageSize10 = offsetof(vigil_storage_api, record_report) + sizeof(void*);
+constexpr std::size_t kNotifierSize10 = offsetof(vigil_notifier_api, send) + sizeof(void*);
+
+std::string missing_function(const char* capability, const char* function) {
+    return std::string(capability) + " capability has no " + function + " function";
+}
+
+// The first problem with a capability table, or "" when it is complete.
+std::string check_lifecycle(const char* capability, const vigil_lifecycle& l) {
+    if (l.struct_size < kLifecycleSize10) return std::string(capability) + " lifecycle table is too small";
+    if (!l.create) return missing_function(capability, "create");
+    if (!l.destroy) return missing_function(capability, "destroy");
+    if (!l.configure) return missing_function(capability, "configure");
+    if (!l.last_error) return missing_function(capability, "last_error");
+    return "";
+}
+
+std::string check_tables(const vigil_plugin_descriptor& d) {
+    if (!d.report_source && !d.integrity && !d.storage && !d.notifier) return "it offers no capability";
+    if (const auto* t = d.report_source) {
+        if (t->struct_size < kReportSourceSize10) return "report_source table is too small";
+        if (auto p = check_lifecycle("report_source", t->lifecycle); !p.empty()) return p;
+        if (!t->recognizes) return missing_function("report_source", "recognizes");
+        if (!t->parse) return missing_function("report_source", "parse");
+    }
+    if (const auto* t = d.integrity) {
+        if (t->struct_size < kIntegritySize10) return "integrity table is too small";
+        if (auto p = check_lifecycle("integrity", t->lifecycle); !p.empty()) return p;
+        if (!t->begin) return missing_function("integrity", "begin");
+        if (!t->update) return missing_function("integrity", "update");
+        if (!t->finish) return missing_function("integrity", "finish");
+        if (!t->end) return missing_function("integrity", "end");
+        if (!t->context_error) return missing_function("integrity", "context_error");
+    }
+    if (const auto* t = d.storage) {
+        if (t->struct_size < kStorageSize10) return "storage table is too small";
+        if (auto p = check_lifecycle("storage", t->lifecycle); !p.empty()) return p;
+        const std::pair<const void*, const char*> functions[] = {
+            {reinterpret_cast<const void*>(t->begin), "begin"},
+            {reinterpret_cast<const void*>(t->commit), "commit"},
+            {reinterpret_cast<const void*>(t->rollback), "rollback"},
+            {reinterpret_cast<const void*>(t->try_lock_agent), "try_lock_agent"},
+            {reinterpret_cast<const void*>(t->sync_jobs), "sync_jobs"},
+            {reinterpret_cast<const void*>(t->load_jobs), "load_jobs"},
+            {reinterpret_cast<const void*>(t->load_entries), "load_entries"},
+            {reinterpret_cast<const void*>(t->insert_entry), "insert_entry"},
+            {reinterpret_cast<const void*>(t->update_job_state), "update_job_state"},
+            {reinterpret_cast<const void*>(t->find_report), "find_report"},
+            {reinterpret_cast<const void*>(t->record_report), "record_report"}};
+        for (const auto& [fn, name] : functions) {
+            if (fn == nullptr) return missing_function("storage", name);
+        }
+    }
+    if (const auto* t = d.notifier) {
+        if (t->struct_size < kNotifierSize10) return "notifier table is too small";
+        if (auto p = check_lifecycle("notifier", t->lifecycle); !p.empty()) return p;
+        if (!t->send) return missing_function("notifier", "send");
+    }
+    return "";
+}
+
+std::string host_abi() {
+    return std::to_string(VIGIL_ABI_MAJOR) + "." + std::to_string(VIGIL_ABI_MINOR);
+}
+
+const char* safe(const char* s) { return s ? s : ""; }
+
+}  // namespace
+
+Status::Code status_code_for(vigil_result result) {
+    switch (result) {
+        case VIGIL_OK: return Status::Code::kOk;
+        case VIGIL_INVALID_INPUT: return Status::Code::kInvalid;
+        case VIGIL_DECLINED: return Status::Code::kDeclined;
+        case VIGIL_UNAVAILABLE: return Status::Code::kUnavailable;
+        case VIGIL_PERMANENT: return Status::Code::kPermanent;
+        case VIGIL_BUSY: return Status::Code::kBusy;
+        default: return Status::Code::kError;
+    }
+}
+
+std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& file, Status* status) {
+    auto refuse = [&](const std::string& why) {
+        *status = Status::error(Status::Code::kRefused, "plugin " + file.string() + " refused: " + why);
+        return nullptr;
+    };
+    auto lib = std::shared_ptr<PluginLibrary>(new PluginLibrary());
+    lib->file_ = file;
+    try {
+        lib->library_.load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+    } catch (const std::exception& e) {
+        return refuse(std::string("cannot be loaded: ") + e.what());
+    }
+    if (!lib->library_.has(VIGIL_PLUGIN_ENTRY_SYMBOL)) {
+        return refuse(std::string("it does not export ") + VIGIL_PLUGIN_ENTRY_SYMBOL);
+    }
+    auto entry = lib->library_.get<const vigil_plugin_descriptor*()>(VIGIL_PLUGIN_ENTRY_SYMBOL);
+    const vigil_plugin_descriptor* d = entry();
+    if (d == nullptr) return refuse(std::string(VIGIL_PLUGIN_ENTRY_SYMBOL) + " returned no descriptor");
+    const std::string plugin_abi = std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor);
+    if (d->abi_major != VIGIL_ABI_MAJOR) {
+        return refuse("it needs plugin ABI " + plugin_abi + " but this host implements ABI " + host_abi() +
+                      " (the major versions differ)");
+    }
+    if (d->abi_minor > VIGIL_ABI_MINOR) {
+        return refuse("it needs plugin ABI " + plugin_abi + " but this host implements ABI " + host_abi() +
+                      " (upgrade Vigil)");
+    }
+    if (d->struct_size < kDescriptorSize10) return refuse("its descriptor is too small");
+    if (d->name == nullptr || *d->name == '\0') return refuse("its descriptor has no name");
+    if (auto problem = check_tables(*d); !problem.empty()) return refuse(problem);
+    lib->descriptor_ = d;
+    *status = Status::ok();
+    return lib;
+}
+
+std::string PluginLibrary::name() const { return safe(descriptor_->name); }
+std::string PluginLibrary::version() const { return safe(descriptor_->version); }
+std::string PluginLibrary::abi_version() const {
+    return std::to_string(descriptor_->abi_major) + "." + std::to_string(descriptor_->abi_minor);
+}
+std::string PluginLibrary::capabilities() const {
+    std::string out;
+    auto add = [&](const void* table, const char* name) {
+        if (table) out += out.empty() ? name : std::string(", ") + name;
+    };
+    add(descriptor_->report_source, "report_source");
+    add(descriptor_->integrity, "integrity");
+    add(descriptor_->storage, "storage");
+    add(descriptor_->notifier, "notifier");
+    return out;
+}
+
+PluginInstance::PluginInstance(std::shared_ptr<PluginLibrary> library, const vigil_lifecycle* lifecycle)
+    : library_(std::move(library)), lifecycle_(lifecycle), plugin_name_(library_->name()) {}
+
+PluginInstance::~PluginInstance() {
+    if (self_ != nullptr) lifecycle_->destroy(self_);
+}
+
+std::string PluginInstance::error_message(vigil_result code) const {
+    std::string message = self_ ? safe(lifecycle_->last_error(self_)) : "";
+    if (message.empty()) message = "failed with code " + std::to_string(static_cast<int>(code));
+    return "plugin " + plugin_name_ + ": " + message;
+}
+
+Status PluginInstance::start(const std::string& config_json) {
+    self_ = lifecycle_->create();
+    if (self_ == nullptr) {
+        return Status::error(Status::Code::kError, "plugin " + plugin_name_ + ": create failed");
+    }
+    vigil_result r = lifecycle_->configure(self_, config_json.c_str());
+    if (r != VIGIL_OK) {
+        Status::Code code = r == VIGIL_UNAVAILABLE ? Status::Code::kUnavailable : Status::Code::kConfig;
+        return Status::error(code, error_message(r));
+    }
+    return Status::ok();
+}
+
+// ---- report source ----
+
+std::unique_ptr<ReportSourceHandle> ReportSourceHandle::open(std::shared_ptr<PluginLibrary> library,
+                                                             const std::string& config_json,
+                                                             Status* status) {
+    const auto* api = library->descriptor().report_source;
+    if (api == nullptr) {
+        *status = Status::error(Status::Code::kConfig, "plugin " + library->name() + " is not a report source");
+        return nullptr;
+    }
+    std::unique_ptr<ReportSourceHandle> h(new ReportSourceHandle(library, &api->lifecycle));
+    h->api_ = api;
+    *status = h->start(config_json);
+    return status->is_ok() ? std::move(h) : nullptr;
+}
+
+bool ReportSourceHandle::recognizes(const std::string& file_name) {
+    return api_->recognizes(self_, file_name.c_str()) != 0;
+}
+
+Status ReportSourceHandle::parse(const std::string& file_name, std::string_view bytes, Report* report) {
+    const vigil_report* out = nullptr;
+    vigil_result r = api_->parse(self_, file_name.c_str(),
+                                 reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), &out);
+    if (r == VIGIL_OK && out == nullptr) {
+        return Status::error(Status::Code::kError, "plugin " + plugin_name_ + ": parse returned no report");
+    }
+    if (r != VIGIL_OK) {
+        std::string message = safe(lifecycle_->last_error(self_));
+        return Status::error(r == VIGIL_DECLINED ? Status::Code::kDeclined
+                             : r == VIGIL_INVALID_INPUT ? Status::Code::kInvalid
+                                                        : Status::Code::kError,
+                             message.empty() ? error_message(r) : message);
+    }
+    *report = from_c(*out);
+    return Status::ok();
+}
+
+// ---- integrity ----
+
+std::unique_ptr<IntegrityHandle> IntegrityHandle::open(std::shared_ptr<PluginLibrary> library,
+                                                       const std::string& config_json, Status* status) {
+    const auto* api = library->descriptor().integrity;
+    if (api == nullptr) {
+        *status = Status::error(Status::Code::kConfig, "plugin " + library->name() + " is not an integrity check");
+        return nullptr;
+    }
+    std::unique_ptr<IntegrityHandle> h(new IntegrityHandle(library, &api->lifecycle));
+    h->api_ = api;
+    *status = h->start(config_json);
+    return status->is_ok() ? std::move(h) : nullptr;
+}
+
+std::unique_ptr<IntegrityHandle::FileCheck> IntegrityHandle::begin(const std::string& file_name,
+                                                                   Status* status) const {
+    vigil_check_context* context = nullptr;
+    vigil_result r = api_->begin(self_, file_name.c_str(), &context);
+    std::unique_ptr<FileCheck> check;
+    if (context != nullptr) check.reset(new FileCheck(this, context));
+    if (r != VIGIL_OK) {
+        *status = check ? check->context_error(r, "begin")
+                        : Status::error(Status::Code::kError, "plugin " + plugin_name_ + ": begin failed");
+        return nullptr;
+    }
+    *status = Status::ok();
+    return check;
+}
+
+IntegrityHandle::FileCheck::FileCheck(const IntegrityHandle* owner, vigil_check_context* context)
+    : owner_(owner), context_(context) {}
+
+IntegrityHandle::FileCheck::~FileCheck() { owner_->api_->end(owner_->self_, context_); }
+
+Status IntegrityHandle::FileCheck::context_error(vigil_result code, const char* what) const {
+    std::string message = safe(owner_->api_->context_error(owner_->self_, context_));
+    if (message.empty()) message = std::string(what) + " failed";
+    (void)code;
+    return Status::error(Status::Code::kError, "plugin " + owner_->plugin_name_ + ": " + message);
+}
+
+Status IntegrityHandle::FileCheck::update(const unsigned char* bytes, std::size_t length) {
+    vigil_result r = owner_->api_->update(owner_->self_, context_, bytes, length);
+    return r == VIGIL_OK ? Status::ok() : context_error(r, "update");
+}
+
+Status IntegrityHandle::FileCheck::finish(std::int64_t size, CheckResult* result) {
+    const vigil_check_result* out = nullptr;
+    vigil_result r = owner_->api_->finish(owner_->self_, context_, size, &out);
+    if (r != VIGIL_OK) return context_error(r, "finish");
+    if (out == nullptr) {
+        return Status::error(Status::Code::kError, "plugin " + owner_->plugin_name_ + ": finish returned no result");
+    }
+    *result = from_c(*out);
+    return Status::ok();
+}
+
+// ---- storage ----
+
+std::unique_ptr<StorageHandle> StorageHandle::open(std::shared_ptr<PluginLibrary> library,
+                                                   const std::string& config_json, Status* status) {
+    const auto* api = library->descriptor().storage;
+    if (api == nullptr) {
+        *status = Status::error(Status::Code::kConfig, "plugin " + library->name() + " is not a storage plugin");
+        return nullptr;
+    }
+    std::unique_ptr<StorageHandle> h(new StorageHandle(library, &api->lifecycle));
+    h->api_ = api;
+    *status = h->start(config_json);
+    return status->is_ok() ? std::move(h) : nullptr;
+}
+
+Status StorageHandle::check(vigil_result result, const char* what) const {
+    if (result == VIGIL_OK) return Status::ok();
+    return Status::error(status_code_for(result), std::string("storage ") + what + ": " + error_message(result));
+}
+
+Status StorageHandle::begin() { return check(api_->begin(self_), "begin"); }
+Status StorageHandle::commit() { return check(api_->commit(self_), "commit"); }
+Status StorageHandle::rollback() { return check(api_->rollback(self_), "rollback"); }
+
+Status StorageHandle::try_lock_agent(const std::string& agent_id, bool* acquired) {
+    int32_t got = 0;
+    Status s = check(api_->try_lock_agent(self_, agent_id.c_str(), &got), "try_lock_agent");
+    *acquired = got != 0;
+    return s;
+}
+
+Status StorageHandle::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
+    JobViews views(jobs);
+    return check(api_->sync_jobs(self_, views.data(), views.size(), now), "sync_jobs");
+}
+
+Status StorageHandle::load_jobs(const std::string& agent_id, std::vector<Job>* jobs) {
+    const vigil_job* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->load_jobs(self_, agent_id.empty() ? nullptr : agent_id.c_str(), &out, &count),
+                     "load_jobs");
+    if (!s.is_ok()) return s;
+    jobs->clear();
+    for (std::size_t i = 0; i < count; ++i) jobs->push_back(from_c(*out[i]));
+    return s;
+}
+
+Status StorageHandle::load_entries(std::int64_t job_id, std::int64_t since, std::vector<Entry>* entries) {
+    const vigil_entry* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->load_entries(self_, job_id, since, &out, &count), "load_entries");
+    if (!s.is_ok()) return s;
+    entries->clear();
+    for (std::size_t i = 0; i < count; ++i) entries->push_back(from_c(*out[i]));
+    return s;
+}
+
+Status StorageHandle::insert_entry(const Entry& entry, std::int64_t* id) {
+    EntryView view(entry);
+    return check(api_->insert_entry(self_, &view.c, id), "insert_entry");
+}
+
+Status StorageHandle::update_job_state(const Job& job) {
+    JobView view(job);
+    return check(api_->update_job_state(self_, &view.c), "update_job_state");
+}
+
+Status StorageHandle::find_report(const std::string& sha256, const std::string& agent_id,
+                                  const std::string& file_name, ReportSeen* seen) {
+    int32_t content_seen = 0, same_file = 0;
+    Status s = check(api_->find_report(self_, sha256.c_str(), agent_id.c_str(), file_name.c_str(),
+                                       &content_seen, &same_file),
+                     "find_report");
+    seen->content_seen = content_seen != 0;
+    seen->same_file = same_file != 0;
+    return s;
+}
+
+Status StorageHandle::record_report(const ReportRecord& record) {
+    ReportRecordView view(record);
+    return check(api_->record_report(self_, &view.c), "record_report");
+}
+
+// ---- notifier ----
+
+std::unique_ptr<NotifierHandle> NotifierHandle::open(std::shared_ptr<PluginLibrary> library,
+                                                     const std::string& config_json, Status* status) {
+    const auto* api = library->descriptor().notifier;
+    if (api == nullptr) {
+        *status = Status::error(Status::Code::kConfig, "plugin " + library->name() + " is not a notifier");
+        return nullptr;
+    }
+    std::unique_ptr<NotifierHandle> h(new NotifierHandle(library, &api->lifecycle));
+    h->api_ = api;
+    *status = h->start(config_json);
+    return status->is_ok() ? std::move(h) : nullptr;
+}
+
+Status NotifierHandle::send(const std::vector<Event>& events) {
+    EventViews views(events);
+    vigil_result r = api_->send(self_, views.data(), views.size());
+    if (r == VIGIL_OK) return Status::ok();
+    return Status::error(r == VIGIL_PERMANENT ? Status::Code::kPermanent : Status::Code::kUnavailable,
+                         error_message(r));
+}
+
+}  // namespace vigil::host

@@ -1,0 +1,150 @@
+// Loading plugin libraries (Boost.DLL), checking them against the ABI, and
+// C++ handles over their capabilities. A handle keeps its library loaded.
+#ifndef VIGIL_HOST_PLUGIN_HOST_HPP
+#define VIGIL_HOST_PLUGIN_HOST_HPP
+
+#include "status.hpp"
+
+#include <vigil/plugin.h>
+#include <vigil/types.hpp>
+
+#include <boost/dll/shared_library.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace vigil::host {
+
+// A loaded library whose descriptor passed every check.
+class PluginLibrary {
+public:
+    // Loads the file and validates its descriptor: ABI major equal, minor not
+    // newer than the host's, every required function present. On refusal,
+    // *status says why, naming the file and both versions.
+    static std::shared_ptr<PluginLibrary> load(const std::filesystem::path& file, Status* status);
+
+    const std::filesystem::path& file() const { return file_; }
+    const vigil_plugin_descriptor& descriptor() const { return *descriptor_; }
+    std::string name() const;
+    std::string version() const;
+    std::string abi_version() const;
+    // "report_source, integrity", in the descriptor's order.
+    std::string capabilities() const;
+
+private:
+    boost::dll::shared_library library_;
+    std::filesystem::path file_;
+    const vigil_plugin_descriptor* descriptor_ = nullptr;
+};
+
+// The state shared by all capability handles: the library and the instance.
+class PluginInstance {
+public:
+    PluginInstance(const PluginInstance&) = delete;
+    PluginInstance& operator=(const PluginInstance&) = delete;
+    ~PluginInstance();
+
+    const std::string& plugin_name() const { return plugin_name_; }
+    // The plugin's last error message, prefixed with its name.
+    std::string error_message(vigil_result code) const;
+
+protected:
+    PluginInstance(std::shared_ptr<PluginLibrary> library, const vigil_lifecycle* lifecycle);
+    // Creates and configures the instance; the message names the plugin.
+    Status start(const std::string& config_json);
+
+    std::shared_ptr<PluginLibrary> library_;
+    const vigil_lifecycle* lifecycle_;
+    vigil_instance* self_ = nullptr;
+    std::string plugin_name_;
+};
+
+Status::Code status_code_for(vigil_result result);
+
+class ReportSourceHandle : public PluginInstance {
+public:
+    static std::unique_ptr<ReportSourceHandle> open(std::shared_ptr<PluginLibrary> library,
+                                                    const std::string& config_json, Status* status);
+    bool recognizes(const std::string& file_name);
+    // kOk with *report set, kInvalid or kDeclined with the plugin's reason.
+    Status parse(const std::string& file_name, std::string_view bytes, Report* report);
+
+private:
+    using PluginInstance::PluginInstance;
+    const vigil_report_source_api* api_ = nullptr;
+};
+
+class IntegrityHandle : public PluginInstance {
+public:
+    static std::unique_ptr<IntegrityHandle> open(std::shared_ptr<PluginLibrary> library,
+                                                 const std::string& config_json, Status* status);
+
+    // The check of one file; thread-compatible (one thread per file).
+    class FileCheck {
+    public:
+        FileCheck(const FileCheck&) = delete;
+        FileCheck& operator=(const FileCheck&) = delete;
+        ~FileCheck();
+        Status update(const unsigned char* bytes, std::size_t length);
+        Status finish(std::int64_t size, CheckResult* result);
+
+    private:
+        friend class IntegrityHandle;
+        FileCheck(const IntegrityHandle* owner, vigil_check_context* context);
+        Status context_error(vigil_result code, const char* what) const;
+        const IntegrityHandle* owner_;
+        vigil_check_context* context_;
+    };
+    std::unique_ptr<FileCheck> begin(const std::string& file_name, Status* status) const;
+
+private:
+    using PluginInstance::PluginInstance;
+    const vigil_integrity_api* api_ = nullptr;
+};
+
+class StorageHandle : public PluginInstance {
+public:
+    static std::unique_ptr<StorageHandle> open(std::shared_ptr<PluginLibrary> library,
+                                               const std::string& config_json, Status* status);
+    struct ReportSeen {
+        bool content_seen = false;
+        bool same_file = false;
+    };
+    Status begin();
+    Status commit();
+    Status rollback();
+    Status try_lock_agent(const std::string& agent_id, bool* acquired);
+    Status sync_jobs(const std::vector<Job>& jobs, std::int64_t now);
+    Status load_jobs(const std::string& agent_id, std::vector<Job>* jobs);
+    Status load_entries(std::int64_t job_id, std::int64_t since, std::vector<Entry>* entries);
+    Status insert_entry(const Entry& entry, std::int64_t* id);
+    Status update_job_state(const Job& job);
+    Status find_report(const std::string& sha256, const std::string& agent_id,
+                       const std::string& file_name, ReportSeen* seen);
+    Status record_report(const ReportRecord& record);
+
+private:
+    using PluginInstance::PluginInstance;
+    Status check(vigil_result result, const char* what) const;
+    const vigil_storage_api* api_ = nullptr;
+};
+
+class NotifierHandle : public PluginInstance {
+public:
+    static std::unique_ptr<NotifierHandle> open(std::shared_ptr<PluginLibrary> library,
+                                                const std::string& config_json, Status* status);
+    // kOk delivered, kUnavailable retry later, kPermanent give up.
+    Status send(const std::vector<Event>& events);
+
+private:
+    using PluginInstance::PluginInstance;
+    const vigil_notifier_api* api_ = nullptr;
+};
+
+}  // namespace vigil::host
+
+#endif

@@ -1,0 +1,66 @@
+// `vigil scan`: the three phases of SPEC §5 over the loaded plugins.
+#ifndef VIGIL_HOST_SCAN_HPP
+#define VIGIL_HOST_SCAN_HPP
+
+#include "config.hpp"
+#include "plugin_host.hpp"
+#include "status.hpp"
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+#include <vector>
+
+namespace vigil::host {
+
+// The plugin instances a scan uses, opened from the configuration.
+struct ScanPlugins {
+    std::vector<std::unique_ptr<ReportSourceHandle>> report_sources;
+    std::vector<std::unique_ptr<IntegrityHandle>> integrity_checks;
+    std::unique_ptr<StorageHandle> storage;
+};
+
+// Finds, loads and configures every plugin the config names (defaults:
+// status_json, sha256 and the soci storage). kConfig for a plugin that
+// cannot be found, is refused or refuses its settings; kUnavailable when
+// the database cannot be reached.
+Status open_scan_plugins(const Config& config, ScanPlugins* plugins);
+
+struct ScanSummary {
+    std::int64_t now = 0;
+    int agents_scanned = 0;
+    int agents_skipped = 0;   // folders that are not agent folders
+    int agents_busy = 0;      // held by another scanner
+    int agents_failed = 0;    // database error: nothing archived for them
+    int reports_found = 0;
+    int reports_unsettled = 0;
+    int entries_ignored = 0;  // FIFOs, links named like reports
+    std::map<std::string, int> fates;       // used, invalid, ... -> count
+    std::map<std::string, int> sources;     // report source -> reports it read
+    std::map<std::string, int> entries;     // entry status -> recorded this scan
+    std::map<std::string, int> job_status;  // current_status -> active jobs
+    int archived = 0;
+    int archive_failed = 0;
+    std::int64_t files_verified = 0;
+    std::int64_t bytes_verified = 0;
+    double seconds = 0;
+
+    void print(std::ostream& out) const;
+};
+
+struct ScanOptions {
+    std::int64_t now = 0;       // the instant every decision is judged at
+    std::int64_t real_now = 0;  // the clock (for report_settle_seconds)
+};
+
+// Runs one scan. Returns ok when it ran to its end (rejected reports are
+// not failures), kUnavailable when the database failed (agents whose
+// transaction failed keep their reports in place), kIo when the storage
+// root cannot be listed.
+Status run_scan(const Config& config, ScanPlugins& plugins, const ScanOptions& options, ScanSummary* summary);
+
+}  // namespace vigil::host
+
+#endif

@@ -1,0 +1,144 @@
+// backup_entries: one row per evaluated (or missing) cycle of a job.
+#include "soci_storage.hpp"
+#include "sql.hpp"
+
+namespace vigil::plugins {
+namespace {
+
+const char* const kPhases[] = {"backup", "compress", "transfer"};
+
+std::optional<Phase>& phase_of(Entry& entry, int index) {
+    return index == 0 ? entry.backup : index == 1 ? entry.compress : entry.transfer;
+}
+
+std::string column(const char* phase, const char* field) {
+    return std::string("agent_") + phase + "_" + field;
+}
+
+void set_phase(sql::Assignments& row, sql::Params& params, const char* name, const std::optional<Phase>& phase) {
+    // A NULL status marks an entry without this phase (a missing entry).
+    row.set(column(name, "status"), params.integer_or_null(phase && phase->status, !phase));
+    row.set(column(name, "start_time"), params.time(phase ? phase->start_time : kNoTime));
+    row.set(column(name, "end_time"), params.time(phase ? phase->end_time : kNoTime));
+    row.set(column(name, "sha256_checksum"), params.text(phase ? phase->sha256_checksum : std::nullopt));
+    row.set(column(name, "size"), params.integer_or_null(phase ? phase->size : kNoSize, !phase || phase->size == kNoSize));
+    row.set(column(name, "error_message"), params.text(phase ? phase->error_message : std::nullopt));
+}
+
+void declare_columns(sql::Columns& c) {
+    for (const char* name : {"id", "expected_job_id", "operation_end_time_us", "server_calculated_staged_size"}) {
+        c.integer(name);
+    }
+    for (const char* name : {"status", "message", "operation_log_file_name", "agent_id", "agent_overall_status",
+                             "agent_staged_file_name", "agent_logs_summary", "server_calculated_staged_hash",
+                             "previous_successful_hash_global"}) {
+        c.text(name);
+    }
+    for (const char* name : {"cycle_expected_at", "\"timestamp\"", "operation_start_time", "operation_end_time"}) {
+        c.time(name);
+    }
+    c.boolean("hash_comparison_result");
+    for (const char* phase : kPhases) {
+        c.boolean(column(phase, "status"));
+        c.time(column(phase, "start_time"));
+        c.time(column(phase, "end_time"));
+        c.text(column(phase, "sha256_checksum"));
+        c.integer(column(phase, "size"));
+        c.text(column(phase, "error_message"));
+    }
+}
+
+Entry read_entry(const sql::Columns& c) {
+    Entry e;
+    e.id = *c.get_integer("id");
+    e.expected_job_id = *c.get_integer("expected_job_id");
+    e.cycle_expected_at = c.get_time("cycle_expected_at");
+    e.timestamp = c.get_time("\"timestamp\"");
+    e.status = *c.get_text("status");
+    e.message = c.get_text("message").value_or("");
+    e.operation_log_file_name = c.get_text("operation_log_file_name");
+    e.agent_id = *c.get_text("agent_id");
+    e.agent_overall_status = c.get_text("agent_overall_status");
+    e.operation_start_time = c.get_time("operation_start_time");
+    // The text column holds whole seconds; the host compares end times to
+    // the microsecond.
+    std::optional<long long> end_us = c.get_integer("operation_end_time_us");
+    e.operation_end_time = end_us ? *end_us : c.get_time("operation_end_time");
+    for (int i = 0; i < 3; ++i) {
+        const char* name = kPhases[i];
+        std::optional<long long> status = c.get_integer(column(name, "status"));
+        if (!status) continue;
+        Phase p;
+        p.status = *status != 0;
+        p.start_time = c.get_time(column(name, "start_time"));
+        p.end_time = c.get_time(column(name, "end_time"));
+        p.sha256_checksum = c.get_text(column(name, "sha256_checksum"));
+        p.size = c.get_integer(column(name, "size")).value_or(kNoSize);
+        p.error_message = c.get_text(column(name, "error_message"));
+        phase_of(e, i) = std::move(p);
+    }
+    e.agent_staged_file_name = c.get_text("agent_staged_file_name");
+    e.agent_logs_summary = c.get_text("agent_logs_summary");
+    e.server_calculated_staged_hash = c.get_text("server_calculated_staged_hash");
+    e.server_calculated_staged_size = c.get_integer("server_calculated_staged_size").value_or(kNoSize);
+    e.previous_successful_hash_global = c.get_text("previous_successful_hash_global");
+    std::optional<long long> differ = c.get_integer("hash_comparison_result");
+    e.hash_comparison_result = differ ? static_cast<int>(*differ != 0) : -1;
+    return e;
+}
+
+}  // namespace
+
+std::vector<Entry> SociStorage::load_entries(std::int64_t job_id, std::int64_t since) {
+    return guarded("load_entries", [&] {
+        sql::Params params(url_.backend);
+        sql::Columns c(url_.backend);
+        declare_columns(c);
+        std::string where = " WHERE expected_job_id = " + params.integer(job_id);
+        if (since != kNoTime) where += " AND cycle_expected_at >= " + params.time(since);
+        std::vector<Entry> entries;
+        sql::query(session_,
+                   "SELECT " + c.select_list() + " FROM backup_entries" + where + " ORDER BY cycle_expected_at, id",
+                   params, c, [&] { entries.push_back(read_entry(c)); });
+        return entries;
+    });
+}
+
+std::int64_t SociStorage::insert_entry(const Entry& e) {
+    return guarded("insert_entry", [&] {
+        sql::Params params(url_.backend);
+        sql::Assignments row;
+        row.set("expected_job_id", params.integer(e.expected_job_id));
+        row.set("cycle_expected_at", params.time(e.cycle_expected_at));
+        row.set("\"timestamp\"", params.time(e.timestamp));
+        row.set("status", params.text(e.status));
+        row.set("message", params.text(e.message));
+        row.set("operation_log_file_name", params.text(e.operation_log_file_name));
+        row.set("agent_id", params.text(e.agent_id));
+        row.set("agent_overall_status", params.text(e.agent_overall_status));
+        row.set("operation_start_time", params.time(e.operation_start_time));
+        row.set("operation_end_time", params.time(e.operation_end_time));
+        row.set("operation_end_time_us", params.integer_or_null(e.operation_end_time, e.operation_end_time == kNoTime));
+        set_phase(row, params, "backup", e.backup);
+        set_phase(row, params, "compress", e.compress);
+        set_phase(row, params, "transfer", e.transfer);
+        row.set("agent_staged_file_name", params.text(e.agent_staged_file_name));
+        row.set("agent_logs_summary", params.text(e.agent_logs_summary));
+        row.set("server_calculated_staged_hash", params.text(e.server_calculated_staged_hash));
+        row.set("server_calculated_staged_size",
+                params.integer_or_null(e.server_calculated_staged_size, e.server_calculated_staged_size == kNoSize));
+        row.set("previous_successful_hash_global", params.text(e.previous_successful_hash_global));
+        row.set("hash_comparison_result",
+                params.integer_or_null(e.hash_comparison_result != 0, e.hash_comparison_result < 0));
+
+        sql::Columns returned(url_.backend);
+        returned.integer("id");
+        long long id = 0;
+        sql::query(session_,
+                   "INSERT INTO backup_entries (" + row.columns() + ") VALUES " + row.values() + " RETURNING id",
+                   params, returned, [&] { id = *returned.get_integer("id"); });
+        return static_cast<std::int64_t>(id);
+    });
+}
+
+}  // namespace vigil::plugins

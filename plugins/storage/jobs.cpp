@@ -1,0 +1,191 @@
+// expected_backup_jobs: synchronisation with the configuration, loading, state.
+#include "soci_storage.hpp"
+#include "sql.hpp"
+
+#include <algorithm>
+#include <set>
+#include <stdexcept>
+#include <tuple>
+
+namespace vigil::plugins {
+namespace {
+
+// Rows per multi-row statement: a PostgreSQL round trip each, well under
+// both backends' limits on bound parameters.
+constexpr std::size_t kBatchRows = 200;
+
+using Identity = std::tuple<std::string, std::string, int, int>;
+
+Identity identity_of(const Job& job) {
+    return {job.agent_id_responsible, job.database_name, job.expected_hour_utc, job.expected_minute_utc};
+}
+
+std::string describe(const Identity& id) {
+    return std::get<0>(id) + "/" + std::get<1>(id) + " at " + std::to_string(std::get<2>(id)) + ":" +
+           std::to_string(std::get<3>(id));
+}
+
+// Byte order, as SQLite sorts, whatever the PostgreSQL database's collation.
+std::string text_order(const std::string& column, bool postgres) {
+    return postgres ? column + " COLLATE \"C\"" : column;
+}
+
+void upsert(soci::session& session, Backend backend, const Job* first, const Job* last, std::int64_t now) {
+    sql::Params params(backend);
+    std::vector<std::string> rows;
+    std::string columns;
+    for (const Job* job = first; job != last; ++job) {
+        sql::Assignments row;
+        row.set("agent_id_responsible", params.text(job->agent_id_responsible));
+        row.set("company_name", params.text(job->company_name));
+        row.set("city", params.text(job->city));
+        row.set("neighborhood", params.text(job->neighborhood));
+        row.set("database_name", params.text(job->database_name));
+        row.set("expected_hour_utc", params.integer(job->expected_hour_utc));
+        row.set("expected_minute_utc", params.integer(job->expected_minute_utc));
+        row.set("window_minutes", params.integer(job->window_minutes));
+        row.set("is_active", "TRUE");
+        row.set("current_status", "'unknown'");
+        row.set("created_at", params.time(now));
+        row.set("updated_at", params.time(now));
+        columns = row.columns();
+        rows.push_back(row.values());
+    }
+    // An unchanged job is left alone, so updated_at says when its settings
+    // last changed.
+    sql::execute(session,
+                 "INSERT INTO expected_backup_jobs (" + columns + ") VALUES " + sql::join(rows) +
+                     " ON CONFLICT (agent_id_responsible, database_name, expected_hour_utc, expected_minute_utc)"
+                     " DO UPDATE SET is_active = TRUE, window_minutes = excluded.window_minutes,"
+                     " company_name = excluded.company_name, city = excluded.city,"
+                     " neighborhood = excluded.neighborhood, updated_at = excluded.updated_at"
+                     " WHERE expected_backup_jobs.is_active = FALSE"
+                     " OR expected_backup_jobs.window_minutes <> excluded.window_minutes"
+                     " OR expected_backup_jobs.company_name <> excluded.company_name"
+                     " OR expected_backup_jobs.city <> excluded.city"
+                     " OR expected_backup_jobs.neighborhood <> excluded.neighborhood",
+                 params);
+}
+
+void deactivate(soci::session& session, Backend backend, const std::vector<long long>& ids, std::int64_t now) {
+    for (std::size_t start = 0; start < ids.size(); start += kBatchRows) {
+        sql::Params params(backend);
+        std::string when = params.time(now);
+        std::vector<std::string> list;
+        for (std::size_t i = start; i < std::min(ids.size(), start + kBatchRows); ++i) {
+            list.push_back(params.integer(ids[i]));
+        }
+        sql::execute(session,
+                     "UPDATE expected_backup_jobs SET is_active = FALSE, updated_at = " + when + " WHERE id IN (" +
+                         sql::join(list) + ")",
+                     params);
+    }
+}
+
+}  // namespace
+
+void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
+    require_transaction("sync_jobs");
+    // One order for every scanner: concurrent upserts then take their row
+    // locks in the same sequence and cannot deadlock.
+    std::vector<Job> sorted = jobs;
+    std::sort(sorted.begin(), sorted.end(),
+              [](const Job& a, const Job& b) { return identity_of(a) < identity_of(b); });
+    std::set<Identity> wanted;
+    for (const Job& job : sorted) {
+        if (!wanted.insert(identity_of(job)).second) {
+            throw InvalidInput("jobs: " + describe(identity_of(job)) + " is listed twice");
+        }
+    }
+    guarded("sync_jobs", [&] {
+        for (std::size_t start = 0; start < sorted.size(); start += kBatchRows) {
+            std::size_t end = std::min(sorted.size(), start + kBatchRows);
+            upsert(session_, url_.backend, sorted.data() + start, sorted.data() + end, now);
+        }
+        sql::Params params(url_.backend);
+        sql::Columns columns(url_.backend);
+        columns.integer("id");
+        columns.text("agent_id_responsible");
+        columns.text("database_name");
+        columns.integer("expected_hour_utc");
+        columns.integer("expected_minute_utc");
+        std::vector<long long> gone;
+        sql::query(session_,
+                   "SELECT " + columns.select_list() + " FROM expected_backup_jobs WHERE is_active = TRUE ORDER BY id",
+                   params, columns, [&] {
+                       Identity id{*columns.get_text("agent_id_responsible"), *columns.get_text("database_name"),
+                                   static_cast<int>(*columns.get_integer("expected_hour_utc")),
+                                   static_cast<int>(*columns.get_integer("expected_minute_utc"))};
+                       if (wanted.count(id) == 0) gone.push_back(*columns.get_integer("id"));
+                   });
+        deactivate(session_, url_.backend, gone, now);
+    });
+}
+
+std::vector<Job> SociStorage::load_jobs(const std::string& agent_id) {
+    return guarded("load_jobs", [&] {
+        sql::Params params(url_.backend);
+        sql::Columns c(url_.backend);
+        for (const char* name : {"agent_id_responsible", "company_name", "city", "neighborhood", "database_name",
+                                 "current_status", "previous_successful_hash_global"}) {
+            c.text(name);
+        }
+        for (const char* name : {"id", "expected_hour_utc", "expected_minute_utc", "window_minutes"}) c.integer(name);
+        c.boolean("is_active");
+        for (const char* name : {"last_checked_timestamp", "last_successful_backup_timestamp", "created_at",
+                                 "updated_at", "last_entry_cycle_at"}) {
+            c.time(name);
+        }
+        std::string where = " WHERE is_active = TRUE";
+        if (!agent_id.empty()) where += " AND agent_id_responsible = " + params.text(agent_id);
+        std::string order = " ORDER BY " + text_order("agent_id_responsible", postgres()) + ", " +
+                            text_order("database_name", postgres()) + ", expected_hour_utc, expected_minute_utc";
+
+        std::vector<Job> jobs;
+        sql::query(session_, "SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + order, params, c,
+                   [&] {
+                       Job j;
+                       j.id = *c.get_integer("id");
+                       j.agent_id_responsible = *c.get_text("agent_id_responsible");
+                       j.company_name = *c.get_text("company_name");
+                       j.city = *c.get_text("city");
+                       j.neighborhood = *c.get_text("neighborhood");
+                       j.database_name = *c.get_text("database_name");
+                       j.expected_hour_utc = static_cast<int>(*c.get_integer("expected_hour_utc"));
+                       j.expected_minute_utc = static_cast<int>(*c.get_integer("expected_minute_utc"));
+                       j.window_minutes = static_cast<int>(*c.get_integer("window_minutes"));
+                       j.is_active = *c.get_integer("is_active") != 0;
+                       j.current_status = *c.get_text("current_status");
+                       j.last_checked_timestamp = c.get_time("last_checked_timestamp");
+                       j.last_successful_backup_timestamp = c.get_time("last_successful_backup_timestamp");
+                       j.previous_successful_hash_global = c.get_text("previous_successful_hash_global");
+                       j.created_at = c.get_time("created_at");
+                       j.updated_at = c.get_time("updated_at");
+                       j.last_entry_cycle_at = c.get_time("last_entry_cycle_at");
+                       jobs.push_back(std::move(j));
+                   });
+        return jobs;
+    });
+}
+
+void SociStorage::update_job_state(const Job& job) {
+    guarded("update_job_state", [&] {
+        sql::Params params(url_.backend);
+        sql::Assignments set;
+        set.set("current_status", params.text(job.current_status));
+        set.set("last_checked_timestamp", params.time(job.last_checked_timestamp));
+        set.set("last_successful_backup_timestamp", params.time(job.last_successful_backup_timestamp));
+        set.set("previous_successful_hash_global", params.text(job.previous_successful_hash_global));
+        set.set("last_entry_cycle_at", params.time(job.last_entry_cycle_at));
+        // A job always has an updated_at: keep it when the caller has none.
+        set.set("updated_at", "COALESCE(" + params.time(job.updated_at) + ", updated_at)");
+        std::string sql =
+            "UPDATE expected_backup_jobs SET " + set.assignments() + " WHERE id = " + params.integer(job.id);
+        if (sql::execute(session_, sql, params) != 1) {
+            throw std::runtime_error("database " + url_.redacted + ": update_job_state: no job with id " +
+                                     std::to_string(job.id));
+        }
+    });
+}
+
+}  // namespace vigil::plugins

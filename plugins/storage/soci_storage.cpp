@@ -1,0 +1,165 @@
+#include "soci_storage.hpp"
+
+#include "schema.hpp"
+#include "sql.hpp"
+
+#include <stdexcept>
+
+namespace vigil::plugins {
+namespace {
+
+// Key space of the per-agent advisory locks on PostgreSQL ('VIGL').
+constexpr const char* kAgentLockClass = "1447642956";
+
+// Database messages span lines (libpq adds DETAIL/HINT lines); the host
+// logs one line per failure.
+std::string one_line(const std::string& text) {
+    std::string out;
+    bool space = false;
+    for (char c : text) {
+        bool blank = c == '\n' || c == '\r' || c == '\t' || c == ' ';
+        if (blank) {
+            space = !out.empty();
+            continue;
+        }
+        if (space) out += ' ';
+        space = false;
+        out += c;
+    }
+    return out;
+}
+
+}  // namespace
+
+void SociStorage::configure(const Config& config) {
+    std::string url = config.get<std::string>("url", "");
+    if (url.empty()) throw InvalidInput("database.url: required setting is missing");
+    url_ = parse_connection_url(url);
+    try {
+        session_.open(url_.backend_name, url_.connect_string);
+        if (postgres()) {
+            session_ << "SET TIME ZONE 'UTC'";
+            // libpq prints notices (CREATE ... IF NOT EXISTS skipping) on stderr.
+            session_ << "SET client_min_messages TO WARNING";
+        } else {
+            std::string mode;
+            session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
+            session_ << "PRAGMA synchronous=FULL";
+            session_ << "PRAGMA foreign_keys=ON";
+        }
+    } catch (const soci::soci_error& e) {
+        session_.close();
+        throw Unavailable("cannot open database " + url_.redacted + ": " + one_line(e.get_error_message()));
+    }
+    guarded("schema upgrade", [&] { migrate(session_, url_); });
+}
+
+void SociStorage::rethrow(const char* operation, const soci::soci_error& error) {
+    if (in_transaction_) transaction_failed_ = true;
+    std::string message =
+        "database " + url_.redacted + ": " + operation + ": " + one_line(error.get_error_message());
+    if (error.get_error_category() == soci::soci_error::connection_error || !session_.is_connected()) {
+        throw Unavailable(message);
+    }
+    throw std::runtime_error(message);
+}
+
+void SociStorage::require_transaction(const char* operation) const {
+    if (!in_transaction_) throw std::logic_error(std::string(operation) + " must run between begin and commit");
+}
+
+void SociStorage::begin() {
+    if (in_transaction_) throw std::logic_error("begin: a transaction is already open");
+    guarded("begin", [&] {
+        // IMMEDIATE takes SQLite's write lock now, so concurrent scanners
+        // queue here rather than fail when a read turns into a write.
+        session_ << (postgres() ? "BEGIN" : "BEGIN IMMEDIATE");
+    });
+    in_transaction_ = true;
+    transaction_failed_ = false;
+}
+
+void SociStorage::commit() {
+    require_transaction("commit");
+    if (transaction_failed_) {
+        throw std::runtime_error("database " + url_.redacted +
+                                 ": commit: a statement of this transaction failed; roll it back");
+    }
+    guarded("commit", [&] { session_ << "COMMIT"; });
+    in_transaction_ = false;
+}
+
+void SociStorage::rollback() {
+    if (!in_transaction_) return;
+    in_transaction_ = false;
+    transaction_failed_ = false;
+    guarded("rollback", [&] {
+        try {
+            session_ << "ROLLBACK";
+        } catch (const soci::soci_error& e) {
+            // SQLite ends the transaction itself on some errors (a failed
+            // COMMIT among them): there is nothing left to roll back.
+            if (one_line(e.get_error_message()).find("no transaction is active") == std::string::npos) throw;
+        }
+    });
+}
+
+bool SociStorage::try_lock_agent(const std::string& agent_id) {
+    require_transaction("try_lock_agent");
+    // BEGIN IMMEDIATE already serializes SQLite writers.
+    if (!postgres()) return true;
+    return guarded("try_lock_agent", [&] {
+        sql::Params params(url_.backend);
+        sql::Columns columns(url_.backend);
+        columns.computed("acquired", std::string("CAST(pg_try_advisory_xact_lock(") + kAgentLockClass +
+                                         ", hashtext(" + params.text(agent_id) + ")) AS INTEGER)");
+        bool acquired = false;
+        sql::query(session_, "SELECT " + columns.select_list(), params, columns,
+                   [&] { acquired = columns.get_integer("acquired").value_or(0) != 0; });
+        return acquired;
+    });
+}
+
+Storage::ReportSeen SociStorage::find_report(const std::string& content_sha256, const std::string& agent_id,
+                                             const std::string& file_name) {
+    return guarded("find_report", [&] {
+        sql::Params params(url_.backend);
+        // Placeholders are made one statement at a time: the operands of one
+        // `+` chain may be evaluated in any order.
+        std::string agent = params.text(agent_id);
+        std::string file = params.text(file_name);
+        std::string content = params.text(content_sha256);
+        sql::Columns columns(url_.backend);
+        columns.computed("rows", "COUNT(*)");
+        columns.computed("same_file",
+                         "MAX(CASE WHEN agent_id = " + agent + " AND file_name = " + file + " THEN 1 ELSE 0 END)");
+        std::string where = " FROM processed_reports WHERE content_sha256 = " + content;
+        ReportSeen seen;
+        sql::query(session_, "SELECT " + columns.select_list() + where, params, columns, [&] {
+            seen.content_seen = columns.get_integer("rows").value_or(0) > 0;
+            seen.same_file = columns.get_integer("same_file").value_or(0) != 0;
+        });
+        return seen;
+    });
+}
+
+void SociStorage::record_report(const ReportRecord& record) {
+    guarded("record_report", [&] {
+        sql::Params params(url_.backend);
+        sql::Assignments row;
+        row.set("content_sha256", params.text(record.content_sha256));
+        row.set("agent_id", params.text(record.agent_id));
+        row.set("file_name", params.text(record.file_name));
+        row.set("fate", params.text(record.fate));
+        row.set("reason", params.text(record.reason));
+        row.set("source", params.text(record.source));
+        row.set("operation_end_time", params.time(record.operation_end_time));
+        row.set("scanned_at", params.time(record.scanned_at));
+        sql::execute(session_,
+                     "INSERT INTO processed_reports (" + row.columns() + ") VALUES " + row.values() +
+                         " ON CONFLICT (content_sha256, agent_id, file_name) DO NOTHING",
+                     params);
+    });
+}
+
+}  // namespace vigil::plugins

@@ -1,0 +1,66 @@
+// The "soci" storage plugin: jobs, entries and report fates in SQLite or
+// PostgreSQL through SOCI (see README.md beside this file).
+#ifndef VIGIL_STORAGE_SOCI_STORAGE_HPP
+#define VIGIL_STORAGE_SOCI_STORAGE_HPP
+
+#include "connection_url.hpp"
+
+#include <vigil/plugin.hpp>
+
+#include <soci/soci.h>
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vigil::plugins {
+
+class SociStorage : public vigil::Storage {
+public:
+    void configure(const Config& config) override;
+    void begin() override;
+    void commit() override;
+    void rollback() override;
+    bool try_lock_agent(const std::string& agent_id) override;
+    void sync_jobs(const std::vector<Job>& jobs, std::int64_t now) override;
+    std::vector<Job> load_jobs(const std::string& agent_id) override;
+    std::vector<Entry> load_entries(std::int64_t job_id, std::int64_t since) override;
+    std::int64_t insert_entry(const Entry& entry) override;
+    void update_job_state(const Job& job) override;
+    ReportSeen find_report(const std::string& content_sha256, const std::string& agent_id,
+                           const std::string& file_name) override;
+    void record_report(const ReportRecord& record) override;
+
+private:
+    // Runs f, turning SOCI's errors into the plugin's: vigil::Unavailable
+    // when the connection is gone, std::runtime_error naming the operation
+    // otherwise.
+    template <typename F>
+    auto guarded(const char* operation, F&& f) -> decltype(f());
+    [[noreturn]] void rethrow(const char* operation, const soci::soci_error& error);
+    void require_transaction(const char* operation) const;
+    bool postgres() const { return url_.backend == Backend::postgresql; }
+
+    ConnectionUrl url_;
+    soci::session session_;
+    bool in_transaction_ = false;
+    // A statement failed since begin(): PostgreSQL would turn COMMIT into a
+    // silent ROLLBACK, so commit() refuses instead.
+    bool transaction_failed_ = false;
+};
+
+template <typename F>
+auto SociStorage::guarded(const char* operation, F&& f) -> decltype(f()) {
+    if (session_.get_backend() == nullptr) {
+        throw std::logic_error(std::string(operation) + ": storage is not configured");
+    }
+    try {
+        return f();
+    } catch (const soci::soci_error& e) {
+        rethrow(operation, e);
+    }
+}
+
+}  // namespace vigil::plugins
+
+#endif  // VIGIL_STORAGE_SOCI_STORAGE_HPP

@@ -1,0 +1,382 @@
+/*
+ * Vigil plugin ABI — plain C, stable across compilers and standard libraries.
+ *
+ * A plugin is a shared library exporting one symbol:
+ *
+ *     const vigil_plugin_descriptor *vigil_plugin_entry(void);
+ *
+ * The descriptor says which ABI version the plugin was built against and
+ * which capabilities it offers (report source, integrity check, storage,
+ * notifier), each as a table of function pointers.
+ *
+ * Compatibility rules (checked by the host before anything else is called):
+ *   - plugin abi_major must equal VIGIL_ABI_MAJOR of the host;
+ *   - plugin abi_minor must be <= the host's VIGIL_ABI_MINOR;
+ *   - every struct starts with `struct_size` and only ever grows at its end,
+ *     so a reader uses a field only when struct_size says it is present;
+ *   - every function pointer marked "required" must be non-NULL.
+ *
+ * Error rules:
+ *   - every entry point is noexcept: nothing (no C++ exception, no longjmp)
+ *     leaves a plugin; failures come back as a vigil_result code;
+ *   - after a non-OK result, last_error(instance) returns a NUL-terminated
+ *     UTF-8 message owned by the instance, naming the file/field/setting at
+ *     fault; it stays valid until the next call on that instance.
+ *
+ * Ownership rules:
+ *   - everything the host passes in is owned by the host and valid only for
+ *     the duration of the call: a plugin copies what it keeps;
+ *   - everything a plugin returns (strings, structs, arrays) is owned by the
+ *     plugin instance and stays valid until the next call on that instance
+ *     (for integrity checks: on that check context); the host copies it.
+ *   - no allocator crosses the boundary: the host never frees plugin memory
+ *     and vice versa.
+ *
+ * Strings are NUL-terminated UTF-8 and cannot carry a NUL byte: a report
+ * source must refuse (or treat as absent) a value that contains one rather
+ * than pass it on cut short.
+ *
+ * Threading rules:
+ *   - the host calls a given instance from one thread at a time, except for
+ *     integrity checks, whose begin/update/finish/end may run concurrently
+ *     on different check contexts of the same instance.
+ *
+ * Times are int64 microseconds since 1970-01-01T00:00:00Z (UTC);
+ * VIGIL_NO_TIME means "absent". Sizes are int64 bytes; VIGIL_NO_SIZE means
+ * "absent". Absent strings are NULL.
+ */
+#ifndef VIGIL_PLUGIN_H
+#define VIGIL_PLUGIN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define VIGIL_ABI_MAJOR 1
+#define VIGIL_ABI_MINOR 0
+
+/* Name of the one symbol every plugin library exports. */
+#define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
+
+#if defined(_WIN32)
+#define VIGIL_PLUGIN_EXPORT __declspec(dllexport)
+#else
+#define VIGIL_PLUGIN_EXPORT __attribute__((visibility("default")))
+#endif
+
+#define VIGIL_NO_TIME INT64_MIN
+#define VIGIL_NO_SIZE ((int64_t)-1)
+
+/* Result codes of every plugin entry point. */
+typedef enum vigil_result {
+    VIGIL_OK = 0,
+    VIGIL_ERROR = 1,          /* generic failure; see last_error */
+    VIGIL_INVALID_INPUT = 2,  /* the input (report, setting) is wrong; see last_error */
+    VIGIL_DECLINED = 3,       /* report source: not my format, ask the next source */
+    VIGIL_UNAVAILABLE = 4,    /* storage/notifier endpoint unreachable (may be retried) */
+    VIGIL_PERMANENT = 5,      /* notifier: rejected for good, do not retry */
+    VIGIL_BUSY = 6            /* storage: held by another scanner; skip, not an error */
+} vigil_result;
+
+/* Opaque per-instance state of a plugin capability. */
+typedef struct vigil_instance vigil_instance;
+
+/*
+ * Lifecycle shared by every capability, at the start of its table.
+ * create:     required. Returns a new instance or NULL when out of memory.
+ * destroy:    required. Frees the instance and everything it returned.
+ * configure:  required. Called once after create, before anything else, with
+ *             the instance's own YAML subtree rendered as a JSON object
+ *             (UTF-8, NUL-terminated). Non-OK refuses the configuration.
+ * last_error: required. Message for the last non-OK result (never NULL;
+ *             "" when there is none).
+ */
+typedef struct vigil_lifecycle {
+    uint32_t struct_size;
+    vigil_instance *(*create)(void);
+    void (*destroy)(vigil_instance *self);
+    vigil_result (*configure)(vigil_instance *self, const char *config_json);
+    const char *(*last_error)(vigil_instance *self);
+} vigil_lifecycle;
+
+/* ------------------------------------------------------------------ */
+/* Normalised report (SPEC §2)                                          */
+/* ------------------------------------------------------------------ */
+
+/* One phase (BACKUP, COMPRESS, TRANSFER) of a database's backup. */
+typedef struct vigil_phase {
+    uint32_t struct_size;
+    int32_t status;               /* 1 = true, 0 = false */
+    int64_t start_time;           /* VIGIL_NO_TIME when absent */
+    int64_t end_time;             /* VIGIL_NO_TIME when absent */
+    const char *sha256_checksum;  /* hex as written by the agent, NULL when absent */
+    int64_t size;                 /* VIGIL_NO_SIZE when absent */
+    const char *error_message;    /* NULL when absent or null */
+} vigil_phase;
+
+/* One entry of the report's `databases` object. */
+typedef struct vigil_database_report {
+    uint32_t struct_size;
+    const char *database_name;
+    const char *staged_file_name;  /* as written by the agent, never NULL */
+    const vigil_phase *backup;     /* never NULL */
+    const vigil_phase *compress;   /* never NULL */
+    const vigil_phase *transfer;   /* never NULL */
+    const char *logs_summary;      /* NULL when absent */
+} vigil_database_report;
+
+typedef struct vigil_report {
+    uint32_t struct_size;
+    int64_t operation_start_time;
+    int64_t operation_end_time;
+    const char *agent_id;
+    const char *overall_status;    /* "completed" or "failed_globally" */
+    size_t database_count;
+    const vigil_database_report *const *databases;
+} vigil_report;
+
+/*
+ * Report source capability.
+ * recognizes: required. 1 when the file name is one this source reads.
+ * parse:      required. Parses the file's bytes (the whole file, possibly
+ *             starting with a UTF-8 BOM). Returns
+ *               VIGIL_OK            and *out set (valid until the next call),
+ *               VIGIL_INVALID_INPUT with last_error naming field and reason,
+ *               VIGIL_DECLINED      when the content is plainly another
+ *                                   format (the next source is asked).
+ */
+typedef struct vigil_report_source_api {
+    uint32_t struct_size;
+    vigil_lifecycle lifecycle;
+    int32_t (*recognizes)(vigil_instance *self, const char *file_name);
+    vigil_result (*parse)(vigil_instance *self, const char *file_name,
+                          const unsigned char *bytes, size_t length,
+                          const vigil_report **out);
+} vigil_report_source_api;
+
+/* ------------------------------------------------------------------ */
+/* Integrity check                                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct vigil_check_context vigil_check_context;
+
+/* Outcome of one check of one file. */
+typedef struct vigil_check_result {
+    uint32_t struct_size;
+    int32_t passed;               /* 1 pass, 0 fail */
+    const char *message;          /* why it failed, or a short note; never NULL */
+    const char *digest_name;      /* e.g. "sha256"; NULL when the check makes no digest */
+    const char *digest_hex;       /* lower-case hex; NULL when no digest */
+} vigil_check_result;
+
+/*
+ * Integrity check capability. The host reads each staged file once and
+ * feeds every configured check: begin, update (any number of times, in
+ * file order), finish, then end. Contexts are independent: different
+ * contexts of one instance may be driven from different threads at once.
+ * begin:  required. *out is a new context for the file named file_name. On
+ *         a non-OK result *out is either NULL or a context that must still
+ *         be ended; end is never called with NULL.
+ * update: required. Feeds the next bytes of the file.
+ * finish: required. The file is complete (its size in bytes is given);
+ *         *out is valid until end(context).
+ * end:    required. Frees the context. Called exactly once per begun context,
+ *         also after a failed update/finish.
+ * context_error: required. Message for the last non-OK result on a context.
+ */
+typedef struct vigil_integrity_api {
+    uint32_t struct_size;
+    vigil_lifecycle lifecycle;
+    vigil_result (*begin)(vigil_instance *self, const char *file_name,
+                          vigil_check_context **out);
+    vigil_result (*update)(vigil_instance *self, vigil_check_context *context,
+                           const unsigned char *bytes, size_t length);
+    vigil_result (*finish)(vigil_instance *self, vigil_check_context *context,
+                           int64_t file_size, const vigil_check_result **out);
+    void (*end)(vigil_instance *self, vigil_check_context *context);
+    const char *(*context_error)(vigil_instance *self, vigil_check_context *context);
+} vigil_integrity_api;
+
+/* ------------------------------------------------------------------ */
+/* Storage (SPEC §6)                                                    */
+/* ------------------------------------------------------------------ */
+
+/* A row of expected_backup_jobs. */
+typedef struct vigil_job {
+    uint32_t struct_size;
+    int64_t id;                                /* 0 before it is stored */
+    const char *agent_id_responsible;
+    const char *company_name;
+    const char *city;
+    const char *neighborhood;
+    const char *database_name;
+    int32_t expected_hour_utc;
+    int32_t expected_minute_utc;
+    int32_t window_minutes;
+    int32_t is_active;
+    const char *current_status;                /* ok, failed, ..., unknown */
+    int64_t last_checked_timestamp;            /* VIGIL_NO_TIME when never */
+    int64_t last_successful_backup_timestamp;  /* VIGIL_NO_TIME when never */
+    const char *previous_successful_hash_global; /* NULL when none */
+    int64_t created_at;                        /* `now` of the scan that first stored it */
+    int64_t updated_at;
+    int64_t last_entry_cycle_at;               /* cycle of its latest entry, VIGIL_NO_TIME */
+} vigil_job;
+
+/* A row of backup_entries. */
+typedef struct vigil_entry {
+    uint32_t struct_size;
+    int64_t id;                                /* 0 before it is stored */
+    int64_t expected_job_id;
+    int64_t cycle_expected_at;
+    int64_t timestamp;                         /* the scan's now */
+    const char *status;                        /* success, hash_mismatch, failed, ... */
+    const char *message;
+    const char *operation_log_file_name;       /* NULL for missing entries */
+    const char *agent_id;
+    const char *agent_overall_status;          /* NULL for missing entries */
+    int64_t operation_start_time;              /* VIGIL_NO_TIME for missing entries */
+    int64_t operation_end_time;                /* VIGIL_NO_TIME for missing entries */
+    const vigil_phase *backup;                 /* NULL for missing entries */
+    const vigil_phase *compress;
+    const vigil_phase *transfer;
+    const char *agent_staged_file_name;
+    const char *agent_logs_summary;
+    const char *server_calculated_staged_hash; /* NULL when not computed */
+    int64_t server_calculated_staged_size;     /* VIGIL_NO_SIZE when not computed */
+    const char *previous_successful_hash_global; /* the hash compared with */
+    int32_t hash_comparison_result;            /* 1 differ, 0 same, -1 not compared */
+} vigil_entry;
+
+/* The fate of one report file in one scan. */
+typedef struct vigil_report_record {
+    uint32_t struct_size;
+    const char *content_sha256;     /* SHA-256 of the file's bytes, lower-case hex */
+    const char *agent_id;           /* the folder it was found in */
+    const char *file_name;
+    const char *fate;               /* used, invalid, stale, future, agent_mismatch,
+                                       irrelevant, no_job, duplicate */
+    const char *reason;             /* "" when none */
+    const char *source;             /* report source plugin that read it, NULL when none */
+    int64_t operation_end_time;     /* VIGIL_NO_TIME when unknown */
+    int64_t scanned_at;             /* the scan's now */
+} vigil_report_record;
+
+/*
+ * Storage capability. configure() receives the `database` section, whose
+ * `url` selects the backend, and opens the connection (VIGIL_UNAVAILABLE
+ * when it cannot; the message names the URL without its password), creating
+ * or upgrading the schema.
+ *
+ * All writes happen between begin and commit; on any failure the host calls
+ * rollback. Every function is required.
+ * begin/commit/rollback: one write transaction.
+ * try_lock_agent:   inside a transaction, claims the agent for this scanner
+ *                   until commit/rollback; *acquired = 0 when another
+ *                   scanner holds it.
+ * sync_jobs:        upserts the configured jobs by identity (agent, database,
+ *                   hour, minute): new ones get created_at = now and status
+ *                   unknown, existing ones get window/is_active updated;
+ *                   active jobs not in the list become inactive.
+ * load_jobs:        active jobs of one agent (all agents when agent_id is NULL).
+ * load_entries:     entries of a job with cycle_expected_at >= since, in
+ *                   (cycle, id) order.
+ * insert_entry:     stores an entry; *id receives its id.
+ * update_job_state: stores current_status, last_checked_timestamp,
+ *                   last_successful_backup_timestamp,
+ *                   previous_successful_hash_global, last_entry_cycle_at and
+ *                   updated_at of job->id.
+ * find_report:      *content_seen = 1 when a report with this content was
+ *                   recorded before; *same_file = 1 when it was recorded
+ *                   under this agent and file name.
+ * record_report:    stores a report's fate.
+ */
+typedef struct vigil_storage_api {
+    uint32_t struct_size;
+    vigil_lifecycle lifecycle;
+    vigil_result (*begin)(vigil_instance *self);
+    vigil_result (*commit)(vigil_instance *self);
+    vigil_result (*rollback)(vigil_instance *self);
+    vigil_result (*try_lock_agent)(vigil_instance *self, const char *agent_id,
+                                   int32_t *acquired);
+    vigil_result (*sync_jobs)(vigil_instance *self, const vigil_job *const *jobs,
+                              size_t count, int64_t now);
+    vigil_result (*load_jobs)(vigil_instance *self, const char *agent_id,
+                              const vigil_job *const **out, size_t *count);
+    vigil_result (*load_entries)(vigil_instance *self, int64_t job_id, int64_t since,
+                                 const vigil_entry *const **out, size_t *count);
+    vigil_result (*insert_entry)(vigil_instance *self, const vigil_entry *entry,
+                                 int64_t *id);
+    vigil_result (*update_job_state)(vigil_instance *self, const vigil_job *job);
+    vigil_result (*find_report)(vigil_instance *self, const char *content_sha256,
+                                const char *agent_id, const char *file_name,
+                                int32_t *content_seen, int32_t *same_file);
+    vigil_result (*record_report)(vigil_instance *self, const vigil_report_record *record);
+} vigil_storage_api;
+
+/* ------------------------------------------------------------------ */
+/* Notifier (SPEC §7)                                                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct vigil_event {
+    uint32_t struct_size;
+    int64_t id;
+    const char *kind;               /* status_change, hash_mismatch, reminder, test */
+    const char *fingerprint;        /* stable identity of the event */
+    const char *agent_id;
+    const char *database_name;
+    int32_t expected_hour_utc;
+    int32_t expected_minute_utc;
+    const char *old_status;
+    const char *new_status;
+    int64_t cycle_expected_at;      /* VIGIL_NO_TIME when none */
+    const char *message;
+    int64_t scan_time;
+    int32_t possibly_duplicate;     /* 1 when an earlier delivery may have arrived */
+} vigil_event;
+
+/*
+ * Notifier capability.
+ * send: required. Delivers the events as one grouped message. VIGIL_OK when
+ *       the endpoint accepted it, VIGIL_UNAVAILABLE for a failure worth
+ *       retrying, VIGIL_PERMANENT for a refusal that retrying will not fix.
+ */
+typedef struct vigil_notifier_api {
+    uint32_t struct_size;
+    vigil_lifecycle lifecycle;
+    vigil_result (*send)(vigil_instance *self, const vigil_event *const *events,
+                         size_t count);
+} vigil_notifier_api;
+
+/* ------------------------------------------------------------------ */
+/* Descriptor                                                           */
+/* ------------------------------------------------------------------ */
+
+/*
+ * What vigil_plugin_entry returns: static data that lives as long as the
+ * library is loaded. Capabilities the plugin does not offer are NULL; at
+ * least one must be present.
+ */
+typedef struct vigil_plugin_descriptor {
+    uint32_t struct_size;
+    uint32_t abi_major;
+    uint32_t abi_minor;
+    const char *name;               /* the name configs use, e.g. "status_json" */
+    const char *version;            /* the plugin's own version, e.g. "1.0.0" */
+    const char *description;        /* one line, may be NULL */
+    const vigil_report_source_api *report_source;
+    const vigil_integrity_api *integrity;
+    const vigil_storage_api *storage;
+    const vigil_notifier_api *notifier;
+} vigil_plugin_descriptor;
+
+typedef const vigil_plugin_descriptor *(*vigil_plugin_entry_fn)(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* VIGIL_PLUGIN_H */

@@ -1,0 +1,445 @@
+// C++ layer over plugin.h for plugin authors.
+//
+// Write a class deriving from one of ReportSource, IntegrityCheck, Storage or
+// Notifier, then export the library with one line:
+//
+//     VIGIL_PLUGIN("my_format", "1.0.0", "reads my format", MyFormatSource);
+//
+// (several classes may follow, one per capability). This layer turns every
+// exception into a result code plus a message kept in the instance, converts
+// between the C structs and the owning C++ values of types.hpp, and keeps
+// what it returns alive until the next call on the instance, as the ABI
+// promises. Throw vigil::InvalidInput, vigil::Declined, vigil::Unavailable
+// or vigil::Permanent to choose the result code; anything else is
+// VIGIL_ERROR. Header-only; needs Boost.PropertyTree headers.
+#ifndef VIGIL_PLUGIN_HPP
+#define VIGIL_PLUGIN_HPP
+
+#include <vigil/plugin.h>
+#include <vigil/types.hpp>
+
+#include <boost/property_tree/json_parser.hpp>
+#include <boost/property_tree/ptree.hpp>
+
+#include <memory>
+#include <sstream>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <vector>
+
+namespace vigil {
+
+// A plugin instance's own settings: its YAML subtree.
+using Config = boost::property_tree::ptree;
+
+// Exceptions a plugin throws to choose the result code the host sees.
+struct InvalidInput : std::runtime_error { using std::runtime_error::runtime_error; };
+struct Declined : std::runtime_error { using std::runtime_error::runtime_error; };
+struct Unavailable : std::runtime_error { using std::runtime_error::runtime_error; };
+struct Permanent : std::runtime_error { using std::runtime_error::runtime_error; };
+
+// Reads report files of one format into normalised reports.
+class ReportSource {
+public:
+    virtual ~ReportSource() = default;
+    // Accepts or refuses (throw InvalidInput) this instance's settings.
+    virtual void configure(const Config&) {}
+    // True when the file name is one this source reads.
+    virtual bool recognizes(std::string_view file_name) = 0;
+    // Parses a whole file. Throws InvalidInput naming field and reason, or
+    // Declined when the content is plainly another format.
+    virtual Report parse(std::string_view file_name, std::string_view bytes) = 0;
+};
+
+// Checks one staged file from its bytes, streamed once.
+class IntegrityCheck {
+public:
+    // The state of the check of one file. Different files may be checked on
+    // different threads at once; one file is fed from one thread.
+    class File {
+    public:
+        virtual ~File() = default;
+        virtual void update(const unsigned char* bytes, std::size_t length) = 0;
+        virtual CheckResult finish(std::int64_t file_size) = 0;
+    };
+    virtual ~IntegrityCheck() = default;
+    virtual void configure(const Config&) {}
+    // Starts checking the file named file_name. Must be thread-safe.
+    virtual std::unique_ptr<File> begin(std::string_view file_name) = 0;
+};
+
+// Where jobs, entries and report fates are kept (see vigil_storage_api).
+class Storage {
+public:
+    struct ReportSeen {
+        bool content_seen = false;
+        bool same_file = false;
+    };
+    virtual ~Storage() = default;
+    // Opens the database named by the `url` setting (throw Unavailable when
+    // it cannot be reached) and creates or upgrades its schema.
+    virtual void configure(const Config&) = 0;
+    virtual void begin() = 0;
+    virtual void commit() = 0;
+    virtual void rollback() = 0;
+    virtual bool try_lock_agent(const std::string& agent_id) = 0;
+    virtual void sync_jobs(const std::vector<Job>& jobs, std::int64_t now) = 0;
+    // agent_id empty = all agents.
+    virtual std::vector<Job> load_jobs(const std::string& agent_id) = 0;
+    virtual std::vector<Entry> load_entries(std::int64_t job_id, std::int64_t since) = 0;
+    virtual std::int64_t insert_entry(const Entry& entry) = 0;
+    virtual void update_job_state(const Job& job) = 0;
+    virtual ReportSeen find_report(const std::string& content_sha256, const std::string& agent_id,
+                                   const std::string& file_name) = 0;
+    virtual void record_report(const ReportRecord& record) = 0;
+};
+
+// Delivers grouped notifications.
+class Notifier {
+public:
+    virtual ~Notifier() = default;
+    virtual void configure(const Config&) {}
+    // Delivers the events as one message. Throw Unavailable for a failure
+    // worth retrying, Permanent for one that is not.
+    virtual void send(const std::vector<Event>& events) = 0;
+};
+
+namespace detail {
+
+inline Config parse_config(const char* json) {
+    Config tree;
+    if (json != nullptr && *json != '\0') {
+        std::istringstream in(json);
+        boost::property_tree::read_json(in, tree);
+    }
+    return tree;
+}
+
+// Runs f, turning any exception into a result code and a stored message.
+template <typename F>
+vigil_result guarded(std::string& error, F&& f) noexcept {
+    try {
+        error.clear();
+        f();
+        return VIGIL_OK;
+    } catch (const InvalidInput& e) {
+        error = e.what();
+        return VIGIL_INVALID_INPUT;
+    } catch (const Declined& e) {
+        error = e.what();
+        return VIGIL_DECLINED;
+    } catch (const Unavailable& e) {
+        error = e.what();
+        return VIGIL_UNAVAILABLE;
+    } catch (const Permanent& e) {
+        error = e.what();
+        return VIGIL_PERMANENT;
+    } catch (const boost::property_tree::ptree_error& e) {
+        error = std::string("configuration: ") + e.what();
+        return VIGIL_INVALID_INPUT;
+    } catch (const std::exception& e) {
+        error = e.what();
+        return VIGIL_ERROR;
+    } catch (...) {
+        error = "unknown exception in plugin";
+        return VIGIL_ERROR;
+    }
+}
+
+// The state behind a vigil_instance*: the author's object, the last error,
+// and whatever was last returned to the host.
+template <typename T>
+struct Instance {
+    std::unique_ptr<T> impl;
+    std::string error;
+
+    // The author's object; calls before a successful configure are errors, not crashes.
+    T& configured() {
+        if (!impl) throw std::logic_error("plugin called before a successful configure");
+        return *impl;
+    }
+};
+
+template <typename T, typename State>
+struct Lifecycle {
+    static vigil_instance* create() noexcept {
+        try {
+            auto* s = new State();
+            return reinterpret_cast<vigil_instance*>(s);
+        } catch (...) {
+            return nullptr;
+        }
+    }
+    static void destroy(vigil_instance* p) noexcept {
+        delete reinterpret_cast<State*>(p);
+    }
+    static vigil_result configure(vigil_instance* p, const char* json) noexcept {
+        auto* s = reinterpret_cast<State*>(p);
+        vigil_result r = guarded(s->error, [&] {
+            s->impl = std::make_unique<T>();
+            s->impl->configure(parse_config(json));
+        });
+        // A refused configuration leaves no half-configured object behind.
+        if (r != VIGIL_OK) s->impl.reset();
+        return r;
+    }
+    static const char* last_error(vigil_instance* p) noexcept {
+        return reinterpret_cast<State*>(p)->error.c_str();
+    }
+    static constexpr vigil_lifecycle table() {
+        return vigil_lifecycle{sizeof(vigil_lifecycle), &create, &destroy, &configure, &last_error};
+    }
+};
+
+// ---- report source ----
+template <typename T>
+struct ReportSourceAdapter {
+    struct State : Instance<T> {
+        std::unique_ptr<Report> report;
+        std::unique_ptr<ReportView> view;
+    };
+    static State* state(vigil_instance* p) { return reinterpret_cast<State*>(p); }
+
+    static int32_t recognizes(vigil_instance* p, const char* name) noexcept {
+        try {
+            return state(p)->configured().recognizes(name) ? 1 : 0;
+        } catch (...) {
+            return 0;
+        }
+    }
+    static vigil_result parse(vigil_instance* p, const char* name, const unsigned char* bytes,
+                              size_t length, const vigil_report** out) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->view.reset();
+            s->report = std::make_unique<Report>(s->configured().parse(
+                name, std::string_view(reinterpret_cast<const char*>(bytes), length)));
+            s->view = std::make_unique<ReportView>(*s->report);
+            *out = &s->view->c;
+        });
+    }
+    static const vigil_report_source_api* table() {
+        static const vigil_report_source_api api{sizeof(vigil_report_source_api),
+                                                 Lifecycle<T, State>::table(), &recognizes, &parse};
+        return &api;
+    }
+};
+
+// ---- integrity check ----
+template <typename T>
+struct IntegrityAdapter {
+    struct State : Instance<T> {};
+    struct Context {
+        std::unique_ptr<IntegrityCheck::File> file;
+        std::string error;
+        std::unique_ptr<CheckResult> result;
+        std::unique_ptr<CheckResultView> view;
+    };
+    static State* state(vigil_instance* p) { return reinterpret_cast<State*>(p); }
+    static Context* context(vigil_check_context* c) { return reinterpret_cast<Context*>(c); }
+
+    static vigil_result begin(vigil_instance* p, const char* name, vigil_check_context** out) noexcept {
+        State* s = state(p);
+        *out = nullptr;
+        Context* ctx = nullptr;
+        try {
+            ctx = new Context();
+        } catch (...) {
+            return VIGIL_ERROR;
+        }
+        *out = reinterpret_cast<vigil_check_context*>(ctx);
+        // The error goes to the context: begin may run on several threads at once.
+        return guarded(ctx->error, [&] { ctx->file = s->configured().begin(name); });
+    }
+    static vigil_result update(vigil_instance*, vigil_check_context* c, const unsigned char* bytes,
+                               size_t length) noexcept {
+        Context* ctx = context(c);
+        return guarded(ctx->error, [&] {
+            if (!ctx->file) throw std::logic_error("update on a check that did not begin");
+            ctx->file->update(bytes, length);
+        });
+    }
+    static vigil_result finish(vigil_instance*, vigil_check_context* c, int64_t size,
+                               const vigil_check_result** out) noexcept {
+        Context* ctx = context(c);
+        return guarded(ctx->error, [&] {
+            if (!ctx->file) throw std::logic_error("finish on a check that did not begin");
+            ctx->result = std::make_unique<CheckResult>(ctx->file->finish(size));
+            ctx->view = std::make_unique<CheckResultView>(*ctx->result);
+            *out = &ctx->view->c;
+        });
+    }
+    static void end(vigil_instance*, vigil_check_context* c) noexcept { delete context(c); }
+    static const char* context_error(vigil_instance*, vigil_check_context* c) noexcept {
+        return context(c)->error.c_str();
+    }
+    static const vigil_integrity_api* table() {
+        static const vigil_integrity_api api{sizeof(vigil_integrity_api),
+                                             Lifecycle<T, State>::table(),
+                                             &begin,
+                                             &update,
+                                             &finish,
+                                             &end,
+                                             &context_error};
+        return &api;
+    }
+};
+
+// ---- storage ----
+template <typename T>
+struct StorageAdapter {
+    struct State : Instance<T> {
+        std::vector<Job> jobs;
+        std::unique_ptr<JobViews> job_views;
+        std::vector<Entry> entries;
+        std::unique_ptr<EntryViews> entry_views;
+    };
+    static State* state(vigil_instance* p) { return reinterpret_cast<State*>(p); }
+
+    static vigil_result begin(vigil_instance* p) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { s->configured().begin(); });
+    }
+    static vigil_result commit(vigil_instance* p) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { s->configured().commit(); });
+    }
+    static vigil_result rollback(vigil_instance* p) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { s->configured().rollback(); });
+    }
+    static vigil_result try_lock_agent(vigil_instance* p, const char* agent, int32_t* acquired) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { *acquired = s->configured().try_lock_agent(agent) ? 1 : 0; });
+    }
+    static vigil_result sync_jobs(vigil_instance* p, const vigil_job* const* jobs, size_t count,
+                                  int64_t now) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            std::vector<Job> list;
+            list.reserve(count);
+            for (size_t i = 0; i < count; ++i) list.push_back(from_c(*jobs[i]));
+            s->configured().sync_jobs(list, now);
+        });
+    }
+    static vigil_result load_jobs(vigil_instance* p, const char* agent, const vigil_job* const** out,
+                                  size_t* count) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->job_views.reset();
+            s->jobs = s->configured().load_jobs(agent ? agent : "");
+            s->job_views = std::make_unique<JobViews>(s->jobs);
+            *out = s->job_views->data();
+            *count = s->job_views->size();
+        });
+    }
+    static vigil_result load_entries(vigil_instance* p, int64_t job_id, int64_t since,
+                                     const vigil_entry* const** out, size_t* count) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->entry_views.reset();
+            s->entries = s->configured().load_entries(job_id, since);
+            s->entry_views = std::make_unique<EntryViews>(s->entries);
+            *out = s->entry_views->data();
+            *count = s->entry_views->size();
+        });
+    }
+    static vigil_result insert_entry(vigil_instance* p, const vigil_entry* entry, int64_t* id) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { *id = s->configured().insert_entry(from_c(*entry)); });
+    }
+    static vigil_result update_job_state(vigil_instance* p, const vigil_job* job) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { s->configured().update_job_state(from_c(*job)); });
+    }
+    static vigil_result find_report(vigil_instance* p, const char* sha, const char* agent,
+                                    const char* file, int32_t* content_seen,
+                                    int32_t* same_file) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            Storage::ReportSeen seen = s->configured().find_report(sha, agent, file);
+            *content_seen = seen.content_seen ? 1 : 0;
+            *same_file = seen.same_file ? 1 : 0;
+        });
+    }
+    static vigil_result record_report(vigil_instance* p, const vigil_report_record* r) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { s->configured().record_report(from_c(*r)); });
+    }
+    static const vigil_storage_api* table() {
+        static const vigil_storage_api api{sizeof(vigil_storage_api),
+                                           Lifecycle<T, State>::table(),
+                                           &begin,
+                                           &commit,
+                                           &rollback,
+                                           &try_lock_agent,
+                                           &sync_jobs,
+                                           &load_jobs,
+                                           &load_entries,
+                                           &insert_entry,
+                                           &update_job_state,
+                                           &find_report,
+                                           &record_report};
+        return &api;
+    }
+};
+
+// ---- notifier ----
+template <typename T>
+struct NotifierAdapter {
+    struct State : Instance<T> {};
+    static vigil_result send(vigil_instance* p, const vigil_event* const* events, size_t count) noexcept {
+        auto* s = reinterpret_cast<State*>(p);
+        return guarded(s->error, [&] {
+            std::vector<Event> list;
+            list.reserve(count);
+            for (size_t i = 0; i < count; ++i) list.push_back(from_c(*events[i]));
+            s->configured().send(list);
+        });
+    }
+    static const vigil_notifier_api* table() {
+        static const vigil_notifier_api api{sizeof(vigil_notifier_api),
+                                            Lifecycle<T, State>::table(), &send};
+        return &api;
+    }
+};
+
+template <typename T>
+void add_capability(vigil_plugin_descriptor& d) {
+    static_assert(std::is_base_of_v<ReportSource, T> || std::is_base_of_v<IntegrityCheck, T> ||
+                      std::is_base_of_v<Storage, T> || std::is_base_of_v<Notifier, T>,
+                  "a VIGIL_PLUGIN class must derive from ReportSource, IntegrityCheck, Storage or Notifier");
+    if constexpr (std::is_base_of_v<ReportSource, T>) d.report_source = ReportSourceAdapter<T>::table();
+    if constexpr (std::is_base_of_v<IntegrityCheck, T>) d.integrity = IntegrityAdapter<T>::table();
+    if constexpr (std::is_base_of_v<Storage, T>) d.storage = StorageAdapter<T>::table();
+    if constexpr (std::is_base_of_v<Notifier, T>) d.notifier = NotifierAdapter<T>::table();
+}
+
+template <typename... Ts>
+vigil_plugin_descriptor make_descriptor(const char* name, const char* version, const char* description) {
+    vigil_plugin_descriptor d{};
+    d.struct_size = sizeof(vigil_plugin_descriptor);
+    d.abi_major = VIGIL_ABI_MAJOR;
+    d.abi_minor = VIGIL_ABI_MINOR;
+    d.name = name;
+    d.version = version;
+    d.description = description;
+    (add_capability<Ts>(d), ...);
+    return d;
+}
+
+}  // namespace detail
+}  // namespace vigil
+
+// Exports the plugin: its name (as configs spell it), version, a one-line
+// description, then one class per capability it offers.
+#define VIGIL_PLUGIN(NAME, VERSION, DESCRIPTION, ...)                                          \
+    extern "C" VIGIL_PLUGIN_EXPORT const vigil_plugin_descriptor* vigil_plugin_entry(void) noexcept { \
+        static const vigil_plugin_descriptor descriptor =                                     \
+            ::vigil::detail::make_descriptor<__VA_ARGS__>(NAME, VERSION, DESCRIPTION);         \
+        return &descriptor;                                                                   \
+    }
+
+#endif  // VIGIL_PLUGIN_HPP

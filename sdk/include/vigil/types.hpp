@@ -1,0 +1,457 @@
+// Owning C++ values for the C structs of plugin.h, and conversions both ways.
+//
+// Used by the C++ plugin layer (plugin.hpp) and by the host, so both sides
+// read and write the ABI the same way. Header-only, C++17, no dependency but
+// the standard library: it compiles with libstdc++ and libc++ alike.
+#ifndef VIGIL_TYPES_HPP
+#define VIGIL_TYPES_HPP
+
+#include <vigil/plugin.h>
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <type_traits>
+#include <vector>
+
+namespace vigil {
+
+// True when the struct at `ptr` (never NULL) declares a size that contains
+// `member`: a reader built against a newer header must not read past the
+// end of a struct written by an older plugin or host.
+#define VIGIL_HAS_FIELD(ptr, member)                                                         \
+    (offsetof(std::remove_pointer_t<decltype(ptr)>, member) + sizeof((ptr)->member) <= \
+     (ptr)->struct_size)
+
+constexpr std::int64_t kNoTime = VIGIL_NO_TIME;
+constexpr std::int64_t kNoSize = VIGIL_NO_SIZE;
+
+namespace detail {
+inline std::optional<std::string> opt_string(const char* s) {
+    if (s == nullptr) return std::nullopt;
+    return std::string(s);
+}
+inline const char* opt_cstr(const std::optional<std::string>& s) {
+    return s ? s->c_str() : nullptr;
+}
+}  // namespace detail
+
+// One phase of a database backup (SPEC §2).
+struct Phase {
+    bool status = false;
+    std::int64_t start_time = kNoTime;
+    std::int64_t end_time = kNoTime;
+    std::optional<std::string> sha256_checksum;
+    std::int64_t size = kNoSize;
+    std::optional<std::string> error_message;
+};
+
+// One entry of a report's `databases` object.
+struct DatabaseReport {
+    std::string database_name;
+    std::string staged_file_name;
+    Phase backup, compress, transfer;
+    std::optional<std::string> logs_summary;
+};
+
+// A parsed, validated report.
+struct Report {
+    std::int64_t operation_start_time = kNoTime;
+    std::int64_t operation_end_time = kNoTime;
+    std::string agent_id;
+    std::string overall_status;
+    std::vector<DatabaseReport> databases;
+};
+
+// A row of expected_backup_jobs.
+struct Job {
+    std::int64_t id = 0;
+    std::string agent_id_responsible, company_name, city, neighborhood, database_name;
+    int expected_hour_utc = 0;
+    int expected_minute_utc = 0;
+    int window_minutes = 60;
+    bool is_active = true;
+    std::string current_status = "unknown";
+    std::int64_t last_checked_timestamp = kNoTime;
+    std::int64_t last_successful_backup_timestamp = kNoTime;
+    std::optional<std::string> previous_successful_hash_global;
+    std::int64_t created_at = kNoTime;
+    std::int64_t updated_at = kNoTime;
+    std::int64_t last_entry_cycle_at = kNoTime;
+};
+
+// A row of backup_entries.
+struct Entry {
+    std::int64_t id = 0;
+    std::int64_t expected_job_id = 0;
+    std::int64_t cycle_expected_at = kNoTime;
+    std::int64_t timestamp = kNoTime;
+    std::string status;
+    std::string message;
+    std::optional<std::string> operation_log_file_name;
+    std::string agent_id;
+    std::optional<std::string> agent_overall_status;
+    std::int64_t operation_start_time = kNoTime;
+    std::int64_t operation_end_time = kNoTime;
+    std::optional<Phase> backup, compress, transfer;
+    std::optional<std::string> agent_staged_file_name;
+    std::optional<std::string> agent_logs_summary;
+    std::optional<std::string> server_calculated_staged_hash;
+    std::int64_t server_calculated_staged_size = kNoSize;
+    std::optional<std::string> previous_successful_hash_global;
+    int hash_comparison_result = -1;
+};
+
+// The fate of one report file.
+struct ReportRecord {
+    std::string content_sha256;
+    std::string agent_id;
+    std::string file_name;
+    std::string fate;
+    std::string reason;
+    std::optional<std::string> source;
+    std::int64_t operation_end_time = kNoTime;
+    std::int64_t scanned_at = kNoTime;
+};
+
+// A notification event.
+struct Event {
+    std::int64_t id = 0;
+    std::string kind;
+    std::string fingerprint;
+    std::string agent_id;
+    std::string database_name;
+    int expected_hour_utc = 0;
+    int expected_minute_utc = 0;
+    std::string old_status;
+    std::string new_status;
+    std::int64_t cycle_expected_at = kNoTime;
+    std::string message;
+    std::int64_t scan_time = kNoTime;
+    bool possibly_duplicate = false;
+};
+
+// Result of one integrity check on one file.
+struct CheckResult {
+    bool passed = false;
+    std::string message;
+    std::optional<std::string> digest_name;
+    std::optional<std::string> digest_hex;
+};
+
+// ---------------------------------------------------------------------
+// C -> C++ (reads only the fields the struct's size says are present)
+// ---------------------------------------------------------------------
+
+inline Phase from_c(const vigil_phase& c) {
+    Phase p;
+    if (VIGIL_HAS_FIELD(&c, status)) p.status = c.status != 0;
+    if (VIGIL_HAS_FIELD(&c, start_time)) p.start_time = c.start_time;
+    if (VIGIL_HAS_FIELD(&c, end_time)) p.end_time = c.end_time;
+    if (VIGIL_HAS_FIELD(&c, sha256_checksum)) p.sha256_checksum = detail::opt_string(c.sha256_checksum);
+    if (VIGIL_HAS_FIELD(&c, size)) p.size = c.size;
+    if (VIGIL_HAS_FIELD(&c, error_message)) p.error_message = detail::opt_string(c.error_message);
+    return p;
+}
+
+inline Report from_c(const vigil_report& c) {
+    Report r;
+    r.operation_start_time = c.operation_start_time;
+    r.operation_end_time = c.operation_end_time;
+    r.agent_id = c.agent_id ? c.agent_id : "";
+    r.overall_status = c.overall_status ? c.overall_status : "";
+    for (std::size_t i = 0; i < c.database_count; ++i) {
+        const vigil_database_report* d = c.databases[i];
+        DatabaseReport db;
+        db.database_name = d->database_name ? d->database_name : "";
+        db.staged_file_name = d->staged_file_name ? d->staged_file_name : "";
+        if (d->backup) db.backup = from_c(*d->backup);
+        if (d->compress) db.compress = from_c(*d->compress);
+        if (d->transfer) db.transfer = from_c(*d->transfer);
+        if (VIGIL_HAS_FIELD(d, logs_summary)) db.logs_summary = detail::opt_string(d->logs_summary);
+        r.databases.push_back(std::move(db));
+    }
+    return r;
+}
+
+inline Job from_c(const vigil_job& c) {
+    Job j;
+    j.id = c.id;
+    j.agent_id_responsible = c.agent_id_responsible ? c.agent_id_responsible : "";
+    j.company_name = c.company_name ? c.company_name : "";
+    j.city = c.city ? c.city : "";
+    j.neighborhood = c.neighborhood ? c.neighborhood : "";
+    j.database_name = c.database_name ? c.database_name : "";
+    j.expected_hour_utc = c.expected_hour_utc;
+    j.expected_minute_utc = c.expected_minute_utc;
+    j.window_minutes = c.window_minutes;
+    j.is_active = c.is_active != 0;
+    j.current_status = c.current_status ? c.current_status : "unknown";
+    j.last_checked_timestamp = c.last_checked_timestamp;
+    j.last_successful_backup_timestamp = c.last_successful_backup_timestamp;
+    j.previous_successful_hash_global = detail::opt_string(c.previous_successful_hash_global);
+    j.created_at = c.created_at;
+    j.updated_at = c.updated_at;
+    if (VIGIL_HAS_FIELD(&c, last_entry_cycle_at)) j.last_entry_cycle_at = c.last_entry_cycle_at;
+    return j;
+}
+
+inline Entry from_c(const vigil_entry& c) {
+    Entry e;
+    e.id = c.id;
+    e.expected_job_id = c.expected_job_id;
+    e.cycle_expected_at = c.cycle_expected_at;
+    e.timestamp = c.timestamp;
+    e.status = c.status ? c.status : "";
+    e.message = c.message ? c.message : "";
+    e.operation_log_file_name = detail::opt_string(c.operation_log_file_name);
+    e.agent_id = c.agent_id ? c.agent_id : "";
+    e.agent_overall_status = detail::opt_string(c.agent_overall_status);
+    e.operation_start_time = c.operation_start_time;
+    e.operation_end_time = c.operation_end_time;
+    if (c.backup) e.backup = from_c(*c.backup);
+    if (c.compress) e.compress = from_c(*c.compress);
+    if (c.transfer) e.transfer = from_c(*c.transfer);
+    e.agent_staged_file_name = detail::opt_string(c.agent_staged_file_name);
+    e.agent_logs_summary = detail::opt_string(c.agent_logs_summary);
+    e.server_calculated_staged_hash = detail::opt_string(c.server_calculated_staged_hash);
+    e.server_calculated_staged_size = c.server_calculated_staged_size;
+    e.previous_successful_hash_global = detail::opt_string(c.previous_successful_hash_global);
+    e.hash_comparison_result = c.hash_comparison_result;
+    return e;
+}
+
+inline ReportRecord from_c(const vigil_report_record& c) {
+    ReportRecord r;
+    r.content_sha256 = c.content_sha256 ? c.content_sha256 : "";
+    r.agent_id = c.agent_id ? c.agent_id : "";
+    r.file_name = c.file_name ? c.file_name : "";
+    r.fate = c.fate ? c.fate : "";
+    r.reason = c.reason ? c.reason : "";
+    r.source = detail::opt_string(c.source);
+    r.operation_end_time = c.operation_end_time;
+    r.scanned_at = c.scanned_at;
+    return r;
+}
+
+inline Event from_c(const vigil_event& c) {
+    Event e;
+    e.id = c.id;
+    e.kind = c.kind ? c.kind : "";
+    e.fingerprint = c.fingerprint ? c.fingerprint : "";
+    e.agent_id = c.agent_id ? c.agent_id : "";
+    e.database_name = c.database_name ? c.database_name : "";
+    e.expected_hour_utc = c.expected_hour_utc;
+    e.expected_minute_utc = c.expected_minute_utc;
+    e.old_status = c.old_status ? c.old_status : "";
+    e.new_status = c.new_status ? c.new_status : "";
+    e.cycle_expected_at = c.cycle_expected_at;
+    e.message = c.message ? c.message : "";
+    e.scan_time = c.scan_time;
+    e.possibly_duplicate = c.possibly_duplicate != 0;
+    return e;
+}
+
+inline CheckResult from_c(const vigil_check_result& c) {
+    CheckResult r;
+    r.passed = c.passed != 0;
+    r.message = c.message ? c.message : "";
+    r.digest_name = detail::opt_string(c.digest_name);
+    r.digest_hex = detail::opt_string(c.digest_hex);
+    return r;
+}
+
+// ---------------------------------------------------------------------
+// C++ -> C views. A view points into the value it was made from: the value
+// must outlive the view, and views are neither copied nor moved (they hold
+// pointers to their own members).
+// ---------------------------------------------------------------------
+
+struct PhaseView {
+    vigil_phase c{};
+    explicit PhaseView(const Phase& p) {
+        c.struct_size = sizeof(vigil_phase);
+        c.status = p.status ? 1 : 0;
+        c.start_time = p.start_time;
+        c.end_time = p.end_time;
+        c.sha256_checksum = detail::opt_cstr(p.sha256_checksum);
+        c.size = p.size;
+        c.error_message = detail::opt_cstr(p.error_message);
+    }
+    PhaseView(const PhaseView&) = delete;
+    PhaseView& operator=(const PhaseView&) = delete;
+};
+
+struct ReportView {
+    vigil_report c{};
+    struct Database {
+        PhaseView backup, compress, transfer;
+        vigil_database_report c{};
+        explicit Database(const DatabaseReport& d)
+            : backup(d.backup), compress(d.compress), transfer(d.transfer) {
+            c.struct_size = sizeof(vigil_database_report);
+            c.database_name = d.database_name.c_str();
+            c.staged_file_name = d.staged_file_name.c_str();
+            c.backup = &backup.c;
+            c.compress = &compress.c;
+            c.transfer = &transfer.c;
+            c.logs_summary = detail::opt_cstr(d.logs_summary);
+        }
+    };
+    std::vector<std::unique_ptr<Database>> databases;
+    std::vector<const vigil_database_report*> pointers;
+
+    explicit ReportView(const Report& r) {
+        for (const auto& d : r.databases) {
+            databases.push_back(std::make_unique<Database>(d));
+            pointers.push_back(&databases.back()->c);
+        }
+        c.struct_size = sizeof(vigil_report);
+        c.operation_start_time = r.operation_start_time;
+        c.operation_end_time = r.operation_end_time;
+        c.agent_id = r.agent_id.c_str();
+        c.overall_status = r.overall_status.c_str();
+        c.database_count = pointers.size();
+        c.databases = pointers.data();
+    }
+    ReportView(const ReportView&) = delete;
+    ReportView& operator=(const ReportView&) = delete;
+};
+
+struct JobView {
+    vigil_job c{};
+    explicit JobView(const Job& j) {
+        c.struct_size = sizeof(vigil_job);
+        c.id = j.id;
+        c.agent_id_responsible = j.agent_id_responsible.c_str();
+        c.company_name = j.company_name.c_str();
+        c.city = j.city.c_str();
+        c.neighborhood = j.neighborhood.c_str();
+        c.database_name = j.database_name.c_str();
+        c.expected_hour_utc = j.expected_hour_utc;
+        c.expected_minute_utc = j.expected_minute_utc;
+        c.window_minutes = j.window_minutes;
+        c.is_active = j.is_active ? 1 : 0;
+        c.current_status = j.current_status.c_str();
+        c.last_checked_timestamp = j.last_checked_timestamp;
+        c.last_successful_backup_timestamp = j.last_successful_backup_timestamp;
+        c.previous_successful_hash_global = detail::opt_cstr(j.previous_successful_hash_global);
+        c.created_at = j.created_at;
+        c.updated_at = j.updated_at;
+        c.last_entry_cycle_at = j.last_entry_cycle_at;
+    }
+    JobView(const JobView&) = delete;
+    JobView& operator=(const JobView&) = delete;
+};
+
+struct EntryView {
+    std::optional<PhaseView> backup, compress, transfer;
+    vigil_entry c{};
+    explicit EntryView(const Entry& e) {
+        if (e.backup) backup.emplace(*e.backup);
+        if (e.compress) compress.emplace(*e.compress);
+        if (e.transfer) transfer.emplace(*e.transfer);
+        c.struct_size = sizeof(vigil_entry);
+        c.id = e.id;
+        c.expected_job_id = e.expected_job_id;
+        c.cycle_expected_at = e.cycle_expected_at;
+        c.timestamp = e.timestamp;
+        c.status = e.status.c_str();
+        c.message = e.message.c_str();
+        c.operation_log_file_name = detail::opt_cstr(e.operation_log_file_name);
+        c.agent_id = e.agent_id.c_str();
+        c.agent_overall_status = detail::opt_cstr(e.agent_overall_status);
+        c.operation_start_time = e.operation_start_time;
+        c.operation_end_time = e.operation_end_time;
+        c.backup = backup ? &backup->c : nullptr;
+        c.compress = compress ? &compress->c : nullptr;
+        c.transfer = transfer ? &transfer->c : nullptr;
+        c.agent_staged_file_name = detail::opt_cstr(e.agent_staged_file_name);
+        c.agent_logs_summary = detail::opt_cstr(e.agent_logs_summary);
+        c.server_calculated_staged_hash = detail::opt_cstr(e.server_calculated_staged_hash);
+        c.server_calculated_staged_size = e.server_calculated_staged_size;
+        c.previous_successful_hash_global = detail::opt_cstr(e.previous_successful_hash_global);
+        c.hash_comparison_result = e.hash_comparison_result;
+    }
+    EntryView(const EntryView&) = delete;
+    EntryView& operator=(const EntryView&) = delete;
+};
+
+struct ReportRecordView {
+    vigil_report_record c{};
+    explicit ReportRecordView(const ReportRecord& r) {
+        c.struct_size = sizeof(vigil_report_record);
+        c.content_sha256 = r.content_sha256.c_str();
+        c.agent_id = r.agent_id.c_str();
+        c.file_name = r.file_name.c_str();
+        c.fate = r.fate.c_str();
+        c.reason = r.reason.c_str();
+        c.source = detail::opt_cstr(r.source);
+        c.operation_end_time = r.operation_end_time;
+        c.scanned_at = r.scanned_at;
+    }
+    ReportRecordView(const ReportRecordView&) = delete;
+    ReportRecordView& operator=(const ReportRecordView&) = delete;
+};
+
+struct EventView {
+    vigil_event c{};
+    explicit EventView(const Event& e) {
+        c.struct_size = sizeof(vigil_event);
+        c.id = e.id;
+        c.kind = e.kind.c_str();
+        c.fingerprint = e.fingerprint.c_str();
+        c.agent_id = e.agent_id.c_str();
+        c.database_name = e.database_name.c_str();
+        c.expected_hour_utc = e.expected_hour_utc;
+        c.expected_minute_utc = e.expected_minute_utc;
+        c.old_status = e.old_status.c_str();
+        c.new_status = e.new_status.c_str();
+        c.cycle_expected_at = e.cycle_expected_at;
+        c.message = e.message.c_str();
+        c.scan_time = e.scan_time;
+        c.possibly_duplicate = e.possibly_duplicate ? 1 : 0;
+    }
+    EventView(const EventView&) = delete;
+    EventView& operator=(const EventView&) = delete;
+};
+
+struct CheckResultView {
+    vigil_check_result c{};
+    explicit CheckResultView(const CheckResult& r) {
+        c.struct_size = sizeof(vigil_check_result);
+        c.passed = r.passed ? 1 : 0;
+        c.message = r.message.c_str();
+        c.digest_name = detail::opt_cstr(r.digest_name);
+        c.digest_hex = detail::opt_cstr(r.digest_hex);
+    }
+    CheckResultView(const CheckResultView&) = delete;
+    CheckResultView& operator=(const CheckResultView&) = delete;
+};
+
+// A list of C views over a list of values, as the ABI's `T const* const*` arrays.
+template <typename View, typename CStruct, typename Value>
+struct ViewList {
+    std::vector<std::unique_ptr<View>> views;
+    std::vector<const CStruct*> pointers;
+    explicit ViewList(const std::vector<Value>& values) {
+        views.reserve(values.size());
+        pointers.reserve(values.size());
+        for (const auto& v : values) {
+            views.push_back(std::make_unique<View>(v));
+            pointers.push_back(&views.back()->c);
+        }
+    }
+    const CStruct* const* data() const { return pointers.data(); }
+    std::size_t size() const { return pointers.size(); }
+};
+
+using JobViews = ViewList<JobView, vigil_job, Job>;
+using EntryViews = ViewList<EntryView, vigil_entry, Entry>;
+using EventViews = ViewList<EventView, vigil_event, Event>;
+
+}  // namespace vigil
+
+#endif  // VIGIL_TYPES_HPP

@@ -1,0 +1,349 @@
+// The host's side of the plugin ABI, driven with fixture plugins that each
+// break one rule of plugin.h (or throw where a careless author would): the
+// host refuses what it cannot trust with a message naming the file and the
+// reason, turns plugin failures into Status values, and keeps working.
+#include "plugin_host.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <string>
+#include <vector>
+
+namespace fs = std::filesystem;
+using Catch::Matchers::Contains;
+using vigil::host::IntegrityHandle;
+using vigil::host::PluginLibrary;
+using vigil::host::ReportSourceHandle;
+using vigil::host::Status;
+
+namespace {
+
+fs::path fixture(const std::string& name) {
+    return fs::path(VIGIL_ABI_FIXTURE_DIR) / ("vigil_" + name + ".so");
+}
+
+std::string abi(unsigned major, unsigned minor) { return std::to_string(major) + "." + std::to_string(minor); }
+
+const std::string kHostAbi = abi(VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR);
+
+// Loads a fixture the host must refuse, checking what every refusal shares.
+Status refusal_of(const fs::path& file) {
+    Status status;
+    auto library = PluginLibrary::load(file, &status);
+    CHECK(library == nullptr);
+    CHECK(status.code() == Status::Code::kRefused);
+    CHECK_THAT(status.message(), Contains(file.string()));
+    return status;
+}
+
+std::shared_ptr<PluginLibrary> accepted(const std::string& name) {
+    Status status;
+    auto library = PluginLibrary::load(fixture(name), &status);
+    INFO(status.message());
+    REQUIRE(library != nullptr);
+    REQUIRE(status.is_ok());
+    return library;
+}
+
+struct Refused {
+    const char* name;
+    // Fragments the message must contain besides the path; none may occur in
+    // the path itself, or the check would pass vacuously.
+    std::vector<std::string> reason;
+};
+
+// Every fixture the host must refuse, with what its message has to say.
+std::vector<Refused> refused_fixtures() {
+    return {
+        {"newer_major", {"ABI " + abi(VIGIL_ABI_MAJOR + 1, VIGIL_ABI_MINOR), "ABI " + kHostAbi}},
+        {"newer_minor", {"ABI " + abi(VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR + 1), "ABI " + kHostAbi}},
+        {"missing_parse", {"no parse function"}},
+        {"missing_last_error", {"no last_error function"}},
+        {"no_entry", {VIGIL_PLUGIN_ENTRY_SYMBOL}},
+        {"null_entry", {VIGIL_PLUGIN_ENTRY_SYMBOL, "no descriptor"}},
+        {"no_capability", {"no capability"}},
+    };
+}
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string vigil_bin() {
+    const char* env = std::getenv("VIGIL_BIN");
+    return env && *env ? env : VIGIL_ABI_DEFAULT_BIN;
+}
+
+struct Run {
+    bool exited = false;  // false when the process died of a signal
+    int exit_code = -1;
+    std::string out;
+};
+
+// Runs a shell command line and captures its stdout and exit status.
+Run run(const std::string& command) {
+    Run result;
+    FILE* pipe = popen(command.c_str(), "r");
+    REQUIRE(pipe != nullptr);
+    char buffer[4096];
+    std::size_t n;
+    while ((n = std::fread(buffer, 1, sizeof buffer, pipe)) > 0) result.out.append(buffer, n);
+    const int status = pclose(pipe);
+    result.exited = WIFEXITED(status);
+    if (result.exited) result.exit_code = WEXITSTATUS(status);
+    return result;
+}
+
+Run vigil_check(const fs::path& file) {
+    return run(shell_quote(vigil_bin()) + " plugins --check " + shell_quote(file.string()));
+}
+
+// A scratch directory removed at the end of the test.
+struct TempDir {
+    fs::path path = fs::temp_directory_path() /
+                    ("vigil-abi-test-" + std::to_string(static_cast<long>(::getpid())));
+    TempDir() { fs::create_directories(path); }
+    ~TempDir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+}  // namespace
+
+// ---- refusals ----------------------------------------------------------
+
+TEST_CASE("a plugin of another ABI major is refused, naming the file and both versions") {
+    const Status status = refusal_of(fixture("newer_major"));
+    CHECK_THAT(status.message(), Contains("ABI " + abi(VIGIL_ABI_MAJOR + 1, VIGIL_ABI_MINOR)));
+    CHECK_THAT(status.message(), Contains("ABI " + kHostAbi));
+}
+
+TEST_CASE("a plugin of a newer ABI minor is refused, naming the file and both versions") {
+    const Status status = refusal_of(fixture("newer_minor"));
+    CHECK_THAT(status.message(), Contains("ABI " + abi(VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR + 1)));
+    CHECK_THAT(status.message(), Contains("ABI " + kHostAbi));
+}
+
+TEST_CASE("a descriptor missing a required function is refused, naming the function") {
+    SECTION("a capability function") {
+        const Status status = refusal_of(fixture("missing_parse"));
+        CHECK_THAT(status.message(), Contains("report_source capability has no parse function"));
+    }
+    SECTION("a lifecycle function") {
+        const Status status = refusal_of(fixture("missing_last_error"));
+        CHECK_THAT(status.message(), Contains("report_source capability has no last_error function"));
+    }
+}
+
+TEST_CASE("a library without the entry symbol is refused") {
+    const Status status = refusal_of(fixture("no_entry"));
+    CHECK_THAT(status.message(), Contains(std::string("does not export ") + VIGIL_PLUGIN_ENTRY_SYMBOL));
+}
+
+TEST_CASE("an entry point returning no descriptor is refused") {
+    const Status status = refusal_of(fixture("null_entry"));
+    CHECK_THAT(status.message(), Contains("returned no descriptor"));
+}
+
+TEST_CASE("a descriptor offering no capability is refused") {
+    const Status status = refusal_of(fixture("no_capability"));
+    CHECK_THAT(status.message(), Contains("offers no capability"));
+}
+
+TEST_CASE("files that are not loadable libraries are refused") {
+    SECTION("a missing file") {
+        const Status status = refusal_of(fixture("does_not_exist"));
+        CHECK_THAT(status.message(), Contains("cannot be loaded"));
+    }
+    SECTION("a file that is not a shared library") {
+        TempDir dir;
+        const fs::path garbage = dir.path / "vigil_garbage.so";
+        std::ofstream(garbage) << "this is not an ELF file\n";
+        const Status status = refusal_of(garbage);
+        CHECK_THAT(status.message(), Contains("cannot be loaded"));
+    }
+}
+
+// ---- accepted plugins --------------------------------------------------
+
+TEST_CASE("a well-behaved plugin is accepted and described from its descriptor") {
+    auto library = accepted("good_source");
+    CHECK(library->file() == fixture("good_source"));
+    CHECK(library->name() == "good_source");
+    CHECK(library->version() == "2.3.4");
+    CHECK(library->abi_version() == kHostAbi);
+    CHECK(library->capabilities() == "report_source");
+    CHECK(std::string(library->descriptor().description) == "fixture: a well-behaved report source");
+
+    Status status;
+    auto source = ReportSourceHandle::open(library, "{}", &status);
+    INFO(status.message());
+    REQUIRE(source != nullptr);
+    CHECK(source->recognizes("20261123_000000_ACME.good"));
+    CHECK_FALSE(source->recognizes("20261123_000000_ACME.json"));
+
+    vigil::Report report;
+    REQUIRE(source->parse("a.good", "ACME completed", &report).is_ok());
+    CHECK(report.agent_id == "ACME");
+    CHECK(report.overall_status == "completed");
+    CHECK(report.operation_start_time == 1000000);
+    CHECK(report.operation_end_time == 2000000);
+
+    const Status invalid = source->parse("b.good", "garbled", &report);
+    CHECK(invalid.code() == Status::Code::kInvalid);
+    CHECK_THAT(invalid.message(), Contains("content: expected"));
+}
+
+TEST_CASE("a handle refuses a library that lacks its capability") {
+    Status status;
+    auto source = ReportSourceHandle::open(accepted("throwing_check"), "{}", &status);
+    CHECK(source == nullptr);
+    CHECK(status.code() == Status::Code::kConfig);
+    CHECK_THAT(status.message(), Contains("throwing_check is not a report source"));
+
+    auto check = IntegrityHandle::open(accepted("good_source"), "{}", &status);
+    CHECK(check == nullptr);
+    CHECK(status.code() == Status::Code::kConfig);
+    CHECK_THAT(status.message(), Contains("good_source is not an integrity check"));
+}
+
+// ---- errors cross as codes plus the instance's message -------------------
+
+TEST_CASE("a report source that throws yields an error and stays usable") {
+    Status status;
+    auto source = ReportSourceHandle::open(accepted("throwing_source"), "{}", &status);
+    INFO(status.message());
+    REQUIRE(source != nullptr);
+    vigil::Report report;
+
+    const Status thrown = source->parse("first.json", "throw", &report);
+    CHECK(thrown.code() == Status::Code::kError);
+    CHECK_THAT(thrown.message(), Contains("parse exploded on first.json"));
+
+    REQUIRE(source->parse("second.json", "ACME", &report).is_ok());
+    CHECK(report.agent_id == "ACME");
+
+    const Status unknown = source->parse("third.json", "throw-int", &report);
+    CHECK(unknown.code() == Status::Code::kError);
+    CHECK_THAT(unknown.message(), Contains("unknown exception"));
+
+    // recognizes has no error channel: a throw there means "not mine".
+    CHECK_FALSE(source->recognizes("explode.json"));
+    CHECK(source->recognizes("fine.json"));
+
+    REQUIRE(source->parse("fourth.json", "BETA", &report).is_ok());
+    CHECK(report.agent_id == "BETA");
+}
+
+TEST_CASE("a configure error at init becomes a configuration Status with the plugin's message") {
+    auto library = accepted("bad_config");
+    Status status;
+
+    SECTION("a setting the plugin rejects") {
+        auto source = ReportSourceHandle::open(library, R"({"x": -3})", &status);
+        CHECK(source == nullptr);
+        CHECK(status.code() == Status::Code::kConfig);
+        CHECK_THAT(status.message(), Contains("bad_config"));
+        CHECK_THAT(status.message(), Contains("setting `x`: must be a positive integer, got -3"));
+    }
+    SECTION("a setting the plugin requires but is absent") {
+        auto source = ReportSourceHandle::open(library, "{}", &status);
+        CHECK(source == nullptr);
+        CHECK(status.code() == Status::Code::kConfig);
+        CHECK_THAT(status.message(), Contains("bad_config: configuration:"));
+        CHECK_THAT(status.message(), Contains("(x)"));
+    }
+    SECTION("settings that are not JSON") {
+        auto source = ReportSourceHandle::open(library, "{", &status);
+        CHECK(source == nullptr);
+        CHECK(status.code() == Status::Code::kConfig);
+        CHECK_THAT(status.message(), Contains("bad_config: configuration:"));
+    }
+    SECTION("a refused instance does not spoil the library for the next one") {
+        CHECK(ReportSourceHandle::open(library, R"({"x": 0})", &status) == nullptr);
+        auto source = ReportSourceHandle::open(library, R"({"x": 5})", &status);
+        INFO(status.message());
+        CHECK(source != nullptr);
+        CHECK(status.is_ok());
+    }
+}
+
+TEST_CASE("an integrity check whose update throws fails that file only") {
+    Status status;
+    auto check = IntegrityHandle::open(accepted("throwing_check"), "{}", &status);
+    INFO(status.message());
+    REQUIRE(check != nullptr);
+    auto bytes = [](const char* s) { return reinterpret_cast<const unsigned char*>(s); };
+
+    {
+        auto file = check->begin("bad.sql.gz", &status);
+        REQUIRE(status.is_ok());
+        REQUIRE(file != nullptr);
+        REQUIRE(file->update(bytes("fine"), 4).is_ok());
+        const Status failed = file->update(bytes("corrupt"), 7);
+        CHECK(failed.code() == Status::Code::kError);
+        CHECK_THAT(failed.message(), Contains("throwing_check"));
+        CHECK_THAT(failed.message(), Contains("update exploded after 4 bytes"));
+    }
+
+    auto file = check->begin("good.sql.gz", &status);
+    REQUIRE(status.is_ok());
+    REQUIRE(file != nullptr);
+    REQUIRE(file->update(bytes("hello"), 5).is_ok());
+    vigil::CheckResult result;
+    REQUIRE(file->finish(5, &result).is_ok());
+    CHECK(result.passed);
+    CHECK(result.message == "5 bytes");
+}
+
+// ---- the vigil executable ----------------------------------------------
+
+TEST_CASE("vigil plugins --check reports a refused plugin and exits 2") {
+    for (const Refused& fixture_case : refused_fixtures()) {
+        const fs::path file = fixture(fixture_case.name);
+        const Run result = vigil_check(file);
+        INFO(fixture_case.name << ":\n" << result.out);
+        REQUIRE(result.exited);
+        CHECK(result.exit_code == 2);
+        CHECK_THAT(result.out, Contains("refused  " + file.string()));
+        for (const std::string& fragment : fixture_case.reason) CHECK_THAT(result.out, Contains(fragment));
+    }
+}
+
+TEST_CASE("vigil plugins --check accepts a well-behaved plugin and exits 0") {
+    const Run result = vigil_check(fixture("good_source"));
+    INFO(result.out);
+    REQUIRE(result.exited);
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.out, Contains("host plugin ABI " + kHostAbi));
+    CHECK_THAT(result.out, Contains("ok       good_source 2.3.4 (ABI " + kHostAbi + "): report_source"));
+    CHECK_THAT(result.out, Contains(fixture("good_source").string()));
+    CHECK_THAT(result.out, !Contains("refused"));
+}
+
+TEST_CASE("vigil plugins lists accepted and refused fixtures from VIGIL_PLUGIN_PATH") {
+    const Run result = run("VIGIL_PLUGIN_PATH=" + shell_quote(VIGIL_ABI_FIXTURE_DIR) + " " +
+                           shell_quote(vigil_bin()) + " plugins");
+    INFO(result.out);
+    REQUIRE(result.exited);
+    CHECK(result.exit_code == 0);
+    CHECK_THAT(result.out, Contains(std::string("search ") + VIGIL_ABI_FIXTURE_DIR + "\n"));
+    for (const Refused& fixture_case : refused_fixtures()) {
+        CHECK_THAT(result.out, Contains("refused  " + fixture(fixture_case.name).string()));
+    }
+    for (const char* name : {"good_source", "throwing_source", "bad_config", "throwing_check"}) {
+        CHECK_THAT(result.out, Contains(std::string("ok       ") + name + " "));
+        CHECK_THAT(result.out, Contains(fixture(name).string()));
+    }
+    CHECK_THAT(result.out, Contains("ok       throwing_check 1.0.0 (ABI " + kHostAbi + "): integrity"));
+}

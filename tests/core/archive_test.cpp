@@ -1,0 +1,72 @@
+// Archiving never overwrites, never follows links, and tolerates a report
+// another scanner already moved.
+#include "archive.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <unistd.h>
+
+using namespace vigil::host;
+namespace fs = std::filesystem;
+
+namespace {
+struct TempDir {
+    fs::path path;
+    TempDir() {
+        std::string pattern = (fs::temp_directory_path() / "vigil-archive-XXXXXX").string();
+        path = ::mkdtemp(pattern.data());
+    }
+    ~TempDir() { fs::remove_all(path); }
+};
+void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
+std::string read(const fs::path& p) {
+    std::ifstream in(p);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+}  // namespace
+
+TEST_CASE("archive picks the next free name and never overwrites") {
+    TempDir dir;
+    const std::string name = "20261123_023107_ACME_PARIS_CENTRE.json";
+    fs::create_directories(dir.path / "_archive");
+    write(dir.path / "_archive" / name, "first");
+    write(dir.path / "_archive" / "20261123_023107_ACME_PARIS_CENTRE.1.json", "second");
+    write(dir.path / name, "third");
+
+    std::string archived_as;
+    Status st;
+    CHECK(archive_report(dir.path, name, &archived_as, &st) == ArchiveOutcome::kMoved);
+    CHECK(archived_as == "20261123_023107_ACME_PARIS_CENTRE.2.json");
+    CHECK(read(dir.path / "_archive" / name) == "first");
+    CHECK(read(dir.path / "_archive" / "20261123_023107_ACME_PARIS_CENTRE.1.json") == "second");
+    CHECK(read(dir.path / "_archive" / archived_as) == "third");
+    CHECK_FALSE(fs::exists(dir.path / name));
+}
+
+TEST_CASE("archive creates _archive/ and reports a report that is already gone") {
+    TempDir dir;
+    write(dir.path / "r.json", "x");
+    std::string archived_as;
+    Status st;
+    CHECK(archive_report(dir.path, "r.json", &archived_as, &st) == ArchiveOutcome::kMoved);
+    CHECK(fs::is_regular_file(dir.path / "_archive" / "r.json"));
+    CHECK(archive_report(dir.path, "r.json", &archived_as, &st) == ArchiveOutcome::kAlreadyGone);
+}
+
+TEST_CASE("an _archive that is a symbolic link is refused and the report stays") {
+    TempDir dir;
+    TempDir elsewhere;
+    fs::create_directory_symlink(elsewhere.path, dir.path / "_archive");
+    write(dir.path / "r.json", "x");
+    std::string archived_as;
+    Status st;
+    CHECK(archive_report(dir.path, "r.json", &archived_as, &st) == ArchiveOutcome::kFailed);
+    CHECK_THAT(st.message(), Catch::Contains("symbolic link"));
+    CHECK(fs::exists(dir.path / "r.json"));
+    CHECK(fs::is_empty(elsewhere.path));
+}

@@ -1,0 +1,251 @@
+#include "harness.hpp"
+
+#include <openssl/evp.h>
+#include <soci/soci.h>
+#include <zlib.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <sys/stat.h>
+#include <sys/wait.h>
+
+namespace vigil::test {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string sha256_hex(const std::string& bytes) {
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr);
+    static const char* kHex = "0123456789abcdef";
+    std::string hex;
+    for (unsigned int i = 0; i < length; ++i) {
+        hex += kHex[digest[i] >> 4];
+        hex += kHex[digest[i] & 0xf];
+    }
+    return hex;
+}
+
+void write_bytes(const fs::path& path, const std::string& bytes) {
+    fs::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
+    if (!out) throw std::runtime_error("cannot write " + path.string());
+}
+
+// Reports younger than report_settle_seconds are left alone: age them.
+void age(const fs::path& path) {
+    struct timespec times[2];
+    ::clock_gettime(CLOCK_REALTIME, &times[0]);
+    times[0].tv_sec -= 3600;
+    times[1] = times[0];
+    ::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW);
+}
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+soci::session open_session(const std::string& url) {
+    const auto sep = url.find("://");
+    return soci::session(url.substr(0, sep), url.substr(sep + 3));
+}
+
+}  // namespace
+
+std::string read_file(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+}
+
+std::vector<std::string> list_names(const fs::path& dir) {
+    std::vector<std::string> names;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+std::string gzip_bytes(const std::string& text) {
+    z_stream z{};
+    deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+    std::string out(deflateBound(&z, text.size()) + 64, '\0');
+    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
+    z.avail_in = static_cast<uInt>(text.size());
+    z.next_out = reinterpret_cast<Bytef*>(out.data());
+    z.avail_out = static_cast<uInt>(out.size());
+    deflate(&z, Z_FINISH);
+    out.resize(z.total_out);
+    deflateEnd(&z);
+    return out;
+}
+
+Site::Site(const std::string& backend) : backend_(backend) {
+    root_ = scratch_.path() / "storage";
+    fs::create_directories(root_);
+    url_ = fresh_database_url(backend, scratch_.path());
+}
+
+Staged Site::stage(const std::string& agent, const std::string& file_name, const std::string& bytes) {
+    write_bytes(root_ / agent / "database" / file_name, bytes);
+    return Staged{sha256_hex(bytes), static_cast<std::int64_t>(bytes.size())};
+}
+
+nlohmann::json Site::report(const std::string& agent, const std::string& end_iso) {
+    return nlohmann::json{{"operation_start_time", end_iso},
+                          {"operation_end_time", end_iso},
+                          {"agent_id", agent},
+                          {"overall_status", "completed"},
+                          {"databases", nlohmann::json::object()}};
+}
+
+nlohmann::json Site::block(const std::string& staged_file_name, const Staged& staged, bool ok) {
+    return nlohmann::json{
+        {"staged_file_name", staged_file_name},
+        {"BACKUP", {{"status", true}}},
+        {"COMPRESS", {{"status", true}, {"sha256_checksum", staged.sha256}, {"size", staged.size}}},
+        {"TRANSFER", {{"status", ok}, {"error_message", ok ? nlohmann::json(nullptr) : nlohmann::json("timeout")}}},
+        {"logs_summary", "test"}};
+}
+
+fs::path Site::log_file(const std::string& agent, const std::string& stamp) const {
+    return root_ / agent / "log" / (stamp + "_" + agent + ".json");
+}
+
+fs::path Site::archive_dir(const std::string& agent) const { return root_ / agent / "log" / "_archive"; }
+
+fs::path Site::drop_raw_report(const std::string& agent, const std::string& stamp, const std::string& bytes) {
+    const fs::path path = log_file(agent, stamp);
+    write_bytes(path, bytes);
+    age(path);
+    return path;
+}
+
+fs::path Site::drop_report(const std::string& agent, const std::string& stamp, const nlohmann::json& body) {
+    return drop_raw_report(agent, stamp, body.dump(2));
+}
+
+void Site::configure(const std::vector<JobSpec>& jobs, const std::string& extra) {
+    std::ostringstream y;
+    y << "storage_root: " << root_.string() << "\n";
+    y << "database:\n  url: \"" << url_ << "\"\n";
+    y << "jobs:\n";
+    if (jobs.empty()) y << "  []\n";
+    for (const auto& j : jobs) {
+        y << "  - {agent: " << j.agent << ", database: " << j.database << ", at: \"" << j.at << "\"";
+        if (j.window_minutes) y << ", window_minutes: " << j.window_minutes;
+        y << "}\n";
+    }
+    y << extra;
+    write_bytes(config_file(), y.str());
+}
+
+RunResult Site::vigil(const std::string& args, const std::string& env) const {
+    const char* bin = std::getenv("VIGIL_BIN");
+    if (bin == nullptr) throw std::runtime_error("VIGIL_BIN is not set (run the tests through ctest)");
+    const fs::path out = dir() / "run.out";
+    const fs::path err = dir() / "run.err";
+    const std::string command = env + " " + shell_quote(bin) + " " + args + " >" + shell_quote(out.string()) +
+                                " 2>" + shell_quote(err.string()) + " </dev/null";
+    const int status = std::system(command.c_str());
+    RunResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = read_file(out);
+    r.err = read_file(err);
+    return r;
+}
+
+RunResult Site::scan(const std::string& now_iso, const std::string& env) const {
+    return vigil("scan --config " + shell_quote(config_file().string()) + " --now " + now_iso, env);
+}
+
+std::vector<Row> Site::query(const std::string& sql) const {
+    soci::session session = open_session(url_);
+    soci::rowset<soci::row> rows = session.prepare << sql;
+    std::vector<Row> out;
+    for (const soci::row& r : rows) {
+        Row row;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            const auto& props = r.get_properties(i);
+            if (r.get_indicator(i) == soci::i_null) {
+                row[props.get_name()] = std::nullopt;
+                continue;
+            }
+            switch (props.get_data_type()) {
+                case soci::dt_string: {
+                    // PostgreSQL renders timestamptz as text with "+00"; SQLite stores it without.
+                    std::string text = r.get<std::string>(i);
+                    if (text.size() == 22 && text.compare(19, 3, "+00") == 0) text.resize(19);
+                    row[props.get_name()] = text;
+                    break;
+                }
+                case soci::dt_integer: row[props.get_name()] = std::to_string(r.get<int>(i)); break;
+                case soci::dt_long_long: row[props.get_name()] = std::to_string(r.get<long long>(i)); break;
+                case soci::dt_unsigned_long_long:
+                    row[props.get_name()] = std::to_string(r.get<unsigned long long>(i));
+                    break;
+                case soci::dt_double: {
+                    std::ostringstream s;
+                    s << r.get<double>(i);
+                    row[props.get_name()] = s.str();
+                    break;
+                }
+                case soci::dt_date: {
+                    std::tm tm = r.get<std::tm>(i);
+                    char buffer[32];
+                    std::strftime(buffer, sizeof buffer, "%Y-%m-%d %H:%M:%S", &tm);
+                    row[props.get_name()] = buffer;
+                    break;
+                }
+                default: row[props.get_name()] = "?"; break;
+            }
+        }
+        out.push_back(std::move(row));
+    }
+    return out;
+}
+
+std::int64_t Site::count(const std::string& sql) const {
+    soci::session session = open_session(url_);
+    long long n = 0;
+    session << sql, soci::into(n);
+    return n;
+}
+
+std::vector<Row> Site::entries(const std::string& agent, const std::string& database) const {
+    return query(
+        "SELECT e.status, e.message, e.operation_log_file_name, e.server_calculated_staged_hash, "
+        "e.previous_successful_hash_global, e.agent_staged_file_name, "
+        "CAST(e.hash_comparison_result AS INTEGER) AS hash_comparison_result, "
+        "CAST(e.cycle_expected_at AS TEXT) AS cycle_expected_at "
+        "FROM backup_entries e JOIN expected_backup_jobs j ON j.id = e.expected_job_id "
+        "WHERE j.agent_id_responsible = '" + agent + "' AND j.database_name = '" + database + "' ORDER BY e.id");
+}
+
+Row Site::job(const std::string& agent, const std::string& database) const {
+    auto rows = query(
+        "SELECT current_status, previous_successful_hash_global, CAST(is_active AS INTEGER) AS is_active, "
+        "CAST(last_successful_backup_timestamp AS TEXT) AS last_successful_backup_timestamp "
+        "FROM expected_backup_jobs WHERE agent_id_responsible = '" + agent + "' AND database_name = '" + database + "'");
+    if (rows.size() != 1) throw std::runtime_error("expected one job " + agent + "/" + database);
+    return rows[0];
+}
+
+std::string Site::fate(const std::string& file_name) const {
+    auto rows = query("SELECT fate FROM processed_reports WHERE file_name = '" + file_name + "' ORDER BY id");
+    if (rows.empty()) return "(none)";
+    std::string fates;
+    for (const auto& r : rows) fates += (fates.empty() ? "" : ",") + r.at("fate").value_or("NULL");
+    return fates;
+}
+
+}  // namespace vigil::test

@@ -1,0 +1,90 @@
+// Builds real storage trees in scratch directories, runs the real `vigil`
+// binary on them, and reads the resulting database through SOCI.
+#ifndef VIGIL_TESTS_INTEGRATION_HARNESS_HPP
+#define VIGIL_TESTS_INTEGRATION_HARNESS_HPP
+
+#include "test_db.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace vigil::test {
+
+struct RunResult {
+    int exit_code = -1;
+    std::string out;
+    std::string err;
+};
+
+struct Staged {
+    std::string sha256;
+    std::int64_t size = 0;
+};
+
+// A database row as column name -> text ("" for NULL, see is_null).
+using Row = std::map<std::string, std::optional<std::string>>;
+
+class Site {
+public:
+    // A fresh storage root and database of the given backend ("sqlite", "postgresql").
+    explicit Site(const std::string& backend);
+
+    const std::filesystem::path& root() const { return root_; }
+    const std::filesystem::path& dir() const { return scratch_.path(); }
+    const std::string& database_url() const { return url_; }
+
+    // Writes a staged backup under <agent>/database/ and returns its sha256 and size.
+    Staged stage(const std::string& agent, const std::string& file_name, const std::string& bytes);
+
+    // A valid report body with one database block per (name, staged file).
+    static nlohmann::json report(const std::string& agent, const std::string& end_iso);
+    static nlohmann::json block(const std::string& staged_file_name, const Staged& staged, bool ok = true);
+
+    // Writes <agent>/log/<stamp>_<agent>.json, aged past report_settle_seconds.
+    std::filesystem::path drop_report(const std::string& agent, const std::string& stamp, const nlohmann::json& body);
+    std::filesystem::path drop_raw_report(const std::string& agent, const std::string& stamp, const std::string& bytes);
+    std::filesystem::path log_file(const std::string& agent, const std::string& stamp) const;
+    std::filesystem::path archive_dir(const std::string& agent) const;
+
+    // Writes vigil.yaml: storage_root, database.url, the jobs, then `extra` YAML.
+    struct JobSpec {
+        std::string agent, database, at;
+        int window_minutes = 0;  // 0 = the global default
+    };
+    void configure(const std::vector<JobSpec>& jobs, const std::string& extra = "");
+    std::filesystem::path config_file() const { return dir() / "vigil.yaml"; }
+
+    // Runs `vigil scan --config vigil.yaml --now NOW` (plus extra environment).
+    RunResult scan(const std::string& now_iso, const std::string& env = "") const;
+    // Runs vigil with arbitrary arguments.
+    RunResult vigil(const std::string& args, const std::string& env = "") const;
+
+    // Query helpers on the scan's database.
+    std::vector<Row> query(const std::string& sql) const;
+    std::int64_t count(const std::string& sql) const;
+    // The entries of a job, oldest first, with the job's identity columns.
+    std::vector<Row> entries(const std::string& agent, const std::string& database) const;
+    Row job(const std::string& agent, const std::string& database) const;
+    std::string fate(const std::string& file_name) const;
+
+private:
+    ScratchDir scratch_;
+    std::filesystem::path root_;
+    std::string backend_;
+    std::string url_;
+};
+
+std::string read_file(const std::filesystem::path& path);
+std::vector<std::string> list_names(const std::filesystem::path& dir);
+std::string gzip_bytes(const std::string& text);
+
+}  // namespace vigil::test
+
+#endif

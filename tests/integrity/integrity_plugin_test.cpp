@@ -1,0 +1,96 @@
+// Drives the built sha256 and gzip modules through the C ABI only, as the host does.
+#include <vigil/plugin.h>
+
+// Prints std::optional values in failed assertions.
+#define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER
+#include <catch2/catch.hpp>
+
+#include <dlfcn.h>
+
+#include <optional>
+#include <string>
+
+namespace {
+
+// gzip of "abc" (made by `printf abc | gzip -n`).
+const unsigned char kGzipAbc[] = {0x1f, 0x8b, 0x08, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x03, 0x4b, 0x4c,
+                                  0x4a, 0x06, 0x00, 0xc2, 0x41, 0x24, 0x35, 0x03, 0x00, 0x00, 0x00};
+
+struct Plugin {
+    void* handle = nullptr;
+    const vigil_integrity_api* api = nullptr;
+    vigil_instance* self = nullptr;
+
+    Plugin(const char* path, const std::string& name) {
+        handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+        INFO(path);
+        REQUIRE(handle != nullptr);
+        auto entry = reinterpret_cast<vigil_plugin_entry_fn>(dlsym(handle, VIGIL_PLUGIN_ENTRY_SYMBOL));
+        REQUIRE(entry != nullptr);
+        const vigil_plugin_descriptor* descriptor = entry();
+        REQUIRE(descriptor != nullptr);
+        CHECK(descriptor->abi_major == VIGIL_ABI_MAJOR);
+        CHECK(std::string(descriptor->name) == name);
+        CHECK(descriptor->report_source == nullptr);
+        REQUIRE(descriptor->integrity != nullptr);
+        api = descriptor->integrity;
+        self = api->lifecycle.create();
+        REQUIRE(self != nullptr);
+        REQUIRE(api->lifecycle.configure(self, "{}") == VIGIL_OK);
+    }
+    ~Plugin() {
+        if (self) api->lifecycle.destroy(self);
+        if (handle) dlclose(handle);
+    }
+
+    // Runs one check of `bytes`, split in two updates; copies the result
+    // out before end() frees it.
+    struct Outcome {
+        int32_t passed;
+        std::string message;
+        std::optional<std::string> digest_name, digest_hex;
+    };
+    Outcome run(const unsigned char* bytes, size_t length) {
+        vigil_check_context* context = nullptr;
+        REQUIRE(api->begin(self, "db.sql.gz", &context) == VIGIL_OK);
+        REQUIRE(api->update(self, context, bytes, length / 2) == VIGIL_OK);
+        REQUIRE(api->update(self, context, bytes + length / 2, length - length / 2) == VIGIL_OK);
+        const vigil_check_result* result = nullptr;
+        REQUIRE(api->finish(self, context, static_cast<int64_t>(length), &result) == VIGIL_OK);
+        REQUIRE(result != nullptr);
+        REQUIRE(result->message != nullptr);
+        Outcome outcome{result->passed, result->message, {}, {}};
+        if (result->digest_name) outcome.digest_name = result->digest_name;
+        if (result->digest_hex) outcome.digest_hex = result->digest_hex;
+        api->end(self, context);
+        return outcome;
+    }
+};
+
+}  // namespace
+
+TEST_CASE("sha256 through the C ABI") {
+    Plugin plugin(VIGIL_SHA256_PLUGIN, "sha256");
+    const auto* abc = reinterpret_cast<const unsigned char*>("abc");
+    Plugin::Outcome outcome = plugin.run(abc, 3);
+    CHECK(outcome.passed == 1);
+    CHECK(outcome.message.empty());
+    CHECK(outcome.digest_name == "sha256");
+    CHECK(outcome.digest_hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+}
+
+TEST_CASE("gzip through the C ABI") {
+    Plugin plugin(VIGIL_GZIP_PLUGIN, "gzip");
+    Plugin::Outcome good = plugin.run(kGzipAbc, sizeof kGzipAbc);
+    CHECK(good.passed == 1);
+    CHECK_FALSE(good.digest_name.has_value());
+    CHECK_FALSE(good.digest_hex.has_value());
+
+    Plugin::Outcome bad = plugin.run(reinterpret_cast<const unsigned char*>("abc"), 3);
+    CHECK(bad.passed == 0);
+    CHECK(bad.message == "not a valid gzip stream: incorrect header check at byte 0");
+
+    Plugin::Outcome cut = plugin.run(kGzipAbc, sizeof kGzipAbc - 3);
+    CHECK(cut.passed == 0);
+    CHECK(cut.message == "truncated gzip stream (ended at byte 20)");
+}

@@ -1,0 +1,178 @@
+#include "fixture.hpp"
+
+using namespace storage_test;
+
+namespace {
+
+std::int64_t stored_job(Database& db, const std::string& database = "sales") {
+    db.storage.begin();
+    db.storage.sync_jobs({job("ACME_PARIS_CENTRE", database, 2, 30)}, at("2026-11-20T04:00:00Z"));
+    db.storage.commit();
+    for (const vigil::Job& j : db.storage.load_jobs("ACME_PARIS_CENTRE")) {
+        if (j.database_name == database) return j.id;
+    }
+    FAIL("job not stored");
+    return 0;
+}
+
+vigil::Phase phase(bool status, const char* start, const char* end, std::optional<std::string> sha,
+                   std::int64_t size, std::optional<std::string> error) {
+    vigil::Phase p;
+    p.status = status;
+    p.start_time = start ? at(start) : vigil::kNoTime;
+    p.end_time = end ? at(end) : vigil::kNoTime;
+    p.sha256_checksum = std::move(sha);
+    p.size = size;
+    p.error_message = std::move(error);
+    return p;
+}
+
+vigil::Entry full_entry(std::int64_t job_id) {
+    vigil::Entry e;
+    e.expected_job_id = job_id;
+    e.cycle_expected_at = at("2026-11-23T02:30:00Z");
+    e.timestamp = at("2026-11-23T04:00:00Z");
+    e.status = "hash_mismatch";
+    e.message = "content changed: l'été \"quoted\"";
+    e.operation_log_file_name = "20261123_023107_ACME_PARIS_CENTRE.json";
+    e.agent_id = "ACME_PARIS_CENTRE";
+    e.agent_overall_status = "completed";
+    e.operation_start_time = at("2026-11-23T02:29:01Z");
+    e.operation_end_time = at("2026-11-23T02:31:07.123456Z");
+    e.backup = phase(true, "2026-11-23T02:29:01Z", "2026-11-23T02:30:00Z", std::string(64, 'b'), 1LL << 40,
+                     std::nullopt);
+    e.compress = phase(true, "2026-11-23T02:30:00Z", "2026-11-23T02:30:30Z", std::string(64, 'c'), 12345,
+                       std::nullopt);
+    e.transfer = phase(false, nullptr, nullptr, std::nullopt, vigil::kNoSize, std::string("link down"));
+    e.agent_staged_file_name = "sales.sql.gz";
+    e.agent_logs_summary = "all good\nsecond line";
+    e.server_calculated_staged_hash = std::string(64, 'c');
+    e.server_calculated_staged_size = 12345;
+    e.previous_successful_hash_global = std::string(64, 'd');
+    e.hash_comparison_result = 1;
+    return e;
+}
+
+vigil::Entry missing_entry(std::int64_t job_id, const char* cycle) {
+    vigil::Entry e;
+    e.expected_job_id = job_id;
+    e.cycle_expected_at = at(cycle);
+    e.timestamp = at("2026-11-25T04:00:00Z");
+    e.status = "missing";
+    e.message = "no report";
+    e.agent_id = "ACME_PARIS_CENTRE";
+    return e;
+}
+
+void check_phase(const std::optional<vigil::Phase>& got, const std::optional<vigil::Phase>& want) {
+    REQUIRE(got.has_value() == want.has_value());
+    if (!want) return;
+    CHECK(got->status == want->status);
+    CHECK(got->start_time == want->start_time);
+    CHECK(got->end_time == want->end_time);
+    CHECK(got->sha256_checksum == want->sha256_checksum);
+    CHECK(got->size == want->size);
+    CHECK(got->error_message == want->error_message);
+}
+
+void check_entry(const vigil::Entry& got, const vigil::Entry& want) {
+    CHECK(got.expected_job_id == want.expected_job_id);
+    CHECK(got.cycle_expected_at == want.cycle_expected_at);
+    CHECK(got.timestamp == want.timestamp);
+    CHECK(got.status == want.status);
+    CHECK(got.message == want.message);
+    CHECK(got.operation_log_file_name == want.operation_log_file_name);
+    CHECK(got.agent_id == want.agent_id);
+    CHECK(got.agent_overall_status == want.agent_overall_status);
+    CHECK(got.operation_start_time == want.operation_start_time);
+    CHECK(got.operation_end_time == want.operation_end_time);
+    check_phase(got.backup, want.backup);
+    check_phase(got.compress, want.compress);
+    check_phase(got.transfer, want.transfer);
+    CHECK(got.agent_staged_file_name == want.agent_staged_file_name);
+    CHECK(got.agent_logs_summary == want.agent_logs_summary);
+    CHECK(got.server_calculated_staged_hash == want.server_calculated_staged_hash);
+    CHECK(got.server_calculated_staged_size == want.server_calculated_staged_size);
+    CHECK(got.previous_successful_hash_global == want.previous_successful_hash_global);
+    CHECK(got.hash_comparison_result == want.hash_comparison_result);
+}
+
+}  // namespace
+
+TEST_CASE("entries round-trip every field, NULLs and the end time's fraction included") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    const std::int64_t job_id = stored_job(db);
+    vigil::Entry full = full_entry(job_id);
+    vigil::Entry missing = missing_entry(job_id, "2026-11-24T02:30:00Z");
+    vigil::Entry same = full;
+    same.cycle_expected_at = at("2026-11-25T02:30:00Z");
+    same.hash_comparison_result = 0;
+    vigil::Entry uncompared = same;
+    uncompared.hash_comparison_result = -1;
+    uncompared.status = "failed";
+
+    db.storage.begin();
+    full.id = db.storage.insert_entry(full);
+    missing.id = db.storage.insert_entry(missing);
+    same.id = db.storage.insert_entry(same);
+    uncompared.id = db.storage.insert_entry(uncompared);
+    db.storage.commit();
+    CHECK(full.id > 0);
+    CHECK(missing.id > full.id);
+
+    auto entries = db.storage.load_entries(job_id, vigil::kNoTime);
+    REQUIRE(entries.size() == 4);
+    CHECK(entries[0].id == full.id);
+    check_entry(entries[0], full);
+    check_entry(entries[1], missing);
+    check_entry(entries[2], same);
+    check_entry(entries[3], uncompared);
+    CHECK(entries[1].operation_end_time == vigil::kNoTime);
+    CHECK_FALSE(entries[1].backup.has_value());
+    CHECK(entries[1].server_calculated_staged_size == vigil::kNoSize);
+    CHECK(entries[1].hash_comparison_result == -1);
+
+    // The text columns hold whole seconds, as SPEC §6 asks of SQLite.
+    std::string end_text;
+    *db.raw() << (db.postgres()
+                      ? "SELECT to_char(operation_end_time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM backup_entries WHERE id = :id"
+                      : "SELECT operation_end_time FROM backup_entries WHERE id = :id"),
+        soci::use(full.id), soci::into(end_text);
+    CHECK(end_text == "2026-11-23 02:31:07");
+}
+
+TEST_CASE("load_entries filters by job and cycle and orders by cycle then id") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    const std::int64_t job_id = stored_job(db);
+    const std::int64_t other_job = stored_job(db, "hr");
+    db.storage.begin();
+    std::int64_t late = db.storage.insert_entry(missing_entry(job_id, "2026-11-25T02:30:00Z"));
+    std::int64_t early = db.storage.insert_entry(missing_entry(job_id, "2026-11-23T02:30:00Z"));
+    std::int64_t mid_a = db.storage.insert_entry(missing_entry(job_id, "2026-11-24T02:30:00Z"));
+    std::int64_t mid_b = db.storage.insert_entry(missing_entry(job_id, "2026-11-24T02:30:00Z"));
+    db.storage.insert_entry(missing_entry(other_job, "2026-11-24T02:30:00Z"));
+    db.storage.commit();
+
+    auto ids = [&](std::int64_t since) {
+        std::vector<std::int64_t> out;
+        for (const auto& e : db.storage.load_entries(job_id, since)) out.push_back(e.id);
+        return out;
+    };
+    CHECK(ids(vigil::kNoTime) == std::vector<std::int64_t>{early, mid_a, mid_b, late});
+    CHECK(ids(at("2026-11-24T02:30:00Z")) == std::vector<std::int64_t>{mid_a, mid_b, late});
+    CHECK(ids(at("2026-11-24T02:30:01Z")) == std::vector<std::int64_t>{late});
+    CHECK(ids(at("2026-11-26T00:00:00Z")).empty());
+    CHECK(db.storage.load_entries(other_job, vigil::kNoTime).size() == 1);
+}
+
+TEST_CASE("an entry for an unknown job is refused and its transaction cannot commit") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    db.storage.begin();
+    CHECK_THROWS_AS(db.storage.insert_entry(missing_entry(424242, "2026-11-23T02:30:00Z")), std::runtime_error);
+    CHECK_THROWS(db.storage.commit());
+    db.storage.rollback();
+    CHECK(db.count("SELECT COUNT(*) FROM backup_entries") == 0);
+}

@@ -1,0 +1,188 @@
+#include "fixture.hpp"
+
+#include <algorithm>
+
+using namespace storage_test;
+
+namespace {
+
+std::vector<vigil::Job> sync_and_load(Database& db, const std::vector<vigil::Job>& jobs, std::int64_t now) {
+    db.storage.begin();
+    db.storage.sync_jobs(jobs, now);
+    db.storage.commit();
+    return db.storage.load_jobs("");
+}
+
+}  // namespace
+
+TEST_CASE("sync_jobs records new jobs as unknown, first seen now") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    const std::int64_t now = at("2026-11-23T04:00:00Z");
+
+    auto jobs = sync_and_load(db, {job("BETA_LYON_GARE", "x", 1, 0), job("ACME_PARIS_CENTRE_NORD", "sales", 2, 30, 45),
+                                   job("ACME_PARIS_CENTRE_NORD", "hr", 3, 0)},
+                              now);
+    REQUIRE(jobs.size() == 3);
+    CHECK(jobs[0].database_name == "hr");
+    CHECK(jobs[1].database_name == "sales");
+    CHECK(jobs[2].agent_id_responsible == "BETA_LYON_GARE");
+
+    const vigil::Job& sales = jobs[1];
+    CHECK(sales.id > 0);
+    CHECK(sales.agent_id_responsible == "ACME_PARIS_CENTRE_NORD");
+    CHECK(sales.company_name == "ACME");
+    CHECK(sales.city == "PARIS");
+    CHECK(sales.neighborhood == "CENTRE_NORD");
+    CHECK(sales.expected_hour_utc == 2);
+    CHECK(sales.expected_minute_utc == 30);
+    CHECK(sales.window_minutes == 45);
+    CHECK(sales.is_active);
+    CHECK(sales.current_status == "unknown");
+    CHECK(sales.created_at == now);
+    CHECK(sales.updated_at == now);
+    CHECK(sales.last_checked_timestamp == vigil::kNoTime);
+    CHECK(sales.last_successful_backup_timestamp == vigil::kNoTime);
+    CHECK(sales.last_entry_cycle_at == vigil::kNoTime);
+    CHECK_FALSE(sales.previous_successful_hash_global.has_value());
+}
+
+TEST_CASE("sync_jobs touches only jobs whose settings changed") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    const std::int64_t t1 = at("2026-11-23T04:00:00Z"), t2 = at("2026-11-24T04:00:00Z");
+    std::vector<vigil::Job> config = {job("ACME_PARIS_CENTRE", "sales", 2, 30), job("ACME_PARIS_CENTRE", "hr", 3, 0)};
+    auto before = sync_and_load(db, config, t1);
+
+    auto unchanged = sync_and_load(db, config, t2);
+    REQUIRE(unchanged.size() == 2);
+    for (std::size_t i = 0; i < 2; ++i) {
+        CHECK(unchanged[i].id == before[i].id);
+        CHECK(unchanged[i].updated_at == t1);
+    }
+
+    config[0].window_minutes = 20;
+    auto changed = sync_and_load(db, config, t2);
+    CHECK(changed[0].database_name == "hr");
+    CHECK(changed[0].updated_at == t1);
+    CHECK(changed[1].database_name == "sales");
+    CHECK(changed[1].window_minutes == 20);
+    CHECK(changed[1].updated_at == t2);
+    CHECK(changed[1].created_at == t1);
+}
+
+TEST_CASE("sync_jobs deactivates jobs left out and reactivates them with their history") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    const std::int64_t t1 = at("2026-11-23T04:00:00Z"), t2 = at("2026-11-24T04:00:00Z"),
+                       t3 = at("2026-11-25T04:00:00Z");
+    auto first = sync_and_load(db, {job("ACME_PARIS_CENTRE", "sales", 2, 30), job("BETA_LYON_GARE", "x", 1, 0)}, t1);
+    REQUIRE(first.size() == 2);
+    const std::int64_t beta_id = first[1].id;
+
+    auto second = sync_and_load(db, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, t2);
+    REQUIRE(second.size() == 1);
+    CHECK(second[0].agent_id_responsible == "ACME_PARIS_CENTRE");
+    CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE is_active = FALSE AND id = " +
+                   std::to_string(beta_id)) == 1);
+    CHECK(db.storage.load_jobs("BETA_LYON_GARE").empty());
+
+    auto third = sync_and_load(db, {job("ACME_PARIS_CENTRE", "sales", 2, 30), job("BETA_LYON_GARE", "x", 1, 0)}, t3);
+    REQUIRE(third.size() == 2);
+    CHECK(third[1].id == beta_id);
+    CHECK(third[1].is_active);
+    CHECK(third[1].created_at == t1);
+    CHECK(third[1].updated_at == t3);
+    CHECK(third[0].updated_at == t1);
+
+    // A job at another time is another job.
+    auto moved = sync_and_load(db, {job("ACME_PARIS_CENTRE", "sales", 2, 45)}, t3);
+    REQUIRE(moved.size() == 1);
+    CHECK(moved[0].id != third[0].id);
+    CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs") == 3);
+}
+
+TEST_CASE("sync_jobs handles more jobs than one statement carries") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    std::vector<vigil::Job> many;
+    for (int i = 0; i < 450; ++i) many.push_back(job("AGENT_CITY_N" + std::to_string(i % 7), "db" + std::to_string(i), i % 24, i % 60));
+    CHECK(sync_and_load(db, many, at("2026-11-23T04:00:00Z")).size() == 450);
+    CHECK(db.storage.load_jobs("AGENT_CITY_N3").size() == 64);
+    CHECK(sync_and_load(db, {}, at("2026-11-24T04:00:00Z")).empty());
+    CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE is_active = FALSE") == 450);
+}
+
+TEST_CASE("load_jobs returns one agent's active jobs in order") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    sync_and_load(db, {job("ACME_PARIS_CENTRE", "b", 5, 0), job("ACME_PARIS_CENTRE", "a", 9, 0),
+                       job("ACME_PARIS_CENTRE", "a", 1, 30), job("ACME_PARIS_CENTRE", "a", 1, 5),
+                       job("ACME_PARIS_CENTRE", "B", 0, 0), job("ZED_X_Y", "a", 0, 0)},
+                  at("2026-11-23T04:00:00Z"));
+    auto acme = db.storage.load_jobs("ACME_PARIS_CENTRE");
+    REQUIRE(acme.size() == 5);
+    // Byte order on both backends: upper case first.
+    CHECK(acme[0].database_name == "B");
+    CHECK((acme[1].database_name == "a" && acme[1].expected_hour_utc == 1 && acme[1].expected_minute_utc == 5));
+    CHECK((acme[2].database_name == "a" && acme[2].expected_hour_utc == 1 && acme[2].expected_minute_utc == 30));
+    CHECK((acme[3].database_name == "a" && acme[3].expected_hour_utc == 9));
+    CHECK(acme[4].database_name == "b");
+    CHECK(db.storage.load_jobs("NOBODY_X_Y").empty());
+    CHECK(db.storage.load_jobs("").size() == 6);
+}
+
+TEST_CASE("sync_jobs needs a transaction and distinct identities") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    CHECK_THROWS(db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "a", 1, 0)}, at("2026-11-23T04:00:00Z")));
+    db.storage.begin();
+    CHECK_THROWS_AS(db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "a", 1, 0), job("ACME_PARIS_CENTRE", "a", 1, 0, 5)},
+                                         at("2026-11-23T04:00:00Z")),
+                    vigil::InvalidInput);
+    db.storage.rollback();
+}
+
+TEST_CASE("update_job_state stores the job's state") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    auto jobs = sync_and_load(db, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, at("2026-11-23T04:00:00Z"));
+    vigil::Job j = jobs.at(0);
+    j.current_status = "ok";
+    j.last_checked_timestamp = at("2026-11-24T04:00:00Z");
+    j.last_successful_backup_timestamp = at("2026-11-24T02:31:07Z");
+    j.previous_successful_hash_global = std::string(64, 'a');
+    j.last_entry_cycle_at = at("2026-11-24T02:30:00Z");
+    j.updated_at = at("2026-11-24T04:00:00Z");
+    j.window_minutes = 5;  // not state: sync_jobs owns it
+    db.storage.begin();
+    db.storage.update_job_state(j);
+    db.storage.commit();
+
+    vigil::Job stored = db.storage.load_jobs("").at(0);
+    CHECK(stored.current_status == "ok");
+    CHECK(stored.last_checked_timestamp == j.last_checked_timestamp);
+    CHECK(stored.last_successful_backup_timestamp == j.last_successful_backup_timestamp);
+    CHECK(stored.previous_successful_hash_global == j.previous_successful_hash_global);
+    CHECK(stored.last_entry_cycle_at == j.last_entry_cycle_at);
+    CHECK(stored.updated_at == j.updated_at);
+    CHECK(stored.window_minutes == 60);
+
+    j.current_status = "missing";
+    j.last_successful_backup_timestamp = vigil::kNoTime;
+    j.previous_successful_hash_global.reset();
+    j.updated_at = vigil::kNoTime;
+    db.storage.begin();
+    db.storage.update_job_state(j);
+    db.storage.commit();
+    stored = db.storage.load_jobs("").at(0);
+    CHECK(stored.current_status == "missing");
+    CHECK(stored.last_successful_backup_timestamp == vigil::kNoTime);
+    CHECK_FALSE(stored.previous_successful_hash_global.has_value());
+    CHECK(stored.updated_at == at("2026-11-24T04:00:00Z"));
+
+    j.id = 987654;
+    db.storage.begin();
+    CHECK_THROWS_WITH(db.storage.update_job_state(j), Catch::Matchers::Contains("987654"));
+    db.storage.rollback();
+}
