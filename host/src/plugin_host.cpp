@@ -113,6 +113,9 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     auto entry = lib->library_.get<const vigil_plugin_descriptor*()>(VIGIL_PLUGIN_ENTRY_SYMBOL);
     const vigil_plugin_descriptor* d = entry();
     if (d == nullptr) return refuse(std::string(VIGIL_PLUGIN_ENTRY_SYMBOL) + " returned no descriptor");
+    if (d->struct_size < offsetof(vigil_plugin_descriptor, abi_minor) + sizeof(d->abi_minor)) {
+        return refuse("its descriptor is too small to say which ABI it needs");
+    }
     const std::string plugin_abi = std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor);
     if (d->abi_major != VIGIL_ABI_MAJOR) {
         return refuse("it needs plugin ABI " + plugin_abi + " but this host implements ABI " + host_abi() +
@@ -201,11 +204,19 @@ Status ReportSourceHandle::parse(const std::string& file_name, std::string_view 
         return Status::error(Status::Code::kError, "plugin " + plugin_name_ + ": parse returned no report");
     }
     if (r != VIGIL_OK) {
+        // The caller names the source; the message is the plugin's own words.
         std::string message = safe(lifecycle_->last_error(self_));
-        return Status::error(r == VIGIL_DECLINED ? Status::Code::kDeclined
-                             : r == VIGIL_INVALID_INPUT ? Status::Code::kInvalid
-                                                        : Status::Code::kError,
-                             message.empty() ? error_message(r) : message);
+        if (message.empty()) message = "failed with code " + std::to_string(static_cast<int>(r));
+        return Status::error(status_code_for(r), message);
+    }
+    if (out->database_count > 0 && out->databases == nullptr) {
+        return Status::error(Status::Code::kError, "plugin " + plugin_name_ + ": parse returned a report whose databases are missing");
+    }
+    for (std::size_t i = 0; i < out->database_count; ++i) {
+        const vigil_database_report* d = out->databases[i];
+        if (d == nullptr || !d->backup || !d->compress || !d->transfer) {
+            return Status::error(Status::Code::kError, "plugin " + plugin_name_ + ": parse returned an incomplete database block");
+        }
     }
     *report = from_c(*out);
     return Status::ok();
@@ -237,6 +248,10 @@ std::unique_ptr<IntegrityHandle::FileCheck> IntegrityHandle::begin(const std::st
                         : Status::error(Status::Code::kError, "plugin " + plugin_name_ + ": begin failed");
         return nullptr;
     }
+    if (!check) {
+        *status = Status::error(Status::Code::kError, "plugin " + plugin_name_ + ": begin returned no context");
+        return nullptr;
+    }
     *status = Status::ok();
     return check;
 }
@@ -249,8 +264,7 @@ IntegrityHandle::FileCheck::~FileCheck() { owner_->api_->end(owner_->self_, cont
 Status IntegrityHandle::FileCheck::context_error(vigil_result code, const char* what) const {
     std::string message = safe(owner_->api_->context_error(owner_->self_, context_));
     if (message.empty()) message = std::string(what) + " failed";
-    (void)code;
-    return Status::error(Status::Code::kError, "plugin " + owner_->plugin_name_ + ": " + message);
+    return Status::error(status_code_for(code), "plugin " + owner_->plugin_name_ + ": " + message);
 }
 
 Status IntegrityHandle::FileCheck::update(const unsigned char* bytes, std::size_t length) {

@@ -406,6 +406,10 @@ Status open_scan_plugins(const Config& config, ScanPlugins* plugins) {
         if (Status st = open_plugin(choice, search_path, &h); !st.is_ok()) return st;
         plugins->integrity_checks.push_back(std::move(h));
     }
+    if (!config.notifiers.empty()) {
+        spdlog::warn("{}: notifiers are configured but this version of Vigil does not deliver notifications yet",
+                     config.notifiers.front().where);
+    }
     return open_plugin(config.database, search_path, &plugins->storage);
 }
 

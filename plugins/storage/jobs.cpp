@@ -3,6 +3,7 @@
 #include "sql.hpp"
 
 #include <algorithm>
+#include <map>
 #include <set>
 #include <stdexcept>
 #include <tuple>
@@ -30,11 +31,13 @@ std::string text_order(const std::string& column, bool postgres) {
     return postgres ? column + " COLLATE \"C\"" : column;
 }
 
-void upsert(soci::session& session, Backend backend, const Job* first, const Job* last, std::int64_t now) {
+void upsert(soci::session& session, Backend backend, const Job* const* first, const Job* const* last,
+            std::int64_t now) {
     sql::Params params(backend);
     std::vector<std::string> rows;
     std::string columns;
-    for (const Job* job = first; job != last; ++job) {
+    for (const Job* const* it = first; it != last; ++it) {
+        const Job* job = *it;
         sql::Assignments row;
         row.set("agent_id_responsible", params.text(job->agent_id_responsible));
         row.set("company_name", params.text(job->company_name));
@@ -51,8 +54,8 @@ void upsert(soci::session& session, Backend backend, const Job* first, const Job
         columns = row.columns();
         rows.push_back(row.values());
     }
-    // An unchanged job is left alone, so updated_at says when its settings
-    // last changed.
+    // A job another scanner just brought up to date is left alone, so
+    // updated_at says when its settings last changed.
     sql::execute(session,
                  "INSERT INTO expected_backup_jobs (" + columns + ") VALUES " + sql::join(rows) +
                      " ON CONFLICT (agent_id_responsible, database_name, expected_hour_utc, expected_minute_utc)"
@@ -86,38 +89,52 @@ void deactivate(soci::session& session, Backend backend, const std::vector<long 
 
 void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
     require_transaction("sync_jobs");
-    // One order for every scanner: concurrent upserts then take their row
-    // locks in the same sequence and cannot deadlock.
-    std::vector<Job> sorted = jobs;
-    std::sort(sorted.begin(), sorted.end(),
-              [](const Job& a, const Job& b) { return identity_of(a) < identity_of(b); });
-    std::set<Identity> wanted;
-    for (const Job& job : sorted) {
-        if (!wanted.insert(identity_of(job)).second) {
+    std::map<Identity, const Job*> wanted;
+    for (const Job& job : jobs) {
+        if (!wanted.emplace(identity_of(job), &job).second) {
             throw InvalidInput("jobs: " + describe(identity_of(job)) + " is listed twice");
         }
     }
     guarded("sync_jobs", [&] {
-        for (std::size_t start = 0; start < sorted.size(); start += kBatchRows) {
-            std::size_t end = std::min(sorted.size(), start + kBatchRows);
-            upsert(session_, url_.backend, sorted.data() + start, sorted.data() + end, now);
-        }
-        sql::Params params(url_.backend);
-        sql::Columns columns(url_.backend);
-        columns.integer("id");
-        columns.text("agent_id_responsible");
-        columns.text("database_name");
-        columns.integer("expected_hour_utc");
-        columns.integer("expected_minute_utc");
+        // Comparing first means a scan whose configuration did not change
+        // writes, and locks, no row.
+        std::set<Identity> up_to_date;
         std::vector<long long> gone;
-        sql::query(session_,
-                   "SELECT " + columns.select_list() + " FROM expected_backup_jobs WHERE is_active = TRUE ORDER BY id",
-                   params, columns, [&] {
-                       Identity id{*columns.get_text("agent_id_responsible"), *columns.get_text("database_name"),
-                                   static_cast<int>(*columns.get_integer("expected_hour_utc")),
-                                   static_cast<int>(*columns.get_integer("expected_minute_utc"))};
-                       if (wanted.count(id) == 0) gone.push_back(*columns.get_integer("id"));
-                   });
+        sql::Params params(url_.backend);
+        sql::Columns c(url_.backend);
+        for (const char* name : {"agent_id_responsible", "database_name", "company_name", "city", "neighborhood"}) {
+            c.text(name);
+        }
+        for (const char* name : {"id", "expected_hour_utc", "expected_minute_utc", "window_minutes"}) c.integer(name);
+        c.boolean("is_active");
+        sql::query(session_, "SELECT " + c.select_list() + " FROM expected_backup_jobs ORDER BY id", params, c, [&] {
+            Identity id{*c.get_text("agent_id_responsible"), *c.get_text("database_name"),
+                        static_cast<int>(*c.get_integer("expected_hour_utc")),
+                        static_cast<int>(*c.get_integer("expected_minute_utc"))};
+            bool active = *c.get_integer("is_active") != 0;
+            auto it = wanted.find(id);
+            if (it == wanted.end()) {
+                if (active) gone.push_back(*c.get_integer("id"));
+                return;
+            }
+            const Job& job = *it->second;
+            if (active && *c.get_integer("window_minutes") == job.window_minutes &&
+                *c.get_text("company_name") == job.company_name && *c.get_text("city") == job.city &&
+                *c.get_text("neighborhood") == job.neighborhood) {
+                up_to_date.insert(id);
+            }
+        });
+
+        // In identity order (the map's) for every scanner: concurrent upserts
+        // take their row locks in one sequence and cannot deadlock.
+        std::vector<const Job*> changed;
+        for (const auto& [id, job] : wanted) {
+            if (up_to_date.count(id) == 0) changed.push_back(job);
+        }
+        for (std::size_t start = 0; start < changed.size(); start += kBatchRows) {
+            std::size_t end = std::min(changed.size(), start + kBatchRows);
+            upsert(session_, url_.backend, changed.data() + start, changed.data() + end, now);
+        }
         deactivate(session_, url_.backend, gone, now);
     });
 }

@@ -12,7 +12,6 @@ namespace {
 //   {ID}    auto-increment primary key
 //   {BOOL}  boolean (0/1 INTEGER in SQLite)
 //   {TIME}  UTC time ('YYYY-MM-DD HH:MM:SS' TEXT in SQLite, timestamptz in PostgreSQL)
-// A migration whose SQL cannot be shared gets a dialect test in apply().
 struct Migration {
     std::vector<const char*> statements;
 };

@@ -42,6 +42,7 @@ void SociStorage::configure(const Config& config) {
             // libpq prints notices (CREATE ... IF NOT EXISTS skipping) on stderr.
             session_ << "SET client_min_messages TO WARNING";
         } else {
+            // This pragma answers with the mode now in force: a row to read.
             std::string mode;
             session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
             session_ << "PRAGMA synchronous=FULL";

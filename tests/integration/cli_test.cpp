@@ -57,7 +57,7 @@ TEST_CASE("the summary counts agents, reports, entries, jobs and bytes") {
     Site site("sqlite");
     const std::string agent = "ACME_PARIS_CENTRE";
     site.configure({{agent, "sales", "02:30"}});
-    REQUIRE(site.scan("2026-11-22T00:00:00Z").exit_code == 0);
+    REQUIRE(site.scan("2026-11-22T04:00:00Z").exit_code == 0);
     Staged s = site.stage(agent, "s.gz", gzip_bytes("summary"));
     auto body = Site::report(agent, "2026-11-23T02:31:00Z");
     body["databases"]["sales"] = Site::block("s.gz", s);

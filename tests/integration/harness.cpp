@@ -10,6 +10,7 @@
 #include <sstream>
 #include <stdexcept>
 #include <sys/stat.h>
+#include <fcntl.h>
 #include <sys/wait.h>
 
 namespace vigil::test {

@@ -17,7 +17,7 @@ struct KnownJob {
     Site site;
     explicit KnownJob(const std::string& backend) : site(backend) {
         site.configure({{A, "sales", "02:30"}});
-        REQUIRE(site.scan("2026-11-22T00:00:00Z").exit_code == 0);
+        REQUIRE(site.scan("2026-11-22T04:00:00Z").exit_code == 0);
     }
 };
 }  // namespace
@@ -168,7 +168,7 @@ TEST_CASE("the gzip check, when configured, fails a staged file that is not gzip
     const std::string backend = GENERATE(from_range(storage_backends()));
     Site site(backend);
     site.configure({{A, "sales", "02:30"}}, "integrity:\n  - plugin: sha256\n  - plugin: gzip\n");
-    REQUIRE(site.scan("2026-11-22T00:00:00Z").exit_code == 0);
+    REQUIRE(site.scan("2026-11-22T04:00:00Z").exit_code == 0);
     Staged s = site.stage(A, "s.sql.gz", "plain text, not gzip");
     auto body = Site::report(A, "2026-11-23T02:31:00Z");
     body["databases"]["sales"] = Site::block("s.sql.gz", s);

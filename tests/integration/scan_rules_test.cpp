@@ -18,7 +18,7 @@ struct KnownJob {
     Site site;
     explicit KnownJob(const std::string& backend, const std::string& extra = "") : site(backend) {
         site.configure({{A, "sales", "02:30"}}, extra);
-        auto r = site.scan("2026-11-22T00:00:00Z");
+        auto r = site.scan("2026-11-22T04:00:00Z");
         REQUIRE(r.exit_code == 0);
     }
     // Stages sales_<day>.sql.gz and drops a report ending at end_iso.
@@ -212,7 +212,7 @@ TEST_CASE("several jobs on one database at different hours each take their own r
     const std::string backend = GENERATE(from_range(storage_backends()));
     Site site(backend);
     site.configure({{A, "sales", "02:00", 30}, {A, "sales", "14:00", 30}});
-    REQUIRE(site.scan("2026-11-22T00:00:00Z").exit_code == 0);
+    REQUIRE(site.scan("2026-11-22T04:00:00Z").exit_code == 0);
     for (const std::string& hhmm : {std::string("0210"), std::string("1405")}) {
         const std::string stamp = "20261123_" + hhmm + "00";
         Staged s = site.stage(A, "sales_" + hhmm + ".gz", gzip_bytes("x" + hhmm));

@@ -35,10 +35,34 @@ namespace vigil {
 using Config = boost::property_tree::ptree;
 
 // Exceptions a plugin throws to choose the result code the host sees.
+struct InvalidInput;
+
+// The setting `key` of a plugin's config as a T; throws InvalidInput naming
+// the setting when it is missing or is not a T.
+template <typename T>
+T setting(const Config& config, const std::string& key);
+// Likewise, with a default for a missing setting.
+template <typename T>
+T setting(const Config& config, const std::string& key, const T& fallback);
+
 struct InvalidInput : std::runtime_error { using std::runtime_error::runtime_error; };
 struct Declined : std::runtime_error { using std::runtime_error::runtime_error; };
 struct Unavailable : std::runtime_error { using std::runtime_error::runtime_error; };
 struct Permanent : std::runtime_error { using std::runtime_error::runtime_error; };
+
+template <typename T>
+T setting(const Config& config, const std::string& key) {
+    auto node = config.get_child_optional(key);
+    if (!node) throw InvalidInput("setting `" + key + "`: required but missing");
+    auto value = node->get_value_optional<T>();
+    if (!value) throw InvalidInput("setting `" + key + "`: \"" + node->data() + "\" has the wrong type");
+    return *value;
+}
+
+template <typename T>
+T setting(const Config& config, const std::string& key, const T& fallback) {
+    return config.get_child_optional(key) ? setting<T>(config, key) : fallback;
+}
 
 // Reads report files of one format into normalised reports.
 class ReportSource {
