@@ -279,8 +279,10 @@ typedef struct vigil_report_record {
  *                   scanner holds it.
  * sync_jobs:        upserts the configured jobs by identity (agent, database,
  *                   hour, minute): new ones get created_at = now and status
- *                   unknown, existing ones get window/is_active updated;
- *                   active jobs not in the list become inactive.
+ *                   unknown; existing ones get window_minutes, company, city,
+ *                   neighborhood and is_active updated (updated_at = now only
+ *                   when something changed); active jobs not in the list
+ *                   become inactive.
  * load_jobs:        active jobs of one agent (all agents when agent_id is NULL).
  * load_entries:     entries of a job with cycle_expected_at >= since, in
  *                   (cycle, id) order.
@@ -288,7 +290,8 @@ typedef struct vigil_report_record {
  * update_job_state: stores current_status, last_checked_timestamp,
  *                   last_successful_backup_timestamp,
  *                   previous_successful_hash_global, last_entry_cycle_at and
- *                   updated_at of job->id.
+ *                   updated_at of job->id (the host sets updated_at to the
+ *                   scan's now).
  * find_report:      *content_seen = 1 when a report with this content was
  *                   recorded before; *same_file = 1 when it was recorded
  *                   under this agent and file name.

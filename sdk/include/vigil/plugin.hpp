@@ -3,7 +3,7 @@
 // Write a class deriving from one of ReportSource, IntegrityCheck, Storage or
 // Notifier, then export the library with one line:
 //
-//     VIGIL_PLUGIN("my_format", "1.0.0", "reads my format", MyFormatSource);
+//     VIGIL_PLUGIN("my_format", "1.0.0", "reads my format", MyFormatSource)
 //
 // (several classes may follow, one per capability). This layer turns every
 // exception into a result code plus a message kept in the instance, converts
