@@ -2,6 +2,7 @@
 
 #include "config.hpp"
 #include "logging.hpp"
+#include "notify.hpp"
 #include "plugin_host.hpp"
 #include "plugin_paths.hpp"
 #include "scan.hpp"
@@ -63,6 +64,28 @@ int scan_command(const std::string& config_file, const std::string& now_text) {
     summary.print(std::cout);
     if (!st.is_ok()) return fail(st);
     return kExitOk;
+}
+
+int notify_test_command(const std::string& config_file, const std::string& notifier) {
+    Config config;
+    if (Status st = load_config(config_file, &config); !st.is_ok()) return fail(st);
+    if (config.notifiers.empty()) {
+        std::cerr << "vigil: " << config.file.string() << ": no notifiers configured\n";
+        return kExitConfig;
+    }
+    Notifiers notifiers;
+    if (Status st = Notifiers::open(config, &notifiers); !st.is_ok()) return fail(st);
+    auto results = notifiers.send_test(notifier, clock_now());
+    if (results.empty()) {
+        std::cerr << "vigil: --notifier: no notifier named \"" << notifier << "\" in " << config.file.string() << "\n";
+        return kExitConfig;
+    }
+    bool all_sent = true;
+    for (const auto& [name, st] : results) {
+        std::cout << name << ": " << (st.is_ok() ? "delivered" : st.message()) << "\n";
+        all_sent &= st.is_ok();
+    }
+    return all_sent ? kExitOk : kExitUnavailable;
 }
 
 void describe_plugin(const std::filesystem::path& file, std::ostream& out, bool* accepted) {
@@ -136,6 +159,13 @@ int run_cli(int argc, char** argv) {
     plugins->add_option("--config,-c", config_file, "also search the config's plugins.path");
     plugins->add_option("--check", check_file, "load one library and say whether it would be accepted");
 
+    std::string notifier_name;
+    auto* notify = app.add_subcommand("notify", "notifications");
+    notify->require_subcommand(1);
+    auto* notify_test = notify->add_subcommand("test", "send a test message through each notifier");
+    notify_test->add_option("--config,-c", config_file, "the YAML configuration")->required();
+    notify_test->add_option("--notifier", notifier_name, "only this notifier (its `name`)");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -148,6 +178,7 @@ int run_cli(int argc, char** argv) {
     try {
         if (*scan) return scan_command(config_file, now_text);
         if (*plugins) return plugins_command(config_file, check_file);
+        if (*notify_test) return notify_test_command(config_file, notifier_name);
     } catch (const std::exception& e) {
         std::cerr << "vigil: internal error: " << e.what() << "\n";
         return kExitUsage;

@@ -136,6 +136,70 @@ std::vector<PluginChoice> plugin_list(const Reader& r, const YAML::Node& node, c
     return out;
 }
 
+std::vector<std::string> string_list(const Reader& r, const YAML::Node& node, const std::string& key) {
+    std::vector<std::string> out;
+    if (!node) return out;
+    if (node.IsScalar()) {
+        out.push_back(node.Scalar());
+    } else if (node.IsSequence()) {
+        for (const auto& item : node) out.push_back(r.string(item, key));
+    } else {
+        r.fail(node, key, "must be a string or a list of strings");
+    }
+    return out;
+}
+
+bool boolean(const Reader& r, const YAML::Node& node, const std::string& key) {
+    const std::string v = r.string(node, key);
+    if (v == "true" || v == "yes" || v == "on") return true;
+    if (v == "false" || v == "no" || v == "off") return false;
+    r.fail(node, key, "must be true or false, found \"" + v + "\"");
+}
+
+std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& node) {
+    std::vector<NotifierConfig> out;
+    static const std::set<std::string> kStatuses{"ok", "failed", "missing", "transfer_integrity_failed",
+                                                 "unknown", "hash_mismatch"};
+    for (PluginChoice& choice : plugin_list(r, node, "notifiers")) {
+        NotifierConfig n;
+        n.choice = std::move(choice);
+        out.push_back(std::move(n));
+    }
+    if (!node) return out;
+    std::size_t i = 0;
+    for (const auto& item : node) {
+        NotifierConfig& n = out[i++];
+        const std::string key = "notifiers." + n.choice.name;
+        if (const auto v = item["repeat_interval"]) {
+            auto d = parse_duration(r.string(v, key + ".repeat_interval"));
+            if (!d) r.fail(v, key + ".repeat_interval", "\"" + v.Scalar() + "\" is not a duration (e.g. 30m, 24h, 2d)");
+            n.repeat_interval = *d;
+        }
+        if (const auto v = item["send_resolved"]) n.send_resolved = boolean(r, v, key + ".send_resolved");
+        n.statuses = string_list(r, item["statuses"], key + ".statuses");
+        for (const auto& st : n.statuses) {
+            if (!kStatuses.count(st)) {
+                r.fail(item["statuses"], key + ".statuses",
+                       "\"" + st + "\" is not one of ok, failed, missing, transfer_integrity_failed, unknown, hash_mismatch");
+            }
+        }
+        n.agents = string_list(r, item["agents"], key + ".agents");
+        n.databases = string_list(r, item["databases"], key + ".databases");
+        if (const auto v = item["attempts"]) n.attempts = static_cast<int>(r.integer(v, key + ".attempts", 1, 10));
+        if (const auto v = item["retry_delay"]) {
+            auto d = parse_duration(r.string(v, key + ".retry_delay"));
+            if (!d) r.fail(v, key + ".retry_delay", "\"" + v.Scalar() + "\" is not a duration (e.g. 0s, 2s)");
+            n.retry_delay = *d;
+        }
+        if (const auto v = item["delivery_lease"]) {
+            auto d = parse_duration(r.string(v, key + ".delivery_lease"));
+            if (!d) r.fail(v, key + ".delivery_lease", "\"" + v.Scalar() + "\" is not a duration (e.g. 10m)");
+            n.lease = *d;
+        }
+    }
+    return out;
+}
+
 JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window) {
     if (!item.IsMap()) r.fail(item, "jobs", "each job must be a mapping with agent, database and at");
     static const std::set<std::string> kKeys{"agent", "database", "at", "window_minutes"};
@@ -238,7 +302,7 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     }
     c->reports = plugin_list(r, root["reports"], "reports");
     c->integrity = plugin_list(r, root["integrity"], "integrity");
-    c->notifiers = plugin_list(r, root["notifiers"], "notifiers");
+    c->notifiers = notifier_list(r, root["notifiers"]);
 
     if (const auto jobs = root["jobs"]) {
         if (!jobs.IsSequence()) r.fail(jobs, "jobs", "must be a list of jobs");
@@ -273,6 +337,23 @@ Status load_config(const std::filesystem::path& file, Config* config) {
     }
     *config = std::move(c);
     return Status::ok();
+}
+
+std::optional<std::int64_t> parse_duration(const std::string& text) {
+    static const std::regex kPart("([0-9]+)([smhd])");
+    if (text.empty()) return std::nullopt;
+    std::int64_t total = 0;
+    std::size_t consumed = 0;
+    for (auto it = std::sregex_iterator(text.begin(), text.end(), kPart); it != std::sregex_iterator(); ++it) {
+        if (static_cast<std::size_t>(it->position()) != consumed) return std::nullopt;
+        consumed += it->length();
+        const std::int64_t n = std::stoll((*it)[1]);
+        const char unit = (*it)[2].str()[0];
+        const std::int64_t seconds = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400;
+        total += n * seconds * 1'000'000;
+    }
+    if (consumed != text.size()) return std::nullopt;
+    return total;
 }
 
 std::string redact_url(const std::string& url) {

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,19 @@ struct PluginChoice {
     std::string name;         // the item's `name`, or the plugin name
     std::string config_json;  // the item's other keys (+ vigil_config_dir)
     std::string where;        // "vigil.yaml:12", for messages
+};
+
+// A notifier and the host's policy for it (the plugin sees the same keys).
+struct NotifierConfig {
+    PluginChoice choice;
+    std::int64_t repeat_interval = 0;       // microseconds; 0: no reminders
+    bool send_resolved = true;              // recoveries to ok are sent
+    std::vector<std::string> statuses;      // new statuses (or hash_mismatch) sent; empty: all
+    std::vector<std::string> agents;        // glob patterns on the agent id; empty: all
+    std::vector<std::string> databases;     // glob patterns on the database name; empty: all
+    int attempts = 3;                       // tries within one scan
+    std::int64_t retry_delay = 2'000'000;   // microseconds between tries, doubled each time
+    std::int64_t lease = 600'000'000;       // a claim older than this (real clock) is presumed dead
 };
 
 struct JobConfig {
@@ -41,7 +55,7 @@ struct Config {
     PluginChoice database;   // the storage plugin and its settings (url, ...)
     std::vector<PluginChoice> reports;
     std::vector<PluginChoice> integrity;
-    std::vector<PluginChoice> notifiers;
+    std::vector<NotifierConfig> notifiers;
     std::vector<std::filesystem::path> plugin_path;
     std::vector<JobConfig> jobs;
 };
@@ -49,6 +63,9 @@ struct Config {
 // Reads and validates the file. On error the message reads
 // "<file>:<line>: <setting>: <what is wrong>".
 Status load_config(const std::filesystem::path& file, Config* config);
+
+// "90s", "30m", "24h", "2d", "1h30m" in microseconds; nullopt when not a duration.
+std::optional<std::int64_t> parse_duration(const std::string& text);
 
 // The database URL with any password replaced by ***.
 std::string redact_url(const std::string& url);

@@ -14,7 +14,7 @@ constexpr std::size_t kDescriptorSize10 = offsetof(vigil_plugin_descriptor, noti
 constexpr std::size_t kLifecycleSize10 = offsetof(vigil_lifecycle, last_error) + sizeof(void*);
 constexpr std::size_t kReportSourceSize10 = offsetof(vigil_report_source_api, parse) + sizeof(void*);
 constexpr std::size_t kIntegritySize10 = offsetof(vigil_integrity_api, context_error) + sizeof(void*);
-constexpr std::size_t kStorageSize10 = offsetof(vigil_storage_api, record_report) + sizeof(void*);
+constexpr std::size_t kStorageSize10 = offsetof(vigil_storage_api, last_notified) + sizeof(void*);
 constexpr std::size_t kNotifierSize10 = offsetof(vigil_notifier_api, send) + sizeof(void*);
 
 std::string missing_function(const char* capability, const char* function) {
@@ -62,7 +62,11 @@ std::string check_tables(const vigil_plugin_descriptor& d) {
             {reinterpret_cast<const void*>(t->insert_entry), "insert_entry"},
             {reinterpret_cast<const void*>(t->update_job_state), "update_job_state"},
             {reinterpret_cast<const void*>(t->find_report), "find_report"},
-            {reinterpret_cast<const void*>(t->record_report), "record_report"}};
+            {reinterpret_cast<const void*>(t->record_report), "record_report"},
+            {reinterpret_cast<const void*>(t->insert_event), "insert_event"},
+            {reinterpret_cast<const void*>(t->claim_deliveries), "claim_deliveries"},
+            {reinterpret_cast<const void*>(t->finish_deliveries), "finish_deliveries"},
+            {reinterpret_cast<const void*>(t->last_notified), "last_notified"}};
         for (const auto& [fn, name] : functions) {
             if (fn == nullptr) return missing_function("storage", name);
         }
@@ -364,6 +368,38 @@ Status StorageHandle::find_report(const std::string& sha256, const std::string& 
 Status StorageHandle::record_report(const ReportRecord& record) {
     ReportRecordView view(record);
     return check(api_->record_report(self_, &view.c), "record_report");
+}
+
+Status StorageHandle::insert_event(const Event& event, const std::vector<std::string>& notifiers,
+                                   std::int64_t* id) {
+    EventView view(event);
+    std::vector<const char*> names;
+    for (const auto& n : notifiers) names.push_back(n.c_str());
+    return check(api_->insert_event(self_, &view.c, names.data(), names.size(), id), "insert_event");
+}
+
+Status StorageHandle::claim_deliveries(const std::string& notifier, std::int64_t now, std::int64_t real_now,
+                                       std::int64_t lease_until, std::vector<Event>* events) {
+    const vigil_event* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->claim_deliveries(self_, notifier.c_str(), now, real_now, lease_until, &out, &count),
+                     "claim_deliveries");
+    if (!s.is_ok()) return s;
+    events->clear();
+    for (std::size_t i = 0; i < count; ++i) events->push_back(from_c(*out[i]));
+    return s;
+}
+
+Status StorageHandle::finish_deliveries(const std::string& notifier, const std::vector<std::int64_t>& event_ids,
+                                        const std::string& state, std::int64_t next_attempt_at,
+                                        const std::string& error, std::int64_t at) {
+    return check(api_->finish_deliveries(self_, notifier.c_str(), event_ids.data(), event_ids.size(), state.c_str(),
+                                         next_attempt_at, error.c_str(), at),
+                 "finish_deliveries");
+}
+
+Status StorageHandle::last_notified(const std::string& notifier, std::int64_t job_id, std::int64_t* at) {
+    return check(api_->last_notified(self_, notifier.c_str(), job_id, at), "last_notified");
 }
 
 // ---- notifier ----

@@ -126,6 +126,13 @@ public:
     Status find_report(const std::string& sha256, const std::string& agent_id,
                        const std::string& file_name, ReportSeen* seen);
     Status record_report(const ReportRecord& record);
+    Status insert_event(const Event& event, const std::vector<std::string>& notifiers, std::int64_t* id);
+    Status claim_deliveries(const std::string& notifier, std::int64_t now, std::int64_t real_now,
+                            std::int64_t lease_until, std::vector<Event>* events);
+    Status finish_deliveries(const std::string& notifier, const std::vector<std::int64_t>& event_ids,
+                             const std::string& state, std::int64_t next_attempt_at, const std::string& error,
+                             std::int64_t at);
+    Status last_notified(const std::string& notifier, std::int64_t job_id, std::int64_t* at);
 
 private:
     using PluginInstance::PluginInstance;

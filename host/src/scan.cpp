@@ -244,6 +244,9 @@ Status Scanner::evaluate_agent(AgentFolder& agent, std::vector<bool>& duplicate)
             fault_point("evaluate.entry");
         }
         if (Status st = db.update_job_state(result.job); !st.is_ok()) return st;
+        if (Status st = plugins_.notifiers.queue(db, result, options_.now, &summary_->events_queued); !st.is_ok()) {
+            return st;
+        }
         if (result.job.current_status != result.previous_status) {
             spdlog::info("{}: status {} -> {}", job_label(job), result.previous_status, result.job.current_status);
         }
@@ -382,6 +385,7 @@ Status Scanner::run() {
         Status st = process_agent(*agent);
         if (!st.is_ok() && overall.is_ok()) overall = Status::error(Status::Code::kUnavailable, st.message());
     }
+    summary_->deliveries = plugins_.notifiers.deliver(*plugins_.storage, options_.now, options_.real_now);
     return overall;
 }
 
@@ -406,10 +410,7 @@ Status open_scan_plugins(const Config& config, ScanPlugins* plugins) {
         if (Status st = open_plugin(choice, search_path, &h); !st.is_ok()) return st;
         plugins->integrity_checks.push_back(std::move(h));
     }
-    if (!config.notifiers.empty()) {
-        spdlog::warn("{}: notifiers are configured but this version of Vigil does not deliver notifications yet",
-                     config.notifiers.front().where);
-    }
+    if (Status st = Notifiers::open(config, &plugins->notifiers); !st.is_ok()) return st;
     return open_plugin(config.database, search_path, &plugins->storage);
 }
 
@@ -455,6 +456,14 @@ void ScanSummary::print(std::ostream& out) const {
         << list(entries, {"success", "hash_mismatch", "failed", "transfer_integrity_failed", "missing"}) << "\n";
     out << "  jobs:     " << jobs_total << " active: "
         << list(job_status, {"ok", "failed", "transfer_integrity_failed", "missing", "unknown"}) << "\n";
+    if (events_queued > 0 || !deliveries.empty()) {
+        out << "  notify:   " << events_queued << " events queued";
+        for (const auto& [name, d] : deliveries) {
+            out << "; " << name << ": " << d.sent << " sent, " << d.retry_later << " to retry, " << d.failed
+                << " failed";
+        }
+        out << "\n";
+    }
     out << "  verified: " << files_verified << " staged files, " << bytes_verified << " bytes\n";
     out << "  time:     " << std::fixed << std::setprecision(3) << seconds << " s\n";
 }

@@ -3,6 +3,7 @@
 #define VIGIL_HOST_SCAN_HPP
 
 #include "config.hpp"
+#include "notify.hpp"
 #include "plugin_host.hpp"
 #include "status.hpp"
 
@@ -20,6 +21,7 @@ struct ScanPlugins {
     std::vector<std::unique_ptr<ReportSourceHandle>> report_sources;
     std::vector<std::unique_ptr<IntegrityHandle>> integrity_checks;
     std::unique_ptr<StorageHandle> storage;
+    Notifiers notifiers;
 };
 
 // Finds, loads and configures every plugin the config names (defaults:
@@ -43,6 +45,8 @@ struct ScanSummary {
     std::map<std::string, int> job_status;  // current_status -> active jobs
     int archived = 0;
     int archive_failed = 0;
+    int events_queued = 0;
+    std::map<std::string, DeliveryOutcome> deliveries;  // notifier -> outcome
     std::int64_t files_verified = 0;
     std::int64_t bytes_verified = 0;
     double seconds = 0;

@@ -91,6 +91,39 @@ const std::vector<Migration>& migrations() {
                 UNIQUE (content_sha256, agent_id, file_name)
             ))",
           "CREATE INDEX processed_reports_content ON processed_reports (content_sha256)"}},
+        // 2: the notification outbox (SPEC §7). Claim and retry times are
+        // microseconds: claimed_until is on the real clock, next_attempt_at
+        // on the scans' clock (--now).
+        {{R"(CREATE TABLE notification_events (
+                id {ID},
+                job_id BIGINT,
+                kind TEXT NOT NULL,
+                fingerprint TEXT NOT NULL,
+                agent_id TEXT NOT NULL,
+                database_name TEXT NOT NULL,
+                expected_hour_utc INTEGER NOT NULL,
+                expected_minute_utc INTEGER NOT NULL,
+                old_status TEXT NOT NULL,
+                new_status TEXT NOT NULL,
+                cycle_expected_at {TIME},
+                message TEXT NOT NULL DEFAULT '',
+                scan_time {TIME} NOT NULL,
+                scan_time_us BIGINT NOT NULL
+            ))",
+          "CREATE INDEX notification_events_job ON notification_events (job_id)",
+          R"(CREATE TABLE notification_deliveries (
+                id {ID},
+                event_id BIGINT NOT NULL REFERENCES notification_events (id),
+                notifier TEXT NOT NULL,
+                state TEXT NOT NULL DEFAULT 'pending',
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at_us BIGINT NOT NULL,
+                claimed_until_us BIGINT,
+                last_error TEXT NOT NULL DEFAULT '',
+                finished_at {TIME},
+                UNIQUE (event_id, notifier)
+            ))",
+          "CREATE INDEX notification_deliveries_due ON notification_deliveries (notifier, state)"}},
     };
     return list;
 }

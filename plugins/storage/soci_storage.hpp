@@ -30,6 +30,13 @@ public:
     ReportSeen find_report(const std::string& content_sha256, const std::string& agent_id,
                            const std::string& file_name) override;
     void record_report(const ReportRecord& record) override;
+    std::int64_t insert_event(const Event& event, const std::vector<std::string>& notifiers) override;
+    std::vector<Event> claim_deliveries(const std::string& notifier, std::int64_t now, std::int64_t real_now,
+                                        std::int64_t lease_until) override;
+    void finish_deliveries(const std::string& notifier, const std::vector<std::int64_t>& event_ids,
+                           const std::string& state, std::int64_t next_attempt_at, const std::string& error,
+                           std::int64_t at) override;
+    std::int64_t last_notified(const std::string& notifier, std::int64_t job_id) override;
 
 private:
     // Runs f, turning SOCI's errors into the plugin's: vigil::Unavailable

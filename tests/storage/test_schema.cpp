@@ -130,3 +130,24 @@ TEST_CASE("configure refuses a missing or unknown URL naming database.url") {
                Catch::Matchers::Contains("database.url"));
     CHECK_THROWS_AS(storage.begin(), std::logic_error);
 }
+
+TEST_CASE("a database left at schema version 1 by an older Vigil is upgraded in place") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    db.storage.begin();
+    db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "sales", 2, 30)}, at("2026-11-23T04:00:00Z"));
+    db.storage.commit();
+    {
+        // What version 1 had: no notification tables.
+        auto raw = db.raw();
+        *raw << "DROP TABLE notification_deliveries";
+        *raw << "DROP TABLE notification_events";
+        *raw << "UPDATE vigil_schema_version SET version = 1";
+    }
+    auto upgraded = db.open_another();
+    CHECK(db.count("SELECT MAX(version) FROM vigil_schema_version") == vigil::plugins::latest_schema_version());
+    CHECK(db.count("SELECT COUNT(*) FROM notification_events") == 0);
+    CHECK(db.count("SELECT COUNT(*) FROM notification_deliveries") == 0);
+    REQUIRE(upgraded->load_jobs("").size() == 1);
+    CHECK(upgraded->load_jobs("")[0].database_name == "sales");
+}

@@ -201,6 +201,30 @@ typedef struct vigil_integrity_api {
 } vigil_integrity_api;
 
 /* ------------------------------------------------------------------ */
+/* Notification event (SPEC §7)                                         */
+/* ------------------------------------------------------------------ */
+
+/* A change worth telling people about: a job's status changed, a backup's
+ * content changed, a problem persists (reminder), or a test message. */
+typedef struct vigil_event {
+    uint32_t struct_size;
+    int64_t id;
+    const char *kind;               /* status_change, hash_mismatch, reminder, test */
+    const char *fingerprint;        /* stable identity of the event */
+    const char *agent_id;
+    const char *database_name;
+    int32_t expected_hour_utc;
+    int32_t expected_minute_utc;
+    const char *old_status;
+    const char *new_status;
+    int64_t cycle_expected_at;      /* VIGIL_NO_TIME when none */
+    const char *message;
+    int64_t scan_time;
+    int32_t possibly_duplicate;     /* 1 when an earlier delivery may have arrived */
+    int64_t job_id;                 /* the expected_backup_jobs row, 0 for a test event */
+} vigil_event;
+
+/* ------------------------------------------------------------------ */
 /* Storage (SPEC §6)                                                    */
 /* ------------------------------------------------------------------ */
 
@@ -296,6 +320,28 @@ typedef struct vigil_report_record {
  *                   recorded before; *same_file = 1 when it was recorded
  *                   under this agent and file name.
  * record_report:    stores a report's fate.
+ *
+ * The notification outbox (SPEC §7): events are stored in the transaction
+ * that changed the job, with one delivery per notifier, and delivered after
+ * the commit.
+ * insert_event:      stores the event (its id is ignored) and one pending
+ *                    delivery for each of the named notifiers; *id receives
+ *                    the event's id.
+ * claim_deliveries:  inside a transaction, takes the notifier's pending
+ *                    deliveries that are due (next attempt <= now, not
+ *                    claimed) or whose claim expired (claimed_until <
+ *                    real_now: the claimant died), in event order, marks them
+ *                    claimed until lease_until and counts an attempt. An
+ *                    event whose previous claim never finished comes back
+ *                    with possibly_duplicate = 1. Concurrent claimants get
+ *                    disjoint sets.
+ * finish_deliveries: ends the claim of the given events for the notifier:
+ *                    state "sent", "failed" (permanent) or "pending" (retry
+ *                    at next_attempt_at); error is the last failure ("" when
+ *                    none); at is the scan's now.
+ * last_notified:     *at = scan_time of the latest event of the job with a
+ *                    delivery for the notifier that is not "failed";
+ *                    VIGIL_NO_TIME when there is none.
  */
 typedef struct vigil_storage_api {
     uint32_t struct_size;
@@ -318,28 +364,24 @@ typedef struct vigil_storage_api {
                                 const char *agent_id, const char *file_name,
                                 int32_t *content_seen, int32_t *same_file);
     vigil_result (*record_report)(vigil_instance *self, const vigil_report_record *record);
+    vigil_result (*insert_event)(vigil_instance *self, const vigil_event *event,
+                                 const char *const *notifiers, size_t notifier_count,
+                                 int64_t *id);
+    vigil_result (*claim_deliveries)(vigil_instance *self, const char *notifier, int64_t now,
+                                     int64_t real_now, int64_t lease_until,
+                                     const vigil_event *const **out, size_t *count);
+    vigil_result (*finish_deliveries)(vigil_instance *self, const char *notifier,
+                                      const int64_t *event_ids, size_t count,
+                                      const char *state, int64_t next_attempt_at,
+                                      const char *error, int64_t at);
+    vigil_result (*last_notified)(vigil_instance *self, const char *notifier, int64_t job_id,
+                                  int64_t *at);
 } vigil_storage_api;
 
 /* ------------------------------------------------------------------ */
 /* Notifier (SPEC §7)                                                   */
 /* ------------------------------------------------------------------ */
 
-typedef struct vigil_event {
-    uint32_t struct_size;
-    int64_t id;
-    const char *kind;               /* status_change, hash_mismatch, reminder, test */
-    const char *fingerprint;        /* stable identity of the event */
-    const char *agent_id;
-    const char *database_name;
-    int32_t expected_hour_utc;
-    int32_t expected_minute_utc;
-    const char *old_status;
-    const char *new_status;
-    int64_t cycle_expected_at;      /* VIGIL_NO_TIME when none */
-    const char *message;
-    int64_t scan_time;
-    int32_t possibly_duplicate;     /* 1 when an earlier delivery may have arrived */
-} vigil_event;
 
 /*
  * Notifier capability.

@@ -118,6 +118,14 @@ public:
     virtual ReportSeen find_report(const std::string& content_sha256, const std::string& agent_id,
                                    const std::string& file_name) = 0;
     virtual void record_report(const ReportRecord& record) = 0;
+    virtual std::int64_t insert_event(const Event& event, const std::vector<std::string>& notifiers) = 0;
+    virtual std::vector<Event> claim_deliveries(const std::string& notifier, std::int64_t now,
+                                                std::int64_t real_now, std::int64_t lease_until) = 0;
+    virtual void finish_deliveries(const std::string& notifier, const std::vector<std::int64_t>& event_ids,
+                                   const std::string& state, std::int64_t next_attempt_at,
+                                   const std::string& error, std::int64_t at) = 0;
+    // kNoTime when the job was never notified to this notifier.
+    virtual std::int64_t last_notified(const std::string& notifier, std::int64_t job_id) = 0;
 };
 
 // Delivers grouped notifications.
@@ -319,6 +327,8 @@ struct StorageAdapter {
         std::unique_ptr<JobViews> job_views;
         std::vector<Entry> entries;
         std::unique_ptr<EntryViews> entry_views;
+        std::vector<Event> events;
+        std::unique_ptr<EventViews> event_views;
     };
     static State* state(vigil_instance* p) { return reinterpret_cast<State*>(p); }
 
@@ -392,6 +402,39 @@ struct StorageAdapter {
         State* s = state(p);
         return guarded(s->error, [&] { s->configured().record_report(from_c(*r)); });
     }
+    static vigil_result insert_event(vigil_instance* p, const vigil_event* event, const char* const* notifiers,
+                                     size_t count, int64_t* id) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            std::vector<std::string> names(notifiers, notifiers + count);
+            *id = s->configured().insert_event(from_c(*event), names);
+        });
+    }
+    static vigil_result claim_deliveries(vigil_instance* p, const char* notifier, int64_t now, int64_t real_now,
+                                         int64_t lease_until, const vigil_event* const** out,
+                                         size_t* count) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->event_views.reset();
+            s->events = s->configured().claim_deliveries(notifier, now, real_now, lease_until);
+            s->event_views = std::make_unique<EventViews>(s->events);
+            *out = s->event_views->data();
+            *count = s->event_views->size();
+        });
+    }
+    static vigil_result finish_deliveries(vigil_instance* p, const char* notifier, const int64_t* ids, size_t count,
+                                          const char* state_name, int64_t next_attempt_at, const char* error,
+                                          int64_t at) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            std::vector<std::int64_t> list(ids, ids + count);
+            s->configured().finish_deliveries(notifier, list, state_name, next_attempt_at, error ? error : "", at);
+        });
+    }
+    static vigil_result last_notified(vigil_instance* p, const char* notifier, int64_t job_id, int64_t* at) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { *at = s->configured().last_notified(notifier, job_id); });
+    }
     static const vigil_storage_api* table() {
         static const vigil_storage_api api{sizeof(vigil_storage_api),
                                            Lifecycle<T, State>::table(),
@@ -405,7 +448,11 @@ struct StorageAdapter {
                                            &insert_entry,
                                            &update_job_state,
                                            &find_report,
-                                           &record_report};
+                                           &record_report,
+                                           &insert_event,
+                                           &claim_deliveries,
+                                           &finish_deliveries,
+                                           &last_notified};
         return &api;
     }
 };

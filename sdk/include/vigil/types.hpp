@@ -131,6 +131,7 @@ struct Event {
     std::string message;
     std::int64_t scan_time = kNoTime;
     bool possibly_duplicate = false;
+    std::int64_t job_id = 0;
 };
 
 // Result of one integrity check on one file.
@@ -251,6 +252,7 @@ inline Event from_c(const vigil_event& c) {
     e.message = c.message ? c.message : "";
     e.scan_time = c.scan_time;
     e.possibly_duplicate = c.possibly_duplicate != 0;
+    if (VIGIL_HAS_FIELD(&c, job_id)) e.job_id = c.job_id;
     return e;
 }
 
@@ -413,6 +415,7 @@ struct EventView {
         c.message = e.message.c_str();
         c.scan_time = e.scan_time;
         c.possibly_duplicate = e.possibly_duplicate ? 1 : 0;
+        c.job_id = e.job_id;
     }
     EventView(const EventView&) = delete;
     EventView& operator=(const EventView&) = delete;

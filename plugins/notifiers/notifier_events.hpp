@@ -1,0 +1,27 @@
+// What an event means to the person it is sent to, shared by the email
+// subject and the webhook's firing/resolved status.
+#ifndef VIGIL_PLUGINS_NOTIFIER_EVENTS_HPP
+#define VIGIL_PLUGINS_NOTIFIER_EVENTS_HPP
+
+#include <vigil/types.hpp>
+
+#include <string>
+
+namespace vigil::plugins::notify {
+
+enum class EventCategory {
+    problem,        // a job went to failed/missing/transfer_integrity_failed, or a hash mismatch
+    still_failing,  // a reminder that a job is still in a problem status
+    recovered,      // a job came back to ok from a problem status
+    test,           // a test message asked for by the operator
+    other,          // any other change of status (to or from unknown, say)
+};
+
+// failed, missing or transfer_integrity_failed.
+bool is_problem_status(const std::string& status);
+
+EventCategory categorise(const Event& event);
+
+}  // namespace vigil::plugins::notify
+
+#endif  // VIGIL_PLUGINS_NOTIFIER_EVENTS_HPP

@@ -1,0 +1,288 @@
+#include "status_json_v1_source.hpp"
+
+#include <vigil/timestamp.hpp>
+
+#include <simdjson.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <unordered_set>
+
+namespace vigil::plugins {
+
+struct StatusJsonV1Source::Parser {
+    simdjson::dom::parser dom;
+};
+
+namespace {
+
+using simdjson::dom::element;
+using simdjson::dom::element_type;
+using simdjson::dom::object;
+
+constexpr std::string_view kBom = "\xEF\xBB\xBF";
+
+// The top-level keys of this layout: a non-empty object with none of them
+// is some unrelated format.
+constexpr std::string_view kOwnKeys[] = {"operation_timestamp", "agent_id", "overall_status", "databases"};
+// Keys only the current layout has: their presence means status_json's file.
+constexpr std::string_view kCurrentLayoutKeys[] = {"operation_start_time", "operation_end_time"};
+
+// Names written by an agent end up inside quoted log lines: escape quotes,
+// backslashes and control bytes, and cut long ones (without splitting a
+// UTF-8 sequence) so that a hostile report can neither forge nor flood lines.
+std::string quote_safe(std::string_view text) {
+    constexpr std::size_t kLimit = 64;
+    std::string_view shown = text;
+    if (shown.size() > kLimit) {
+        std::size_t cut = kLimit;
+        while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
+        shown = shown.substr(0, cut);
+    }
+    static const char kHex[] = "0123456789abcdef";
+    std::string out;
+    for (char ch : shown) {
+        const auto byte = static_cast<unsigned char>(ch);
+        if (ch == '"' || ch == '\\') {
+            out += '\\';
+            out += ch;
+        } else if (byte < 0x20 || byte == 0x7F) {
+            out += "\\u00";
+            out += kHex[byte >> 4];
+            out += kHex[byte & 0xF];
+        } else {
+            out += ch;
+        }
+    }
+    if (shown.size() < text.size()) out += "...";
+    return out;
+}
+
+const char* kind_of(element_type type) {
+    switch (type) {
+        case element_type::OBJECT: return "an object";
+        case element_type::ARRAY: return "an array";
+        case element_type::STRING: return "a string";
+        case element_type::INT64:
+        case element_type::UINT64:
+        case element_type::DOUBLE: return "a number";
+        case element_type::BOOL: return "a boolean";
+        case element_type::NULL_VALUE: return "null";
+    }
+    return "an unknown value";
+}
+
+[[noreturn]] void refuse(const std::string& path, const std::string& why) {
+    throw InvalidInput("field \"" + path + "\": " + why);
+}
+
+bool contains_nul(std::string_view text) { return text.find('\0') != std::string_view::npos; }
+
+// A JSON object together with its dotted path in the report, so that every
+// refusal names the field it is about.
+class Node {
+public:
+    Node(object fields, std::string path) : fields_(fields), path_(std::move(path)) {}
+
+    std::string path_of(std::string_view key) const {
+        return path_.empty() ? quote_safe(key) : path_ + '.' + quote_safe(key);
+    }
+
+    bool has(std::string_view key) const {
+        for (auto field : fields_) {
+            if (field.key == key) return true;
+        }
+        return false;
+    }
+
+    // A key written twice is refused: JSON parsers disagree on which one
+    // counts, so the report would mean different things to different readers.
+    std::optional<element> find(std::string_view key) const {
+        std::optional<element> value;
+        for (auto field : fields_) {
+            if (field.key != key) continue;
+            if (value) refuse(path_of(key), "appears more than once");
+            value = field.value;
+        }
+        return value;
+    }
+
+    element need(std::string_view key, element_type type, const char* expected) const {
+        std::optional<element> value = find(key);
+        if (!value) refuse(path_of(key), "required field is missing");
+        if (value->type() != type) refuse(path_of(key), std::string("expected ") + expected + ", found " + kind_of(value->type()));
+        return *value;
+    }
+
+    Node need_object(std::string_view key) const {
+        return Node(need(key, element_type::OBJECT, "an object").get_object().value_unsafe(), path_of(key));
+    }
+
+    bool need_bool(std::string_view key) const {
+        return need(key, element_type::BOOL, "a boolean").get_bool().value_unsafe();
+    }
+
+    // The ABI passes strings NUL-terminated: a NUL inside would silently
+    // shorten what the host sees.
+    std::string need_string(std::string_view key) const {
+        std::string_view text = need(key, element_type::STRING, "a string").get_string().value_unsafe();
+        if (contains_nul(text)) refuse(path_of(key), "contains a NUL character");
+        return std::string(text);
+    }
+
+    std::int64_t need_time(std::string_view key) const {
+        const std::string text = need_string(key);
+        std::optional<std::int64_t> micros = parse_timestamp(text);
+        if (!micros) refuse(path_of(key), '"' + quote_safe(text) + "\" is not an ISO-8601 timestamp");
+        return *micros;
+    }
+
+    // Optional values that are present but unusable count as absent: the
+    // host then blames the one database concerned ("checksum absent")
+    // instead of the whole report being thrown away.
+    std::optional<std::string> maybe_string(std::string_view key) const {
+        std::optional<element> value = find(key);
+        if (!value || value->type() != element_type::STRING) return std::nullopt;
+        std::string_view text = value->get_string().value_unsafe();
+        if (contains_nul(text)) return std::nullopt;
+        return std::string(text);
+    }
+
+    std::int64_t maybe_time(std::string_view key) const {
+        std::optional<std::string> text = maybe_string(key);
+        return text ? parse_timestamp(*text).value_or(kNoTime) : kNoTime;
+    }
+
+    // A byte count is a JSON integer: 4e2 or 400.0 are not how an agent
+    // writes one, and values past int64 cannot be a file's size.
+    std::int64_t maybe_size(std::string_view key) const {
+        std::optional<element> value = find(key);
+        if (!value || value->type() != element_type::INT64) return kNoSize;
+        const std::int64_t size = value->get_int64().value_unsafe();
+        return size >= 0 ? size : kNoSize;
+    }
+
+    object fields() const { return fields_; }
+
+private:
+    object fields_;
+    std::string path_;
+};
+
+// A v1 phase block: `status`, `timestamp` (when the phase ended) and, for
+// compress_process, the staged file's checksum and size.
+Phase read_process(const Node& block, std::string_view key, bool describes_staged_file) {
+    const Node process = block.need_object(key);
+    Phase phase;
+    phase.status = process.need_bool("status");
+    phase.end_time = process.maybe_time("timestamp");
+    if (describes_staged_file) {
+        phase.sha256_checksum = process.maybe_string("sha256_checksum");
+        phase.size = process.maybe_size("size_bytes");
+    }
+    return phase;
+}
+
+DatabaseReport read_database(std::string_view name, element value, const std::string& path) {
+    if (contains_nul(name)) refuse(path, "database name contains a NUL character");
+    if (value.type() != element_type::OBJECT) refuse(path, std::string("expected an object, found ") + kind_of(value.type()));
+    const Node block(value.get_object().value_unsafe(), path);
+    DatabaseReport db;
+    db.database_name = std::string(name);
+    // Absent means the agent's fixed naming; present, it must be usable: a
+    // silently substituted name could verify some other file.
+    db.staged_file_name = block.find("staged_file_name") ? block.need_string("staged_file_name")
+                                                         : db.database_name + ".sql.gz";
+    db.backup = read_process(block, "backup_process", false);
+    db.compress = read_process(block, "compress_process", true);
+    db.transfer = read_process(block, "transfer_process", false);
+    return db;
+}
+
+// The layout has no start time: the operation cannot have started after its
+// first phase ended, nor after it ended.
+std::int64_t earliest_time(const Report& report) {
+    std::int64_t earliest = report.operation_end_time;
+    for (const DatabaseReport& db : report.databases) {
+        for (const Phase* phase : {&db.backup, &db.compress, &db.transfer}) {
+            if (phase->end_time != kNoTime) earliest = std::min(earliest, phase->end_time);
+        }
+    }
+    return earliest;
+}
+
+void decline_other_layouts(const Node& top) {
+    for (std::string_view key : kCurrentLayoutKeys) {
+        if (top.has(key)) {
+            throw Declined("not a status_json_v1 report: it has " + std::string(key) +
+                           " (the current layout, read by status_json)");
+        }
+    }
+    const bool any_own_key =
+        std::any_of(std::begin(kOwnKeys), std::end(kOwnKeys), [&](std::string_view key) { return top.has(key); });
+    if (!any_own_key && top.fields().size() > 0) {
+        throw Declined(
+            "not a status_json_v1 report: none of operation_timestamp, agent_id, overall_status, databases is "
+            "present");
+    }
+}
+
+[[noreturn]] void refuse_bytes(simdjson::error_code error) {
+    if (error == simdjson::EMPTY) throw InvalidInput("report is empty: no JSON value");
+    if (error == simdjson::UTF8_ERROR) throw InvalidInput("report is not valid UTF-8");
+    throw InvalidInput(std::string("report is not valid JSON (truncated or malformed): ") +
+                       simdjson::error_message(error));
+}
+
+bool digits(std::string_view text) {
+    return std::all_of(text.begin(), text.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) != 0; });
+}
+
+}  // namespace
+
+StatusJsonV1Source::StatusJsonV1Source() : parser_(std::make_unique<Parser>()) {}
+StatusJsonV1Source::~StatusJsonV1Source() = default;
+
+bool StatusJsonV1Source::recognizes(std::string_view name) {
+    constexpr std::string_view kSuffix = ".json";
+    constexpr std::size_t kStampLength = 16;  // "YYYYMMDD_HHMMSS_"
+    if (name.size() < kStampLength + 1 + kSuffix.size()) return false;
+    return digits(name.substr(0, 8)) && name[8] == '_' && digits(name.substr(9, 6)) && name[15] == '_' &&
+           name.substr(name.size() - kSuffix.size()) == kSuffix;
+}
+
+Report StatusJsonV1Source::parse(std::string_view, std::string_view bytes) {
+    if (bytes.substr(0, kBom.size()) == kBom) bytes.remove_prefix(kBom.size());
+    const simdjson::padded_string padded(bytes);
+    element root;
+    if (simdjson::error_code error = parser_->dom.parse(padded).get(root)) refuse_bytes(error);
+    if (root.type() != element_type::OBJECT) {
+        throw InvalidInput(std::string("report: expected a JSON object at the top level, found ") +
+                           kind_of(root.type()));
+    }
+    const Node top(root.get_object().value_unsafe(), "");
+    decline_other_layouts(top);
+
+    Report report;
+    report.operation_end_time = top.need_time("operation_timestamp");
+    report.agent_id = top.need_string("agent_id");
+    report.overall_status = top.need_string("overall_status");
+    if (report.overall_status != "completed" && report.overall_status != "failed_globally") {
+        refuse("overall_status",
+               "expected \"completed\" or \"failed_globally\", found \"" + quote_safe(report.overall_status) + '"');
+    }
+    const Node databases = top.need_object("databases");
+    std::unordered_set<std::string_view> seen;  // views into the parser's document
+    for (auto field : databases.fields()) {
+        const std::string path = databases.path_of(field.key);
+        if (!seen.insert(field.key).second) refuse(path, "appears more than once");
+        report.databases.push_back(read_database(field.key, field.value, path));
+    }
+    report.operation_start_time = earliest_time(report);
+    return report;
+}
+
+}  // namespace vigil::plugins
