@@ -96,6 +96,12 @@ void describe_plugin(const std::filesystem::path& file, std::ostream& out, bool*
         *accepted = false;
         return;
     }
+    if (file.filename() != plugin_file_name(library->name())) {
+        out << "refused  " << file.string() << "\n         it calls itself \"" << library->name()
+            << "\": a configuration naming it looks for " << plugin_file_name(library->name()) << "\n";
+        *accepted = false;
+        return;
+    }
     out << "ok       " << library->name() << " " << library->version() << " (ABI " << library->abi_version()
         << "): " << library->capabilities() << "\n         " << file.string() << "\n";
     const char* description = library->descriptor().description;
@@ -126,7 +132,8 @@ int plugins_command(const std::string& config_file, const std::string& check_fil
         std::cout << "\nsearch " << dir.string() << "\n";
         std::vector<std::filesystem::path> files;
         for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-            if (entry.path().extension() == ".so") files.push_back(entry.path());
+            const std::string name = entry.path().filename().string();
+            if (name.rfind("vigil_", 0) == 0 && entry.path().extension() == ".so") files.push_back(entry.path());
         }
         std::sort(files.begin(), files.end());
         for (const auto& file : files) {

@@ -160,8 +160,15 @@ std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& nod
     std::vector<NotifierConfig> out;
     static const std::set<std::string> kStatuses{"ok", "failed", "missing", "transfer_integrity_failed",
                                                  "unknown", "hash_mismatch"};
+    // The host's own policy keys are not the plugin's settings.
+    static const char* const kPolicyKeys[] = {"name",    "repeat_interval", "send_resolved", "statuses",
+                                              "agents",  "databases",       "attempts",      "retry_delay",
+                                              "delivery_lease"};
     for (PluginChoice& choice : plugin_list(r, node, "notifiers")) {
         NotifierConfig n;
+        auto settings = nlohmann::json::parse(choice.config_json);
+        for (const char* key : kPolicyKeys) settings.erase(key);
+        choice.config_json = settings.dump();
         n.choice = std::move(choice);
         out.push_back(std::move(n));
     }

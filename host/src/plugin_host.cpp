@@ -3,6 +3,7 @@
 #include <boost/dll/shared_library_load_mode.hpp>
 
 #include <cstddef>
+#include <dlfcn.h>
 #include <exception>
 
 namespace vigil::host {
@@ -107,7 +108,10 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     auto lib = std::shared_ptr<PluginLibrary>(new PluginLibrary());
     lib->file_ = file;
     try {
-        lib->library_.load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local);
+        // Never unmapped: C libraries a plugin links (libcurl, OpenSSL, libpq)
+        // register process-exit handlers that would then jump into unmapped code.
+        const auto no_delete = static_cast<boost::dll::load_mode::type>(RTLD_NODELETE);
+        lib->library_.load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local | no_delete);
     } catch (const std::exception& e) {
         return refuse(std::string("cannot be loaded: ") + e.what());
     }
@@ -313,9 +317,10 @@ Status StorageHandle::rollback() { return check(api_->rollback(self_), "rollback
 
 Status StorageHandle::try_lock_agent(const std::string& agent_id, bool* acquired) {
     int32_t got = 0;
-    Status s = check(api_->try_lock_agent(self_, agent_id.c_str(), &got), "try_lock_agent");
-    *acquired = got != 0;
-    return s;
+    vigil_result r = api_->try_lock_agent(self_, agent_id.c_str(), &got);
+    // VIGIL_BUSY says the same as *acquired = 0: another scanner has the agent.
+    *acquired = r == VIGIL_OK && got != 0;
+    return r == VIGIL_BUSY ? Status::ok() : check(r, "try_lock_agent");
 }
 
 Status StorageHandle::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {

@@ -1,8 +1,12 @@
 #include "notifier_curl.hpp"
 
+#include <vigil/plugin.hpp>
+
 #include <algorithm>
+#include <memory>
 #include <mutex>
 #include <new>
+#include <optional>
 
 namespace vigil::plugins::notify {
 namespace {
@@ -18,7 +22,37 @@ void init_curl_once() {
     });
 }
 
+struct UrlFree {
+    void operator()(CURLU* url) const { curl_url_cleanup(url); }
+};
+
+std::optional<std::string> url_part(CURLU* url, CURLUPart what) {
+    char* part = nullptr;
+    if (curl_url_get(url, what, &part, 0) != CURLUE_OK) return std::nullopt;
+    std::string text(part);
+    curl_free(part);
+    return text;
+}
+
 }  // namespace
+
+UrlParts parse_url(const std::string& text, const std::string& setting) {
+    std::unique_ptr<CURLU, UrlFree> url(curl_url());
+    if (!url) throw std::bad_alloc();
+    CURLUcode code = curl_url_set(url.get(), CURLUPART_URL, text.c_str(), 0);
+    if (code != CURLUE_OK) {
+        throw InvalidInput("setting `" + setting + "`: \"" + text + "\" is not a URL libcurl accepts (" +
+                           curl_url_strerror(code) + ")");
+    }
+    UrlParts parts;
+    parts.scheme = url_part(url.get(), CURLUPART_SCHEME).value_or("");
+    parts.password = url_part(url.get(), CURLUPART_PASSWORD).value_or("");
+    parts.has_credentials = url_part(url.get(), CURLUPART_USER) || !parts.password.empty();
+    curl_url_set(url.get(), CURLUPART_USER, nullptr, 0);
+    curl_url_set(url.get(), CURLUPART_PASSWORD, nullptr, 0);
+    parts.display = url_part(url.get(), CURLUPART_URL).value_or(text);
+    return parts;
+}
 
 CurlTransfer::CurlTransfer() {
     init_curl_once();
@@ -59,7 +93,6 @@ bool curl_error_is_permanent(CURLcode code) {
         case CURLE_UNSUPPORTED_PROTOCOL:
         case CURLE_URL_MALFORMAT:
         case CURLE_NOT_BUILT_IN:
-        case CURLE_FUNCTION_NOT_FOUND:
             return true;
         default:
             return false;

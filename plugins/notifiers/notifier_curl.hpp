@@ -52,6 +52,18 @@ private:
     curl_slist* list_ = nullptr;
 };
 
+// An absolute URL as libcurl itself reads it, so what is checked at
+// configure time is what will be used.
+struct UrlParts {
+    std::string scheme;    // lower case
+    std::string password;  // "" when none
+    std::string display;   // the URL without user name and password, for messages
+    bool has_credentials = false;
+};
+// Throws InvalidInput "setting `<setting>`: ..." when the text is not an
+// absolute URL of a scheme this libcurl supports.
+UrlParts parse_url(const std::string& text, const std::string& setting);
+
 // True for the failures a retry cannot fix: the configuration asks for
 // something this libcurl cannot do. Network, TLS and server trouble may
 // pass, so every other failure is worth retrying.

@@ -8,10 +8,6 @@
 namespace vigil::plugins::notify {
 namespace {
 
-[[noreturn]] void refuse(const std::string& key, const std::string& reason) {
-    throw InvalidInput("setting `" + key + "`: " + reason);
-}
-
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
@@ -20,15 +16,8 @@ std::string lower(std::string text) {
 
 }  // namespace
 
-void refuse_unknown_settings(const Config& config, std::initializer_list<const char*> known) {
-    for (const auto& [key, value] : config) {
-        if (key == "name" || key == "vigil_config_dir") continue;
-        bool found = std::any_of(known.begin(), known.end(), [&](const char* k) { return key == k; });
-        if (found) continue;
-        std::string list;
-        for (const char* k : known) list += std::string(list.empty() ? "" : ", ") + "`" + k + "`";
-        refuse(key, "unknown setting (known: " + list + ")");
-    }
+void refuse(const std::string& key, const std::string& reason) {
+    throw InvalidInput("setting `" + key + "`: " + reason);
 }
 
 std::optional<std::string> optional_string(const Config& config, const std::string& key) {

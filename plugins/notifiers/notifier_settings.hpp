@@ -6,16 +6,13 @@
 
 #include <vigil/plugin.hpp>
 
-#include <initializer_list>
 #include <optional>
 #include <string>
 
 namespace vigil::plugins::notify {
 
-// Refuses any key outside `known`, so a misspelt setting is reported instead
-// of silently ignored. `name` and `vigil_config_dir`, which the host adds to
-// every plugin item, are always accepted.
-void refuse_unknown_settings(const Config& config, std::initializer_list<const char*> known);
+// Throws InvalidInput "setting `<key>`: <reason>".
+[[noreturn]] void refuse(const std::string& key, const std::string& reason);
 
 // A setting given as one scalar; nullopt when absent. A list or mapping is refused.
 std::optional<std::string> optional_string(const Config& config, const std::string& key);

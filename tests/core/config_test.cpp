@@ -101,3 +101,40 @@ TEST_CASE("passwords never appear in a redacted URL") {
     CHECK(redact_url("postgresql://host=h port=1 password=s3cret user=u") == "postgresql://host=h port=1 password=*** user=u");
     CHECK(redact_url("sqlite3://db=/var/lib/vigil.db") == "sqlite3://db=/var/lib/vigil.db");
 }
+
+TEST_CASE("the example configurations in etc/ are valid") {
+    for (const char* name : {"vigil.yaml", "vigil-postgresql.yaml"}) {
+        INFO(name);
+        Config c;
+        Status st = load_config(std::filesystem::path(VIGIL_SOURCE_DIR) / "etc" / name, &c);
+        CHECK(st.message() == "");
+        CHECK_FALSE(c.jobs.empty());
+    }
+}
+
+TEST_CASE("notifier policies: durations, filters and their errors") {
+    ConfigFile f(
+        "storage_root: r\nnotifiers:\n  - plugin: webhook\n    name: hook\n    url: http://127.0.0.1:9/x\n"
+        "    repeat_interval: 1h30m\n    send_resolved: false\n    statuses: [failed, missing]\n"
+        "    agents: \"ACME_*\"\n    attempts: 2\n    retry_delay: 0s\n");
+    Config c;
+    REQUIRE(load_config(f.file, &c).is_ok());
+    REQUIRE(c.notifiers.size() == 1);
+    const NotifierConfig& n = c.notifiers[0];
+    CHECK(n.choice.name == "hook");
+    CHECK(n.repeat_interval == 5400LL * 1000000);
+    CHECK_FALSE(n.send_resolved);
+    CHECK(n.statuses == std::vector<std::string>{"failed", "missing"});
+    CHECK(n.agents == std::vector<std::string>{"ACME_*"});
+    CHECK(n.attempts == 2);
+    CHECK(n.retry_delay == 0);
+    CHECK_THAT(n.choice.config_json, Catch::Contains("http://127.0.0.1:9/x"));
+
+    Status st = load("storage_root: r\nnotifiers:\n  - plugin: email\n    repeat_interval: daily\n", &c);
+    CHECK_THAT(st.message(), Catch::Contains(":4: notifiers.email.repeat_interval"));
+    st = load("storage_root: r\nnotifiers:\n  - plugin: email\n    statuses: [broken]\n", &c);
+    CHECK_THAT(st.message(), Catch::Contains("notifiers.email.statuses"));
+    CHECK(parse_duration("2d") == 2LL * 86400 * 1000000);
+    CHECK_FALSE(parse_duration("2 days"));
+    CHECK_FALSE(parse_duration(""));
+}

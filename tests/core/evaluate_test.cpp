@@ -236,7 +236,7 @@ TEST_CASE("rule 5: content_change decides hash_mismatch") {
     }
 }
 
-TEST_CASE("per cycle the latest report wins; ties go to the greatest file name") {
+TEST_CASE("per cycle the latest report wins, ties go to the greatest file name") {
     Fixture fx;
     fx.add_report("20261123_020000_A.json", "2026-11-23T02:00:00Z", "early.gz");
     fx.add_report("20261123_030000_A.json", "2026-11-23T03:00:00Z", "late.gz");
@@ -333,7 +333,7 @@ TEST_CASE("missing: one entry for the latest closed cycle when owed and empty") 
     }
 }
 
-TEST_CASE("several cycles in one scan are recorded oldest first; status follows the latest cycle") {
+TEST_CASE("several cycles in one scan are recorded oldest first, status follows the latest cycle") {
     Fixture fx;
     fx.in.now = at("2026-11-23T10:00:00Z");
     fx.in.job.created_at = at("2026-11-20T00:00:00Z");

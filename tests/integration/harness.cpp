@@ -5,13 +5,16 @@
 #include <zlib.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <fstream>
+#include <iterator>
 #include <sstream>
 #include <stdexcept>
 #include <sys/stat.h>
 #include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace vigil::test {
 
@@ -57,6 +60,16 @@ std::string shell_quote(const std::string& s) {
 soci::session open_session(const std::string& url) {
     const auto sep = url.find("://");
     return soci::session(url.substr(0, sep), url.substr(sep + 3));
+}
+
+const char* vigil_bin() {
+    const char* bin = std::getenv("VIGIL_BIN");
+    if (bin == nullptr) throw std::runtime_error("VIGIL_BIN is not set (run the tests through ctest)");
+    return bin;
+}
+
+int exit_code_of(int wait_status) {
+    return WIFEXITED(wait_status) ? WEXITSTATUS(wait_status) : 128 + WTERMSIG(wait_status);
 }
 
 }  // namespace
@@ -151,18 +164,70 @@ void Site::configure(const std::vector<JobSpec>& jobs, const std::string& extra)
 }
 
 RunResult Site::vigil(const std::string& args, const std::string& env) const {
-    const char* bin = std::getenv("VIGIL_BIN");
-    if (bin == nullptr) throw std::runtime_error("VIGIL_BIN is not set (run the tests through ctest)");
+    const char* bin = vigil_bin();
     const fs::path out = dir() / "run.out";
     const fs::path err = dir() / "run.err";
     const std::string command = env + " " + shell_quote(bin) + " " + args + " >" + shell_quote(out.string()) +
                                 " 2>" + shell_quote(err.string()) + " </dev/null";
     const int status = std::system(command.c_str());
     RunResult r;
-    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.exit_code = exit_code_of(status);
     r.out = read_file(out);
     r.err = read_file(err);
     return r;
+}
+
+std::vector<RunResult> Site::scan_concurrently(const std::string& now_iso, int count, int stagger_ms) const {
+    const char* bin = vigil_bin();
+    const std::string config = config_file().string();
+    std::vector<std::pair<fs::path, fs::path>> outputs;
+    for (int i = 0; i < count; ++i) {
+        const std::string n = std::to_string(i);
+        outputs.emplace_back(dir() / ("run." + n + ".out"), dir() / ("run." + n + ".err"));
+    }
+    // The children block on this pipe until the parent closes its end, so
+    // they start together rather than one fork apart.
+    int gate[2];
+    if (::pipe(gate) != 0) throw std::runtime_error("pipe failed");
+    std::vector<pid_t> children;
+    for (const auto& [out, err] : outputs) {
+        const long delay_us = 1000L * stagger_ms * static_cast<long>(children.size());
+        const pid_t pid = ::fork();
+        if (pid < 0) throw std::runtime_error("fork failed");
+        if (pid == 0) {
+            ::close(gate[1]);
+            char byte;
+            while (::read(gate[0], &byte, 1) < 0 && errno == EINTR) {
+            }
+            ::close(gate[0]);
+            const timespec delay{delay_us / 1000000, (delay_us % 1000000) * 1000};
+            ::nanosleep(&delay, nullptr);
+            const int in_fd = ::open("/dev/null", O_RDONLY);
+            const int out_fd = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            const int err_fd = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+            if (in_fd < 0 || out_fd < 0 || err_fd < 0) ::_exit(126);
+            ::dup2(in_fd, 0);
+            ::dup2(out_fd, 1);
+            ::dup2(err_fd, 2);
+            ::execl(bin, bin, "scan", "--config", config.c_str(), "--now", now_iso.c_str(), static_cast<char*>(nullptr));
+            ::_exit(127);
+        }
+        children.push_back(pid);
+    }
+    ::close(gate[0]);
+    ::close(gate[1]);
+    std::vector<RunResult> results;
+    for (std::size_t i = 0; i < children.size(); ++i) {
+        int status = 0;
+        while (::waitpid(children[i], &status, 0) < 0 && errno == EINTR) {
+        }
+        RunResult r;
+        r.exit_code = exit_code_of(status);
+        r.out = read_file(outputs[i].first);
+        r.err = read_file(outputs[i].second);
+        results.push_back(std::move(r));
+    }
+    return results;
 }
 
 RunResult Site::scan(const std::string& now_iso, const std::string& env) const {
@@ -247,6 +312,85 @@ std::string Site::fate(const std::string& file_name) const {
     std::string fates;
     for (const auto& r : rows) fates += (fates.empty() ? "" : ",") + r.at("fate").value_or("NULL");
     return fates;
+}
+
+std::vector<std::string> Site::dump() const {
+    auto columns_of = [&](const std::string& table) {
+        const std::string sql =
+            backend_ == "postgresql"
+                ? "SELECT CAST(column_name AS TEXT) AS name FROM information_schema.columns WHERE table_schema = "
+                  "current_schema() AND table_name = '" + table + "' ORDER BY ordinal_position"
+                : "SELECT name FROM pragma_table_info('" + table + "')";
+        std::vector<std::string> names;
+        for (const Row& row : query(sql)) names.push_back(*row.at("name"));
+        if (names.empty()) throw std::runtime_error("dump: no table " + table);
+        return names;
+    };
+    // Every value as the database's own text, so that no type is lost on the
+    // way through SOCI; both sides of a comparison use the same backend.
+    auto as_text = [](const std::string& alias, const std::string& column) {
+        return "CAST(" + alias + ".\"" + column + "\" AS TEXT) AS \"" + column + "\"";
+    };
+    std::vector<std::string> lines;
+    auto add_rows = [&](const std::string& table, const std::string& sql) {
+        for (const Row& row : query(sql)) {
+            std::string line = table + ":";
+            for (const auto& [column, value] : row) line += " " + column + "=" + (value ? "'" + *value + "'" : "NULL");
+            lines.push_back(std::move(line));
+        }
+    };
+    for (const std::string table : {"expected_backup_jobs", "processed_reports", "vigil_schema_version"}) {
+        std::string select;
+        for (const std::string& column : columns_of(table)) {
+            if (column == "id") continue;
+            select += (select.empty() ? "" : ", ") + as_text("t", column);
+        }
+        add_rows(table, "SELECT " + select + " FROM " + table + " t");
+    }
+    std::string select =
+        "j.agent_id_responsible || '/' || j.database_name || ' at ' || CAST(j.expected_hour_utc AS TEXT) || ':' || "
+        "CAST(j.expected_minute_utc AS TEXT) AS job";
+    for (const std::string& column : columns_of("backup_entries")) {
+        if (column == "id" || column == "expected_job_id") continue;
+        select += ", " + as_text("e", column);
+    }
+    add_rows("backup_entries",
+             "SELECT " + select + " FROM backup_entries e JOIN expected_backup_jobs j ON j.id = e.expected_job_id");
+    std::sort(lines.begin(), lines.end());
+    return lines;
+}
+
+std::vector<std::string> tree_listing(const fs::path& root) {
+    std::vector<std::string> lines;
+    for (const auto& entry : fs::recursive_directory_iterator(root)) {
+        const std::string relative = entry.path().lexically_relative(root).string();
+        const auto status = entry.symlink_status();
+        if (fs::is_directory(status)) {
+            lines.push_back(relative + "/");
+        } else if (fs::is_regular_file(status)) {
+            const std::string bytes = read_file(entry.path());
+            lines.push_back(relative + " " + std::to_string(bytes.size()) + " " + sha256_hex(bytes));
+        } else {
+            lines.push_back(relative + " (not a regular file)");
+        }
+    }
+    std::sort(lines.begin(), lines.end());
+    return lines;
+}
+
+std::string compare_lines(std::vector<std::string> expected, std::vector<std::string> actual) {
+    std::sort(expected.begin(), expected.end());
+    std::sort(actual.begin(), actual.end());
+    std::vector<std::string> missing, extra;
+    std::set_difference(expected.begin(), expected.end(), actual.begin(), actual.end(), std::back_inserter(missing));
+    std::set_difference(actual.begin(), actual.end(), expected.begin(), expected.end(), std::back_inserter(extra));
+    if (missing.empty() && extra.empty()) return "";
+    constexpr std::size_t kShown = 8;
+    std::ostringstream out;
+    out << missing.size() << " line(s) missing, " << extra.size() << " extra\n";
+    for (std::size_t i = 0; i < std::min(kShown, missing.size()); ++i) out << "- " << missing[i] << "\n";
+    for (std::size_t i = 0; i < std::min(kShown, extra.size()); ++i) out << "+ " << extra[i] << "\n";
+    return out.str();
 }
 
 }  // namespace vigil::test

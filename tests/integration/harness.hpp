@@ -39,6 +39,7 @@ public:
     const std::filesystem::path& root() const { return root_; }
     const std::filesystem::path& dir() const { return scratch_.path(); }
     const std::string& database_url() const { return url_; }
+    const std::string& backend() const { return backend_; }
 
     // Writes a staged backup under <agent>/database/ and returns its sha256 and size.
     Staged stage(const std::string& agent, const std::string& file_name, const std::string& bytes);
@@ -65,6 +66,10 @@ public:
     RunResult scan(const std::string& now_iso, const std::string& env = "") const;
     // Runs vigil with arbitrary arguments.
     RunResult vigil(const std::string& args, const std::string& env = "") const;
+    // Starts `count` scans at the same instant (all forked first, then
+    // released together), scan i delayed by i * stagger_ms, and waits for
+    // them all; each has its own output.
+    std::vector<RunResult> scan_concurrently(const std::string& now_iso, int count, int stagger_ms = 0) const;
 
     // Query helpers on the scan's database.
     std::vector<Row> query(const std::string& sql) const;
@@ -73,6 +78,11 @@ public:
     std::vector<Row> entries(const std::string& agent, const std::string& database) const;
     Row job(const std::string& agent, const std::string& database) const;
     std::string fate(const std::string& file_name) const;
+    // Every row of expected_backup_jobs, backup_entries, processed_reports and
+    // vigil_schema_version as one sorted line each, without surrogate ids (an
+    // entry names its job by identity), so that two sites built alike can be
+    // compared whatever order their rows were written in.
+    std::vector<std::string> dump() const;
 
 private:
     ScratchDir scratch_;
@@ -84,6 +94,12 @@ private:
 std::string read_file(const std::filesystem::path& path);
 std::vector<std::string> list_names(const std::filesystem::path& dir);
 std::string gzip_bytes(const std::string& text);
+// Every directory and file under `root`, one sorted line each: the relative
+// path, and for a file its size and SHA-256.
+std::vector<std::string> tree_listing(const std::filesystem::path& root);
+// "" when the two lists hold the same lines (as multisets); otherwise the
+// count and the first lines missing from `actual` (-) and extra in it (+).
+std::string compare_lines(std::vector<std::string> expected, std::vector<std::string> actual);
 
 }  // namespace vigil::test
 

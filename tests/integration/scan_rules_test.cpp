@@ -142,7 +142,7 @@ TEST_CASE("content_change: off never flags") {
     CHECK(status_of(entries[1]) == "success");
 }
 
-TEST_CASE("step 3: one missing entry per closed cycle, never repeated; new jobs are not blamed") {
+TEST_CASE("step 3: one missing entry per closed cycle, never repeated, new jobs are not blamed") {
     const std::string backend = GENERATE(from_range(storage_backends()));
     Site site(backend);
     site.configure({{A, "sales", "02:30"}});
@@ -231,7 +231,7 @@ TEST_CASE("several jobs on one database at different hours each take their own r
     CHECK(status_of(rows[1]) == "success");  // each job keeps its own previous hash
 }
 
-TEST_CASE("a duplicate report is only archived; a rescan of the same tree adds nothing") {
+TEST_CASE("a duplicate report is only archived, a rescan of the same tree adds nothing") {
     const std::string backend = GENERATE(from_range(storage_backends()));
     KnownJob k(backend);
     const fs::path first = k.report("20261123_023100", "2026-11-23T02:31:00Z", "dump");

@@ -86,12 +86,23 @@ typedef struct vigil_instance vigil_instance;
 
 /*
  * Lifecycle shared by every capability, at the start of its table.
- * create:     required. Returns a new instance or NULL when out of memory.
- * destroy:    required. Frees the instance and everything it returned.
+ *
+ * create:     required. Returns a new instance, or NULL when out of memory
+ *             (no message is available then). Any thread; instances are
+ *             independent of each other.
+ * destroy:    required. Frees the instance and everything it returned. Called
+ *             exactly once per created instance, also after a failed
+ *             configure. Nothing the instance returned may be used after.
  * configure:  required. Called once after create, before anything else, with
  *             the instance's own YAML subtree rendered as a JSON object
- *             (UTF-8, NUL-terminated). Non-OK refuses the configuration.
- * last_error: required. Message for the last non-OK result (never NULL;
+ *             (UTF-8, NUL-terminated, owned by the host, valid during the
+ *             call). The host adds "vigil_config_dir" (the configuration
+ *             file's directory, for relative paths). VIGIL_UNAVAILABLE: an
+ *             endpoint cannot be reached (the scan exits 3); any other
+ *             non-OK refuses the settings (a configuration error, exit 2).
+ *             The message names the setting at fault.
+ * last_error: required. Message for the last non-OK result on this instance,
+ *             owned by the instance, valid until its next call (never NULL;
  *             "" when there is none).
  */
 typedef struct vigil_lifecycle {
@@ -139,14 +150,19 @@ typedef struct vigil_report {
 } vigil_report;
 
 /*
- * Report source capability.
- * recognizes: required. 1 when the file name is one this source reads.
- * parse:      required. Parses the file's bytes (the whole file, possibly
- *             starting with a UTF-8 BOM). Returns
- *               VIGIL_OK            and *out set (valid until the next call),
- *               VIGIL_INVALID_INPUT with last_error naming field and reason,
+ * Report source capability. One thread at a time per instance.
+ * recognizes: required. 1 when the file name (a base name, no directory) is
+ *             one this source reads, else 0. Cannot fail: an exception or
+ *             error inside counts as 0.
+ * parse:      required. Parses the whole file (possibly starting with a UTF-8
+ *             BOM; bytes owned by the host, valid during the call). Returns
+ *               VIGIL_OK            and *out set: owned by the instance, valid
+ *                                   until its next call; the host copies it;
+ *               VIGIL_INVALID_INPUT with last_error naming field and reason
+ *                                   (the report is recorded as invalid);
  *               VIGIL_DECLINED      when the content is plainly another
- *                                   format (the next source is asked).
+ *                                   format (the next source is asked);
+ *               VIGIL_ERROR         for a failure of the plugin itself.
  */
 typedef struct vigil_report_source_api {
     uint32_t struct_size;
@@ -176,16 +192,25 @@ typedef struct vigil_check_result {
  * Integrity check capability. The host reads each staged file once and
  * feeds every configured check: begin, update (any number of times, in
  * file order), finish, then end. Contexts are independent: different
- * contexts of one instance may be driven from different threads at once.
- * begin:  required. *out is a new context for the file named file_name. On
- *         a non-OK result *out is either NULL or a context that must still
- *         be ended; end is never called with NULL.
- * update: required. Feeds the next bytes of the file.
+ * contexts of one instance may be driven from different threads at once,
+ * so begin must be thread-safe; one context is used by one thread at a time.
+ * begin:  required. *out is a new context for the file named file_name
+ *         (a base name). On a non-OK result *out is either NULL or a context
+ *         that must still be ended (return one to carry a message:
+ *         context_error is the only way to say why); end is never called
+ *         with NULL.
+ * update: required. Feeds the next bytes of the file (owned by the host,
+ *         valid during the call). A non-OK result makes the check count as
+ *         failed for this file.
  * finish: required. The file is complete (its size in bytes is given);
- *         *out is valid until end(context).
+ *         *out is owned by the context and valid until end(context).
+ *         passed = 0 means the file failed the check (message says why);
+ *         a non-OK result means the check could not run (also a failure
+ *         for the file).
  * end:    required. Frees the context. Called exactly once per begun context,
  *         also after a failed update/finish.
- * context_error: required. Message for the last non-OK result on a context.
+ * context_error: required. Message for the last non-OK result on a context,
+ *         owned by the context.
  */
 typedef struct vigil_integrity_api {
     uint32_t struct_size;
@@ -295,8 +320,13 @@ typedef struct vigil_report_record {
  * when it cannot; the message names the URL without its password), creating
  * or upgrading the schema.
  *
- * All writes happen between begin and commit; on any failure the host calls
- * rollback. Every function is required.
+ * One thread at a time per instance. All writes happen between begin and
+ * commit; on any failure the host calls rollback. Every function is
+ * required. Arrays and structs a function returns (load_jobs, load_entries,
+ * claim_deliveries) are owned by the instance and valid until its next call;
+ * what the host passes in is valid during the call only. VIGIL_UNAVAILABLE:
+ * the connection is gone; any other non-OK: the operation failed (the
+ * host rolls back and keeps that agent's reports in place).
  * begin/commit/rollback: one write transaction.
  * try_lock_agent:   inside a transaction, claims the agent for this scanner
  *                   until commit/rollback; *acquired = 0 when another
@@ -384,10 +414,16 @@ typedef struct vigil_storage_api {
 
 
 /*
- * Notifier capability.
- * send: required. Delivers the events as one grouped message. VIGIL_OK when
- *       the endpoint accepted it, VIGIL_UNAVAILABLE for a failure worth
- *       retrying, VIGIL_PERMANENT for a refusal that retrying will not fix.
+ * Notifier capability. One thread at a time per instance.
+ * send: required. Delivers the events (owned by the host, valid during the
+ *       call) as one grouped message. VIGIL_OK when the endpoint accepted
+ *       it, VIGIL_UNAVAILABLE for a failure worth retrying (connection,
+ *       timeout, HTTP 408/429/5xx, SMTP 4xx), VIGIL_PERMANENT for a refusal
+ *       that retrying will not fix (other HTTP 4xx, SMTP 5xx). The message
+ *       names the endpoint, never a password or secret. Event kinds:
+ *       status_change (old_status -> new_status, job statuses),
+ *       hash_mismatch (new_status is "hash_mismatch"; the job stays ok),
+ *       reminder (the job is still in new_status), test.
  */
 typedef struct vigil_notifier_api {
     uint32_t struct_size;
@@ -418,6 +454,8 @@ typedef struct vigil_plugin_descriptor {
     const vigil_notifier_api *notifier;
 } vigil_plugin_descriptor;
 
+/* The exported entry point: may be called more than once, from any thread;
+ * returns the same static descriptor each time. */
 typedef const vigil_plugin_descriptor *(*vigil_plugin_entry_fn)(void);
 
 #ifdef __cplusplus

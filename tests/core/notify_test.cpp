@@ -1,0 +1,114 @@
+// Which changes become notification events, and who wants them (SPEC §7).
+#include "notify.hpp"
+
+#include <vigil/timestamp.hpp>
+
+#include <catch2/catch.hpp>
+
+using namespace vigil;
+using namespace vigil::host;
+
+namespace {
+std::int64_t at(const char* iso) { return *parse_timestamp(iso); }
+
+Evaluation change(const std::string& before, const std::string& after) {
+    Evaluation ev;
+    ev.previous_status = before;
+    ev.job.id = 3;
+    ev.job.agent_id_responsible = "ACME_PARIS_CENTRE";
+    ev.job.database_name = "sales";
+    ev.job.expected_hour_utc = 2;
+    ev.job.expected_minute_utc = 30;
+    ev.job.current_status = after;
+    ev.job.last_entry_cycle_at = at("2026-11-23T02:30:00Z");
+    Entry e;
+    e.cycle_expected_at = ev.job.last_entry_cycle_at;
+    e.status = after == "ok" ? "success" : after;
+    e.message = "the entry's message";
+    ev.new_entries.push_back(e);
+    return ev;
+}
+}  // namespace
+
+TEST_CASE("a status change is an event, except a new job's first unknown -> ok") {
+    const std::int64_t now = at("2026-11-23T04:00:00Z");
+    auto events = events_for(change("ok", "failed"), now);
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].kind == "status_change");
+    CHECK(events[0].old_status == "ok");
+    CHECK(events[0].new_status == "failed");
+    CHECK(events[0].message == "the entry's message");
+    CHECK(events[0].cycle_expected_at == at("2026-11-23T02:30:00Z"));
+    CHECK(events[0].job_id == 3);
+    CHECK(events[0].fingerprint.size() == 32);
+
+    CHECK(events_for(change("failed", "ok"), now).size() == 1);  // recovery
+    CHECK(events_for(change("unknown", "failed"), now).size() == 1);
+    CHECK(events_for(change("unknown", "ok"), now).empty());
+    CHECK(events_for(change("failed", "failed"), now).empty());
+}
+
+TEST_CASE("every hash_mismatch entry is an event, even when the status stays ok") {
+    Evaluation ev = change("ok", "ok");
+    ev.new_entries[0].status = "hash_mismatch";
+    auto events = events_for(ev, at("2026-11-23T04:00:00Z"));
+    REQUIRE(events.size() == 1);
+    CHECK(events[0].kind == "hash_mismatch");
+    CHECK(events[0].new_status == "hash_mismatch");
+}
+
+TEST_CASE("fingerprints are stable for the same change and differ between changes") {
+    const std::int64_t now = at("2026-11-23T04:00:00Z");
+    CHECK(events_for(change("ok", "failed"), now)[0].fingerprint ==
+          events_for(change("ok", "failed"), now + 1)[0].fingerprint);
+    CHECK(events_for(change("ok", "failed"), now)[0].fingerprint !=
+          events_for(change("ok", "missing"), now)[0].fingerprint);
+}
+
+TEST_CASE("notifier filters: statuses, agents, databases, send_resolved") {
+    Event e = events_for(change("ok", "failed"), at("2026-11-23T04:00:00Z"))[0];
+    NotifierConfig n;
+    CHECK(notifier_wants(n, e));
+    n.statuses = {"missing"};
+    CHECK_FALSE(notifier_wants(n, e));
+    n.statuses = {"failed"};
+    CHECK(notifier_wants(n, e));
+    n.agents = {"GLOBEX_*"};
+    CHECK_FALSE(notifier_wants(n, e));
+    n.agents = {"GLOBEX_*", "ACME_*"};
+    CHECK(notifier_wants(n, e));
+    n.databases = {"hr"};
+    CHECK_FALSE(notifier_wants(n, e));
+
+    NotifierConfig quiet;
+    quiet.send_resolved = false;
+    Event recovery = events_for(change("failed", "ok"), at("2026-11-23T04:00:00Z"))[0];
+    CHECK_FALSE(notifier_wants(quiet, recovery));
+    CHECK(notifier_wants(quiet, e));
+}
+
+TEST_CASE("a delivery that failed for now waits about as long as it has waited, 1 min to 1 h") {
+    const std::int64_t now = at("2026-11-23T04:00:00Z");
+    Event fresh;
+    fresh.scan_time = now;
+    CHECK(next_attempt_after_failure({fresh}, now) == now + 60'000'000);
+    Event older;
+    older.scan_time = now - 600'000'000;
+    CHECK(next_attempt_after_failure({fresh, older}, now) == now + 600'000'000);
+    Event ancient;
+    ancient.scan_time = now - 86400'000'000LL;
+    CHECK(next_attempt_after_failure({ancient}, now) == now + 3600'000'000LL);
+}
+
+TEST_CASE("only failed, missing and transfer_integrity_failed get reminders") {
+    CHECK(is_problem_status("failed"));
+    CHECK(is_problem_status("missing"));
+    CHECK(is_problem_status("transfer_integrity_failed"));
+    CHECK_FALSE(is_problem_status("ok"));
+    CHECK_FALSE(is_problem_status("unknown"));
+    Job j;
+    j.current_status = "missing";
+    Event r = reminder_for(j, at("2026-11-23T04:00:00Z"));
+    CHECK(r.kind == "reminder");
+    CHECK(r.new_status == "missing");
+}
