@@ -99,6 +99,8 @@ int record_refusal(CURL*, curl_infotype type, char* data, std::size_t size, void
 }  // namespace
 
 void EmailNotifier::configure(const Config& config) {
+    refuse_unknown(config, {"url", "from", "to", "username", "password_env", "password_file", "starttls",
+                            "timeout_seconds", "tls_verify", "subject_prefix"});
     url_ = required_string(config, "url");
     UrlParts url = parse_url(url_, "url");
     if (url.scheme != "smtp" && url.scheme != "smtps") refuse("url", "\"" + url_ + "\" is not an smtp:// or smtps:// URL");

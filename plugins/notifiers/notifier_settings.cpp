@@ -16,6 +16,18 @@ std::string lower(std::string text) {
 
 }  // namespace
 
+void refuse_unknown(const Config& config, std::initializer_list<const char*> known) {
+    for (const auto& [key, value] : config) {
+        if (key == "vigil_config_dir") continue;
+        bool listed = false;
+        for (const char* k : known) listed = listed || key == k;
+        if (listed) continue;
+        std::string names;
+        for (const char* k : known) names += (names.empty() ? "`" : ", `") + std::string(k) + "`";
+        refuse(key, "unknown setting (known: " + names + ")");
+    }
+}
+
 void refuse(const std::string& key, const std::string& reason) {
     throw InvalidInput("setting `" + key + "`: " + reason);
 }

@@ -6,10 +6,15 @@
 
 #include <vigil/plugin.hpp>
 
+#include <initializer_list>
 #include <optional>
 #include <string>
 
 namespace vigil::plugins::notify {
+
+// Refuses a setting that is not in `known` (nor the host's vigil_config_dir),
+// so a misspelt `secret_env` is an error rather than an unsigned webhook.
+void refuse_unknown(const Config& config, std::initializer_list<const char*> known);
 
 // Throws InvalidInput "setting `<key>`: <reason>".
 [[noreturn]] void refuse(const std::string& key, const std::string& reason);

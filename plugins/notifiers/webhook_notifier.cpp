@@ -64,6 +64,7 @@ bool has_header(const std::vector<std::pair<std::string, std::string>>& headers,
 }  // namespace
 
 void WebhookNotifier::configure(const Config& config) {
+    refuse_unknown(config, {"url", "headers", "secret_env", "timeout_seconds", "tls_verify"});
     url_ = required_string(config, "url");
     UrlParts url = parse_url(url_, "url");
     if (url.scheme != "http" && url.scheme != "https") refuse("url", "\"" + url.display + "\" is not an http:// or https:// URL");

@@ -42,7 +42,7 @@ TEST_CASE("email is delivered with a counting subject and a readable table") {
     SmtpSink sink;
     EmailNotifier notifier = configured(R"({"url": ")" + sink.url() + R"(",
         "from": "Vigil <vigil@example.org>", "to": ["ops@example.org", "Night Duty <night@example.org>"],
-        "name": "ops-mail", "vigil_config_dir": "/etc/vigil"})");
+        "vigil_config_dir": "/etc/vigil"})");
     Event again = make_event("status_change", "ACME_LYON_EST", "crm", "ok", "missing", "no report");
     again.possibly_duplicate = true;
     notifier.send({failed("ACME_PARIS_CENTRE", "sales"), again,

@@ -60,12 +60,10 @@ TEST_CASE("webhook module through the C ABI") {
     Module module(VIGIL_WEBHOOK_PLUGIN);
     Instance hook(notifier_of(module, "webhook"));
     HttpSink sink({"200", "400"});
-    // As the host renders a YAML item: every scalar a string, with the
-    // host's own keys (name, delivery rules, vigil_config_dir) left in.
+    // As the host renders a YAML item: every scalar a string, the host's own
+    // keys (name, delivery rules) taken out and vigil_config_dir added.
     REQUIRE(hook.configure(R"({"url": ")" + sink.url() + R"(", "headers": {"X-Team": "ops"},
-                               "timeout_seconds": "5", "name": "ops-hook", "statuses": ["failed", "missing"],
-                               "repeat_interval": "24h", "send_resolved": "true",
-                               "vigil_config_dir": "/etc/vigil"})") == VIGIL_OK);
+                               "timeout_seconds": "5", "vigil_config_dir": "/etc/vigil"})") == VIGIL_OK);
     Event e = failed("ACME_PARIS_CENTRE", "sales");
     e.possibly_duplicate = true;
     CHECK(hook.send({e}) == VIGIL_OK);
@@ -89,7 +87,7 @@ TEST_CASE("email module through the C ABI") {
     Instance mail(notifier_of(module, "email"));
     SmtpSink sink;
     REQUIRE(mail.configure(R"({"url": ")" + sink.url() + R"(", "from": "vigil@example.org",
-                               "to": ["ops@example.org"], "tls_verify": "false", "name": "ops-mail"})") == VIGIL_OK);
+                               "to": ["ops@example.org"], "tls_verify": "false"})") == VIGIL_OK);
     CHECK(mail.send({failed("ACME_PARIS_CENTRE", "sales")}) == VIGIL_OK);
     auto messages = sink.messages();
     REQUIRE(messages.size() == 1);

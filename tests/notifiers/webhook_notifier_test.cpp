@@ -212,3 +212,16 @@ TEST_CASE("webhook settings are checked at configure time") {
         CHECK_THROWS_WITH(notifier.configure(config_from_json(c.json)), Catch::StartsWith(c.message));
     }
 }
+
+TEST_CASE("webhook: a misspelt setting is refused, naming it") {
+    WebhookNotifier notifier;
+    vigil::Config config;
+    config.put("url", "http://127.0.0.1:9/hook");
+    config.put("secret_evn", "VIGIL_HOOK_SECRET");
+    try {
+        notifier.configure(config);
+        FAIL("a misspelt setting was accepted");
+    } catch (const vigil::InvalidInput& e) {
+        CHECK_THAT(e.what(), Catch::Contains("setting `secret_evn`: unknown setting"));
+    }
+}
