@@ -66,7 +66,9 @@ void judge(const CollectSettings& s, const std::string& folder_agent, ReportFile
     }
 }
 
-void read_report(const CollectSettings& s, ReportReader& reader, const AgentFolder& agent,
+// False when the file vanished after the listing: another scanner archived
+// it, and it is that scanner's to record.
+bool read_report(const CollectSettings& s, ReportReader& reader, const AgentFolder& agent,
                  const std::string& name, std::int64_t size, ReportFile* file) {
     file->file_name = name;
     const auto path = agent.log_dir() / name;
@@ -82,19 +84,21 @@ void read_report(const CollectSettings& s, ReportReader& reader, const AgentFold
         },
         &read_size);
     file->content_sha256 = fingerprint.finish_hex();
+    if (st.code() == Status::Code::kNotFound) return false;
     if (!st.is_ok()) {
         file->fate = "invalid";
         file->reason = "cannot read the file: " + st.message();
-        return;
+        return true;
     }
     if (oversized || read_size > s.max_report_bytes) {
         file->fate = "invalid";
         file->reason = "file is " + std::to_string(read_size) + " bytes, more than max_report_bytes (" +
                        std::to_string(s.max_report_bytes) + ")";
-        return;
+        return true;
     }
     reader.parse(name, bytes, file);
     judge(s, agent.agent_id, file);
+    return true;
 }
 
 }  // namespace
@@ -165,7 +169,10 @@ Status collect(const CollectSettings& s, ReportReader& reader, Collection* out) 
                 continue;
             }
             ReportFile file;
-            read_report(s, reader, agent, entry, st.st_size, &file);
+            if (!read_report(s, reader, agent, entry, st.st_size, &file)) {
+                spdlog::debug("{}: gone before it was read (another scanner archived it)", printable(path.string()));
+                continue;
+            }
             agent.reports.push_back(std::move(file));
             fault_point("collect.report");
         }

@@ -39,6 +39,9 @@ Status stream_regular_file(const std::filesystem::path& path,
     int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
         if (errno == ELOOP) return io_error("is a symbolic link");
+        if (errno == ENOENT) {
+            return Status::error(Status::Code::kNotFound, printable(path.string()) + ": no longer there");
+        }
         return io_error(std::strerror(errno));
     }
     struct stat st {};

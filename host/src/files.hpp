@@ -21,8 +21,9 @@ FileKind file_kind(const std::filesystem::path& path);
 std::string describe(FileKind kind);
 
 // Opens a regular file without following symlinks and without blocking on
-// FIFOs, then streams it through `consume` in chunks. Fails (kIo) with a
-// message naming the path when it is not a regular file or cannot be read.
+// FIFOs, then streams it through `consume` in chunks. Fails with a message
+// naming the path: kNotFound when it no longer exists, kIo when it is not a
+// regular file or cannot be read.
 // *size receives the number of bytes read.
 Status stream_regular_file(const std::filesystem::path& path,
                            const std::function<void(const unsigned char*, std::size_t)>& consume,

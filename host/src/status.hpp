@@ -20,6 +20,7 @@ public:
         kBusy,         // held by another scanner
         kPermanent,    // a notifier refused for good
         kIo,           // a file operation failed
+        kNotFound,     // the file is gone (another scanner moved it)
         kError         // anything else
     };
 
