@@ -86,6 +86,9 @@ bool read_report(const CollectSettings& s, ReportReader& reader, const AgentFold
     file->content_sha256 = fingerprint.finish_hex();
     if (st.code() == Status::Code::kNotFound) return false;
     if (!st.is_ok()) {
+        // Not the bytes' fingerprint (none were read): one no content can
+        // have, so two unreadable files are never each other's duplicates.
+        file->content_sha256 = "unreadable:" + Sha256::hex_of(agent.agent_id + "/" + name);
         file->fate = "invalid";
         file->reason = "cannot read the file: " + st.message();
         return true;

@@ -72,10 +72,12 @@ TEST_CASE("a scan killed at any fault point and run again gives the records and 
     INFO(traced.out << traced.err);
     REQUIRE(traced.exit_code == 0);
     const std::vector<std::string> labels = fault_points(traced.err);
-    const std::set<std::string> kinds(labels.begin(), labels.end());
-    CHECK(kinds == std::set<std::string>{"collect.report", "verify.file", "agent.begin", "evaluate.entry",
-                                         "evaluate.report", "agent.before_commit", "agent.committed",
-                                         "archive.report"});
+    const std::set<std::string> reached(labels.begin(), labels.end());
+    for (const char* label : {"collect.report", "verify.file", "agent.begin", "evaluate.entry", "evaluate.report",
+                              "agent.before_commit", "agent.committed", "archive.report"}) {
+        INFO("fault point " << label);
+        CHECK(reached.count(label) == 1);
+    }
     const std::vector<std::string> expected_rows = reference.dump();
     const std::vector<std::string> expected_tree = tree_listing(reference.root());
     for (const char* fate : {"used", "invalid", "stale", "irrelevant", "no_job", "duplicate"}) {

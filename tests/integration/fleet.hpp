@@ -65,8 +65,8 @@ struct AgentPlan {
 
 using FleetPlan = std::vector<AgentPlan>;
 
-// `agents` agents with 1-3 day-2 reports each, every kind represented,
-// about one in ten without jobs, plus a few agents with jobs and no folder.
+// `agents` agents with 1-3 day-2 reports of kinds drawn from `seed`, one in
+// ten without jobs, plus one agent in 25 with jobs and no folder.
 FleetPlan random_fleet(int agents, std::uint64_t seed);
 
 void build_day1(Site& site, const FleetPlan& plan);

@@ -193,7 +193,12 @@ std::vector<RunResult> Site::scan_concurrently(const std::string& now_iso, int c
     for (const auto& [out, err] : outputs) {
         const long delay_us = 1000L * stagger_ms * static_cast<long>(children.size());
         const pid_t pid = ::fork();
-        if (pid < 0) throw std::runtime_error("fork failed");
+        if (pid < 0) {
+            // Let the children already forked run rather than wait forever.
+            ::close(gate[0]);
+            ::close(gate[1]);
+            throw std::runtime_error("fork failed");
+        }
         if (pid == 0) {
             ::close(gate[1]);
             char byte;
@@ -339,13 +344,13 @@ std::vector<std::string> Site::dump() const {
             lines.push_back(std::move(line));
         }
     };
-    for (const std::string table : {"expected_backup_jobs", "processed_reports", "vigil_schema_version"}) {
+    for (const char* table : {"expected_backup_jobs", "processed_reports", "vigil_schema_version"}) {
         std::string select;
         for (const std::string& column : columns_of(table)) {
             if (column == "id") continue;
             select += (select.empty() ? "" : ", ") + as_text("t", column);
         }
-        add_rows(table, "SELECT " + select + " FROM " + table + " t");
+        add_rows(table, "SELECT " + select + " FROM " + std::string(table) + " t");
     }
     std::string select =
         "j.agent_id_responsible || '/' || j.database_name || ' at ' || CAST(j.expected_hour_utc AS TEXT) || ':' || "

@@ -39,7 +39,6 @@ public:
     const std::filesystem::path& root() const { return root_; }
     const std::filesystem::path& dir() const { return scratch_.path(); }
     const std::string& database_url() const { return url_; }
-    const std::string& backend() const { return backend_; }
 
     // Writes a staged backup under <agent>/database/ and returns its sha256 and size.
     Staged stage(const std::string& agent, const std::string& file_name, const std::string& bytes);
