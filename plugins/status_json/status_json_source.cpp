@@ -1,5 +1,7 @@
 #include "status_json_source.hpp"
 
+#include "report_text.hpp"
+
 #include <vigil/timestamp.hpp>
 
 #include <simdjson.h>
@@ -22,59 +24,13 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-constexpr std::string_view kBom = "\xEF\xBB\xBF";
 constexpr std::string_view kRequired[] = {"operation_start_time", "operation_end_time", "agent_id",
                                           "overall_status", "databases"};
 
-// Agent-written text is echoed into log lines: escape it so a name cannot
-// forge a line or break the quoting, and cut it so it cannot flood the log.
-std::string escaped(std::string_view text, std::size_t limit = 64) {
-    bool cut = false;
-    if (text.size() > limit) {
-        std::size_t end = limit;
-        // Never split a UTF-8 sequence: the message must stay valid UTF-8.
-        while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
-        text = text.substr(0, end);
-        cut = true;
-    }
-    std::string out;
-    out.reserve(text.size());
-    for (char ch : text) {
-        auto byte = static_cast<unsigned char>(ch);
-        if (ch == '"' || ch == '\\') {
-            out += '\\';
-            out += ch;
-        } else if (byte < 0x20 || byte == 0x7F) {
-            static const char hex[] = "0123456789abcdef";
-            out += "\\u00";
-            out += hex[byte >> 4];
-            out += hex[byte & 0xF];
-        } else {
-            out += ch;
-        }
-    }
-    if (cut) out += "...";
-    return out;
-}
-
-std::string in_quotes(std::string_view text) { return '"' + escaped(text) + '"'; }
+std::string in_quotes(std::string_view text) { return '"' + log_safe(text) + '"'; }
 
 std::string child(const std::string& parent, std::string_view key) {
-    return parent.empty() ? escaped(key) : parent + '.' + escaped(key);
-}
-
-const char* type_name(element_type type) {
-    switch (type) {
-        case element_type::ARRAY: return "an array";
-        case element_type::OBJECT: return "an object";
-        case element_type::INT64:
-        case element_type::UINT64:
-        case element_type::DOUBLE: return "a number";
-        case element_type::STRING: return "a string";
-        case element_type::BOOL: return "a boolean";
-        case element_type::NULL_VALUE: return "null";
-    }
-    return "an unknown value";
+    return parent.empty() ? log_safe(key) : parent + '.' + log_safe(key);
 }
 
 [[noreturn]] void invalid(const std::string& path, const std::string& reason) {
@@ -82,7 +38,7 @@ const char* type_name(element_type type) {
 }
 
 void expect_type(element value, element_type type, const char* expected, const std::string& path) {
-    if (value.type() != type) invalid(path, std::string("expected ") + expected + ", found " + type_name(value.type()));
+    if (value.type() != type) invalid(path, std::string("expected ") + expected + ", found " + json_type_name(value.type()));
 }
 
 // The value of `key`, if present. A key written twice is refused: JSON
@@ -214,46 +170,15 @@ void decline_other_layouts(object top) {
     }
 }
 
-[[noreturn]] void not_json(simdjson::error_code error) {
-    switch (error) {
-        case simdjson::UTF8_ERROR: throw InvalidInput("report is not valid UTF-8");
-        case simdjson::EMPTY: throw InvalidInput("report is empty: no JSON value");
-        default:
-            throw InvalidInput(std::string("report is not valid JSON (truncated or malformed): ") +
-                               simdjson::error_message(error));
-    }
-}
-
-bool all_digits(std::string_view text) {
-    for (char ch : text) {
-        if (!std::isdigit(static_cast<unsigned char>(ch))) return false;
-    }
-    return true;
-}
-
 }  // namespace
 
 StatusJsonSource::StatusJsonSource() : parser_(std::make_unique<Parser>()) {}
 StatusJsonSource::~StatusJsonSource() = default;
 
-bool StatusJsonSource::recognizes(std::string_view name) {
-    constexpr std::string_view suffix = ".json";
-    // "YYYYMMDD_HHMMSS_" + at least one character + ".json"
-    if (name.size() < 16 + 1 + suffix.size()) return false;
-    return all_digits(name.substr(0, 8)) && name[8] == '_' && all_digits(name.substr(9, 6)) &&
-           name[15] == '_' && name.substr(name.size() - suffix.size()) == suffix;
-}
+bool StatusJsonSource::recognizes(std::string_view name) { return is_report_name(name); }
 
 Report StatusJsonSource::parse(std::string_view, std::string_view bytes) {
-    if (bytes.substr(0, kBom.size()) == kBom) bytes.remove_prefix(kBom.size());
-    simdjson::padded_string padded(bytes);
-    element root;
-    if (simdjson::error_code error = parser_->dom.parse(padded).get(root)) not_json(error);
-    if (root.type() != element_type::OBJECT) {
-        throw InvalidInput(std::string("report: expected a JSON object at the top level, found ") +
-                           type_name(root.type()));
-    }
-    object top = root.get_object().value_unsafe();
+    object top = parse_report_object(parser_->dom, bytes);
     decline_other_layouts(top);
 
     Report report;

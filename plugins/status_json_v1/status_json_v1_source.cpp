@@ -1,5 +1,7 @@
 #include "status_json_v1_source.hpp"
 
+#include "report_text.hpp"
+
 #include <vigil/timestamp.hpp>
 
 #include <simdjson.h>
@@ -23,57 +25,12 @@ using simdjson::dom::element;
 using simdjson::dom::element_type;
 using simdjson::dom::object;
 
-constexpr std::string_view kBom = "\xEF\xBB\xBF";
 
 // The top-level keys of this layout: a non-empty object with none of them
 // is some unrelated format.
 constexpr std::string_view kOwnKeys[] = {"operation_timestamp", "agent_id", "overall_status", "databases"};
 // Keys only the current layout has: their presence means status_json's file.
 constexpr std::string_view kCurrentLayoutKeys[] = {"operation_start_time", "operation_end_time"};
-
-// Names written by an agent end up inside quoted log lines: escape quotes,
-// backslashes and control bytes, and cut long ones (without splitting a
-// UTF-8 sequence) so that a hostile report can neither forge nor flood lines.
-std::string quote_safe(std::string_view text) {
-    constexpr std::size_t kLimit = 64;
-    std::string_view shown = text;
-    if (shown.size() > kLimit) {
-        std::size_t cut = kLimit;
-        while (cut > 0 && (static_cast<unsigned char>(shown[cut]) & 0xC0) == 0x80) --cut;
-        shown = shown.substr(0, cut);
-    }
-    static const char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (char ch : shown) {
-        const auto byte = static_cast<unsigned char>(ch);
-        if (ch == '"' || ch == '\\') {
-            out += '\\';
-            out += ch;
-        } else if (byte < 0x20 || byte == 0x7F) {
-            out += "\\u00";
-            out += kHex[byte >> 4];
-            out += kHex[byte & 0xF];
-        } else {
-            out += ch;
-        }
-    }
-    if (shown.size() < text.size()) out += "...";
-    return out;
-}
-
-const char* kind_of(element_type type) {
-    switch (type) {
-        case element_type::OBJECT: return "an object";
-        case element_type::ARRAY: return "an array";
-        case element_type::STRING: return "a string";
-        case element_type::INT64:
-        case element_type::UINT64:
-        case element_type::DOUBLE: return "a number";
-        case element_type::BOOL: return "a boolean";
-        case element_type::NULL_VALUE: return "null";
-    }
-    return "an unknown value";
-}
 
 [[noreturn]] void refuse(const std::string& path, const std::string& why) {
     throw InvalidInput("field \"" + path + "\": " + why);
@@ -88,7 +45,7 @@ public:
     Node(object fields, std::string path) : fields_(fields), path_(std::move(path)) {}
 
     std::string path_of(std::string_view key) const {
-        return path_.empty() ? quote_safe(key) : path_ + '.' + quote_safe(key);
+        return path_.empty() ? log_safe(key) : path_ + '.' + log_safe(key);
     }
 
     bool has(std::string_view key) const {
@@ -113,7 +70,7 @@ public:
     element need(std::string_view key, element_type type, const char* expected) const {
         std::optional<element> value = find(key);
         if (!value) refuse(path_of(key), "required field is missing");
-        if (value->type() != type) refuse(path_of(key), std::string("expected ") + expected + ", found " + kind_of(value->type()));
+        if (value->type() != type) refuse(path_of(key), std::string("expected ") + expected + ", found " + json_type_name(value->type()));
         return *value;
     }
 
@@ -136,7 +93,7 @@ public:
     std::int64_t need_time(std::string_view key) const {
         const std::string text = need_string(key);
         std::optional<std::int64_t> micros = parse_timestamp(text);
-        if (!micros) refuse(path_of(key), '"' + quote_safe(text) + "\" is not an ISO-8601 timestamp");
+        if (!micros) refuse(path_of(key), '"' + log_safe(text) + "\" is not an ISO-8601 timestamp");
         return *micros;
     }
 
@@ -188,7 +145,7 @@ Phase read_process(const Node& block, std::string_view key, bool describes_stage
 
 DatabaseReport read_database(std::string_view name, element value, const std::string& path) {
     if (contains_nul(name)) refuse(path, "database name contains a NUL character");
-    if (value.type() != element_type::OBJECT) refuse(path, std::string("expected an object, found ") + kind_of(value.type()));
+    if (value.type() != element_type::OBJECT) refuse(path, std::string("expected an object, found ") + json_type_name(value.type()));
     const Node block(value.get_object().value_unsafe(), path);
     DatabaseReport db;
     db.database_name = std::string(name);
@@ -230,40 +187,15 @@ void decline_other_layouts(const Node& top) {
     }
 }
 
-[[noreturn]] void refuse_bytes(simdjson::error_code error) {
-    if (error == simdjson::EMPTY) throw InvalidInput("report is empty: no JSON value");
-    if (error == simdjson::UTF8_ERROR) throw InvalidInput("report is not valid UTF-8");
-    throw InvalidInput(std::string("report is not valid JSON (truncated or malformed): ") +
-                       simdjson::error_message(error));
-}
-
-bool digits(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) != 0; });
-}
-
 }  // namespace
 
 StatusJsonV1Source::StatusJsonV1Source() : parser_(std::make_unique<Parser>()) {}
 StatusJsonV1Source::~StatusJsonV1Source() = default;
 
-bool StatusJsonV1Source::recognizes(std::string_view name) {
-    constexpr std::string_view kSuffix = ".json";
-    constexpr std::size_t kStampLength = 16;  // "YYYYMMDD_HHMMSS_"
-    if (name.size() < kStampLength + 1 + kSuffix.size()) return false;
-    return digits(name.substr(0, 8)) && name[8] == '_' && digits(name.substr(9, 6)) && name[15] == '_' &&
-           name.substr(name.size() - kSuffix.size()) == kSuffix;
-}
+bool StatusJsonV1Source::recognizes(std::string_view name) { return is_report_name(name); }
 
 Report StatusJsonV1Source::parse(std::string_view, std::string_view bytes) {
-    if (bytes.substr(0, kBom.size()) == kBom) bytes.remove_prefix(kBom.size());
-    const simdjson::padded_string padded(bytes);
-    element root;
-    if (simdjson::error_code error = parser_->dom.parse(padded).get(root)) refuse_bytes(error);
-    if (root.type() != element_type::OBJECT) {
-        throw InvalidInput(std::string("report: expected a JSON object at the top level, found ") +
-                           kind_of(root.type()));
-    }
-    const Node top(root.get_object().value_unsafe(), "");
+    const Node top(parse_report_object(parser_->dom, bytes), "");
     decline_other_layouts(top);
 
     Report report;
@@ -272,7 +204,7 @@ Report StatusJsonV1Source::parse(std::string_view, std::string_view bytes) {
     report.overall_status = top.need_string("overall_status");
     if (report.overall_status != "completed" && report.overall_status != "failed_globally") {
         refuse("overall_status",
-               "expected \"completed\" or \"failed_globally\", found \"" + quote_safe(report.overall_status) + '"');
+               "expected \"completed\" or \"failed_globally\", found \"" + log_safe(report.overall_status) + '"');
     }
     const Node databases = top.need_object("databases");
     std::unordered_set<std::string_view> seen;  // views into the parser's document
