@@ -132,8 +132,7 @@ int plugins_command(const std::string& config_file, const std::string& check_fil
         std::cout << "\nsearch " << dir.string() << "\n";
         std::vector<std::filesystem::path> files;
         for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-            const std::string name = entry.path().filename().string();
-            if (name.rfind("vigil_", 0) == 0 && entry.path().extension() == ".so") files.push_back(entry.path());
+            if (is_plugin_file_name(entry.path().filename().string())) files.push_back(entry.path());
         }
         std::sort(files.begin(), files.end());
         for (const auto& file : files) {

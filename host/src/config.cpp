@@ -156,6 +156,13 @@ bool boolean(const Reader& r, const YAML::Node& node, const std::string& key) {
     r.fail(node, key, "must be true or false, found \"" + v + "\"");
 }
 
+// A duration setting in microseconds ("30m", "24h", "2d").
+std::int64_t duration(const Reader& r, const YAML::Node& node, const std::string& key) {
+    auto d = parse_duration(r.string(node, key));
+    if (!d) r.fail(node, key, "\"" + node.Scalar() + "\" is not a duration (e.g. 0s, 30m, 24h, 2d)");
+    return *d;
+}
+
 std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& node) {
     std::vector<NotifierConfig> out;
     static const std::set<std::string> kStatuses{"ok", "failed", "missing", "transfer_integrity_failed",
@@ -177,11 +184,7 @@ std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& nod
     for (const auto& item : node) {
         NotifierConfig& n = out[i++];
         const std::string key = "notifiers." + n.choice.name;
-        if (const auto v = item["repeat_interval"]) {
-            auto d = parse_duration(r.string(v, key + ".repeat_interval"));
-            if (!d) r.fail(v, key + ".repeat_interval", "\"" + v.Scalar() + "\" is not a duration (e.g. 30m, 24h, 2d)");
-            n.repeat_interval = *d;
-        }
+        if (const auto v = item["repeat_interval"]) n.repeat_interval = duration(r, v, key + ".repeat_interval");
         if (const auto v = item["send_resolved"]) n.send_resolved = boolean(r, v, key + ".send_resolved");
         n.statuses = string_list(r, item["statuses"], key + ".statuses");
         for (const auto& st : n.statuses) {
@@ -193,16 +196,8 @@ std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& nod
         n.agents = string_list(r, item["agents"], key + ".agents");
         n.databases = string_list(r, item["databases"], key + ".databases");
         if (const auto v = item["attempts"]) n.attempts = static_cast<int>(r.integer(v, key + ".attempts", 1, 10));
-        if (const auto v = item["retry_delay"]) {
-            auto d = parse_duration(r.string(v, key + ".retry_delay"));
-            if (!d) r.fail(v, key + ".retry_delay", "\"" + v.Scalar() + "\" is not a duration (e.g. 0s, 2s)");
-            n.retry_delay = *d;
-        }
-        if (const auto v = item["delivery_lease"]) {
-            auto d = parse_duration(r.string(v, key + ".delivery_lease"));
-            if (!d) r.fail(v, key + ".delivery_lease", "\"" + v.Scalar() + "\" is not a duration (e.g. 10m)");
-            n.lease = *d;
-        }
+        if (const auto v = item["retry_delay"]) n.retry_delay = duration(r, v, key + ".retry_delay");
+        if (const auto v = item["delivery_lease"]) n.lease = duration(r, v, key + ".delivery_lease");
     }
     return out;
 }

@@ -21,7 +21,8 @@ struct PluginChoice {
     std::string where;        // "vigil.yaml:12", for messages
 };
 
-// A notifier and the host's policy for it (the plugin sees the same keys).
+// A notifier and the host's policy for it. The policy keys are taken out of
+// choice.config_json: the plugin sees only its own settings.
 struct NotifierConfig {
     PluginChoice choice;
     std::int64_t repeat_interval = 0;       // microseconds; 0: no reminders

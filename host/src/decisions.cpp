@@ -1,6 +1,7 @@
 #include "decisions.hpp"
 
 #include <cmath>
+#include <cstdio>
 
 namespace vigil::host {
 
@@ -11,15 +12,21 @@ std::int64_t floor_day(std::int64_t t) {
     return day * kMicrosPerDay;
 }
 
-std::int64_t time_of_day(const Schedule& s) {
+std::int64_t offset_in_day(const Schedule& s) {
     return (static_cast<std::int64_t>(s.hour) * 60 + s.minute) * kMicrosPerMinute;
 }
 }  // namespace
 
+std::string time_of_day(int hour, int minute) {
+    char text[8];
+    std::snprintf(text, sizeof text, "%02d:%02d", hour, minute);
+    return text;
+}
+
 std::optional<std::int64_t> cycle_of(const Schedule& schedule, std::int64_t t) {
     const std::int64_t today = floor_day(t);
     for (std::int64_t day : {today - kMicrosPerDay, today, today + kMicrosPerDay}) {
-        const std::int64_t expected = day + time_of_day(schedule);
+        const std::int64_t expected = day + offset_in_day(schedule);
         if (t >= expected - schedule.window() && t <= expected + schedule.window()) return expected;
     }
     return std::nullopt;
@@ -30,7 +37,7 @@ std::int64_t deadline_of(const Schedule& schedule, std::int64_t cycle) {
 }
 
 std::int64_t latest_closed_cycle(const Schedule& schedule, std::int64_t now) {
-    std::int64_t expected = floor_day(now) + time_of_day(schedule);
+    std::int64_t expected = floor_day(now) + offset_in_day(schedule);
     while (deadline_of(schedule, expected) >= now) expected -= kMicrosPerDay;
     return expected;
 }

@@ -23,6 +23,9 @@ struct Schedule {
     std::int64_t window() const { return window_minutes * kMicrosPerMinute; }
 };
 
+// "HH:MM": how configs and messages write an expected time.
+std::string time_of_day(int hour, int minute);
+
 // Expected instant E of the cycle whose window [E - W, E + W] holds t, if any.
 std::optional<std::int64_t> cycle_of(const Schedule& schedule, std::int64_t t);
 

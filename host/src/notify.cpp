@@ -1,6 +1,8 @@
 #include "notify.hpp"
 
+#include "decisions.hpp"
 #include "fault.hpp"
+#include "plugin_open.hpp"
 #include "plugin_paths.hpp"
 #include "sha256.hpp"
 
@@ -17,16 +19,10 @@ namespace vigil::host {
 
 namespace {
 
-std::string hhmm(int hour, int minute) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%02d:%02d", hour, minute);
-    return text;
-}
-
 std::string fingerprint_of(const Event& e) {
     const std::string cycle = e.cycle_expected_at == kNoTime ? "-" : format_iso(e.cycle_expected_at);
     return Sha256::hex_of(e.kind + "|" + e.agent_id + "|" + e.database_name + "|" +
-                          hhmm(e.expected_hour_utc, e.expected_minute_utc) + "|" + cycle + "|" + e.new_status)
+                          time_of_day(e.expected_hour_utc, e.expected_minute_utc) + "|" + cycle + "|" + e.new_status)
         .substr(0, 32);
 }
 
@@ -115,16 +111,8 @@ std::int64_t next_attempt_after_failure(const std::vector<Event>& events, std::i
 Status Notifiers::open(const Config& config, Notifiers* out) {
     const auto search_path = plugin_search_path(config.plugin_path);
     for (const NotifierConfig& n : config.notifiers) {
-        auto file = find_plugin(n.choice.plugin, search_path);
-        if (!file) {
-            return Status::error(Status::Code::kConfig, n.choice.where + ": notifier plugin \"" + n.choice.plugin +
-                                                            "\": no file " + plugin_file_name(n.choice.plugin));
-        }
-        Status st;
-        auto library = PluginLibrary::load(*file, &st);
-        if (!library) return Status::error(Status::Code::kConfig, n.choice.where + ": " + st.message());
-        auto handle = NotifierHandle::open(library, n.choice.config_json, &st);
-        if (!handle) return Status::error(Status::Code::kConfig, n.choice.where + ": " + st.message());
+        std::unique_ptr<NotifierHandle> handle;
+        if (Status st = open_plugin(n.choice, search_path, &handle); !st.is_ok()) return st;
         out->entries_.push_back(Entry{n, std::move(handle)});
     }
     return Status::ok();
@@ -142,9 +130,9 @@ Status Notifiers::queue(StorageHandle& storage, const Evaluation& ev, std::int64
         ++*queued;
     }
     if (!is_problem_status(ev.job.current_status)) return Status::ok();
+    const Event reminder = reminder_for(ev.job, now);
     for (const Entry& n : entries_) {
         if (n.config.repeat_interval <= 0) continue;
-        Event reminder = reminder_for(ev.job, now);
         if (!notifier_wants(n.config, reminder)) continue;
         std::int64_t last = kNoTime;
         if (Status st = storage.last_notified(n.config.choice.name, ev.job.id, &last); !st.is_ok()) return st;

@@ -26,7 +26,18 @@ std::vector<std::filesystem::path> plugin_search_path(const std::vector<std::fil
     return dirs;
 }
 
-std::string plugin_file_name(const std::string& name) { return "vigil_" + name + ".so"; }
+namespace {
+constexpr const char* kPrefix = "vigil_";
+constexpr const char* kSuffix = ".so";
+}  // namespace
+
+std::string plugin_file_name(const std::string& name) { return kPrefix + name + kSuffix; }
+
+bool is_plugin_file_name(const std::string& file_name) {
+    const std::string prefix = kPrefix, suffix = kSuffix;
+    return file_name.size() > prefix.size() + suffix.size() && file_name.compare(0, prefix.size(), prefix) == 0 &&
+           file_name.compare(file_name.size() - suffix.size(), suffix.size(), suffix) == 0;
+}
 
 std::optional<std::filesystem::path> find_plugin(const std::string& name,
                                                  const std::vector<std::filesystem::path>& search_path) {

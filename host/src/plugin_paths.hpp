@@ -20,6 +20,9 @@ std::filesystem::path bundled_plugin_dir();
 // The file a plugin named `name` lives in: vigil_<name>.so.
 std::string plugin_file_name(const std::string& name);
 
+// True for a file named like a plugin (vigil_*.so): the only files listed.
+bool is_plugin_file_name(const std::string& file_name);
+
 // The first directory holding the plugin's file.
 std::optional<std::filesystem::path> find_plugin(const std::string& name,
                                                  const std::vector<std::filesystem::path>& search_path);

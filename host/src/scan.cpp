@@ -7,6 +7,7 @@
 #include "evaluate.hpp"
 #include "fault.hpp"
 #include "files.hpp"
+#include "plugin_open.hpp"
 #include "plugin_paths.hpp"
 #include "verify.hpp"
 
@@ -21,31 +22,6 @@
 namespace vigil::host {
 
 namespace {
-
-template <typename Handle>
-Status open_plugin(const PluginChoice& choice, const std::vector<std::filesystem::path>& search_path,
-                   std::unique_ptr<Handle>* out) {
-    auto file = find_plugin(choice.plugin, search_path);
-    if (!file) {
-        std::string dirs;
-        for (const auto& d : search_path) dirs += (dirs.empty() ? "" : ", ") + d.string();
-        return Status::error(Status::Code::kConfig, choice.where + ": plugin \"" + choice.plugin + "\": no file " +
-                                                        plugin_file_name(choice.plugin) + " in " + dirs);
-    }
-    Status st;
-    auto library = PluginLibrary::load(*file, &st);
-    if (!library) return Status::error(Status::Code::kConfig, choice.where + ": " + st.message());
-    if (library->name() != choice.plugin) {
-        return Status::error(Status::Code::kConfig, choice.where + ": " + file->string() + " calls itself \"" +
-                                                        library->name() + "\", not \"" + choice.plugin + "\"");
-    }
-    *out = Handle::open(library, choice.config_json, &st);
-    if (!*out) {
-        auto code = st.code() == Status::Code::kUnavailable ? st.code() : Status::Code::kConfig;
-        return Status::error(code, choice.where + ": " + st.message());
-    }
-    return Status::ok();
-}
 
 PluginChoice default_choice(const Config& config, const std::string& plugin) {
     PluginChoice c;
@@ -75,9 +51,7 @@ std::vector<Job> configured_jobs(const Config& config) {
 }
 
 std::string job_label(const Job& j) {
-    char at[8];
-    std::snprintf(at, sizeof at, "%02d:%02d", j.expected_hour_utc, j.expected_minute_utc);
-    return j.agent_id_responsible + "/" + j.database_name + " at " + at;
+    return j.agent_id_responsible + "/" + j.database_name + " at " + time_of_day(j.expected_hour_utc, j.expected_minute_utc);
 }
 
 // Whether a database block could reach the staged-file rules (3-4).

@@ -131,13 +131,8 @@ std::int64_t SociStorage::insert_entry(const Entry& e) {
         row.set("hash_comparison_result",
                 params.integer_or_null(e.hash_comparison_result != 0, e.hash_comparison_result < 0));
 
-        sql::Columns returned(url_.backend);
-        returned.integer("id");
-        long long id = 0;
-        sql::query(session_,
-                   "INSERT INTO backup_entries (" + row.columns() + ") VALUES " + row.values() + " RETURNING id",
-                   params, returned, [&] { id = *returned.get_integer("id"); });
-        return static_cast<std::int64_t>(id);
+        return static_cast<std::int64_t>(
+            sql::insert_returning_id(session_, url_.backend, "backup_entries", row, params));
     });
 }
 

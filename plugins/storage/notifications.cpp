@@ -63,12 +63,7 @@ std::int64_t SociStorage::insert_event(const Event& event, const std::vector<std
         row.set("message", params.text(event.message));
         row.set("scan_time", params.time(event.scan_time));
         row.set("scan_time_us", params.integer(event.scan_time));
-        sql::Columns returned(url_.backend);
-        returned.integer("id");
-        long long id = 0;
-        sql::query(session_,
-                   "INSERT INTO notification_events (" + row.columns() + ") VALUES " + row.values() + " RETURNING id",
-                   params, returned, [&] { id = *returned.get_integer("id"); });
+        const long long id = sql::insert_returning_id(session_, url_.backend, "notification_events", row, params);
 
         if (!notifiers.empty()) {
             sql::Params dp(url_.backend);

@@ -135,6 +135,16 @@ void query(soci::session& session, const std::string& sql, Params& params, Colum
     } while (st.fetch());
 }
 
+long long insert_returning_id(soci::session& session, Backend backend, const std::string& table,
+                              const Assignments& row, Params& params) {
+    Columns returned(backend);
+    returned.integer("id");
+    long long id = 0;
+    query(session, "INSERT INTO " + table + " (" + row.columns() + ") VALUES " + row.values() + " RETURNING id",
+          params, returned, [&] { id = *returned.get_integer("id"); });
+    return id;
+}
+
 void Assignments::set(const std::string& column, const std::string& placeholder) {
     columns_.push_back(column);
     placeholders_.push_back(placeholder);

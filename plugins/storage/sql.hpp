@@ -86,6 +86,13 @@ long long execute(soci::session& session, const std::string& sql, Params& params
 void query(soci::session& session, const std::string& sql, Params& params, Columns& columns,
            const std::function<void()>& on_row);
 
+class Assignments;
+
+// INSERT INTO table (columns) VALUES (...) RETURNING id, on both dialects;
+// returns the new row's id.
+long long insert_returning_id(soci::session& session, Backend backend, const std::string& table,
+                              const Assignments& row, Params& params);
+
 // The `column = value` pairs of an INSERT or UPDATE, in one order.
 class Assignments {
 public:
