@@ -1,5 +1,6 @@
 // The email notifier against a real SMTP server on loopback (smtp_sink.py).
 #include "email_notifier.hpp"
+#include "expected_failure.hpp"
 #include "fixtures.hpp"
 #include "sinks.hpp"
 
@@ -22,18 +23,6 @@ EmailNotifier configured(const std::string& json) {
 
 std::string settings(const std::string& url, const std::string& extra = "") {
     return R"({"url": ")" + url + R"(", "from": "Vigil <vigil@example.org>", "to": ["ops@example.org"])" + extra + "}";
-}
-
-// The text of the exception that `f` throws as E; fails when it throws nothing or something else.
-template <typename E, typename F>
-std::string failure_of(F&& f) {
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    FAIL("no exception of the expected class");
-    return "";
 }
 
 }  // namespace
@@ -88,7 +77,7 @@ TEST_CASE("email: a recipient refused with 550 is a permanent failure") {
     SmtpSink sink({"gone@example.org"});
     EmailNotifier notifier =
         configured(R"({"url": ")" + sink.url() + R"(", "from": "vigil@example.org", "to": ["gone@example.org"]})");
-    std::string why = failure_of<Permanent>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
+    std::string why = message_of<Permanent>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
     CHECK_THAT(why, Catch::Contains(sink.url()));
     CHECK_THAT(why, Catch::Contains("550 5.1.1 <gone@example.org>: mailbox unavailable"));
     CHECK(sink.messages().empty());
@@ -101,7 +90,7 @@ TEST_CASE("email: a server that is down is worth retrying, and the password stay
     const std::string url = "smtp://127.0.0.1:" + std::to_string(port.port());
     EmailNotifier notifier = configured(
         settings(url, R"(, "username": "vigil", "password_env": "VIGIL_TEST_EMAIL_DOWN_PASSWORD")"));
-    std::string why = failure_of<Unavailable>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
+    std::string why = message_of<Unavailable>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
     CHECK_THAT(why, Catch::Contains(url));
     CHECK_THAT(why, !Catch::Contains(password));
 }
@@ -124,7 +113,7 @@ TEST_CASE("email: a refused login is permanent and does not show the password") 
     setenv("VIGIL_TEST_EMAIL_WRONG_PASSWORD", "wrong-password-99", 1);
     EmailNotifier notifier = configured(settings(
         sink.url(), R"(, "username": "vigil", "password_env": "VIGIL_TEST_EMAIL_WRONG_PASSWORD", "starttls": "off")"));
-    std::string why = failure_of<Permanent>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
+    std::string why = message_of<Permanent>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
     CHECK_THAT(why, Catch::Contains("535"));
     CHECK_THAT(why, !Catch::Contains("wrong-password-99"));
     CHECK(sink.messages().empty());
@@ -135,7 +124,7 @@ TEST_CASE("email: with a password, a server without STARTTLS gets nothing by def
     setenv("VIGIL_TEST_EMAIL_TLS_PASSWORD", "pw", 1);
     EmailNotifier notifier =
         configured(settings(sink.url(), R"(, "username": "vigil", "password_env": "VIGIL_TEST_EMAIL_TLS_PASSWORD")"));
-    std::string why = failure_of<Unavailable>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
+    std::string why = message_of<Unavailable>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
     CHECK_THAT(why, Catch::Contains("STARTTLS"));
     CHECK(sink.messages().empty());
 }

@@ -1,4 +1,5 @@
 // The webhook notifier against a real HTTP server on loopback (http_sink.py).
+#include "expected_failure.hpp"
 #include "fixtures.hpp"
 #include "sinks.hpp"
 #include "webhook_notifier.hpp"
@@ -41,17 +42,6 @@ std::string hmac_hex(const std::string& key, const std::string& body) {
         out += pair;
     }
     return out;
-}
-
-template <typename E, typename F>
-std::string failure_of(F&& f) {
-    try {
-        f();
-    } catch (const E& e) {
-        return e.what();
-    }
-    FAIL("no exception of the expected class");
-    return "";
 }
 
 }  // namespace
@@ -138,7 +128,7 @@ TEST_CASE("webhook: 500 is retried, then 200 delivers the same document") {
     HttpSink sink({"500", "200"});
     WebhookNotifier notifier = configured(settings(sink.url()));
     const std::vector<Event> batch{failed("ACME_PARIS_CENTRE", "sales")};
-    std::string why = failure_of<Unavailable>([&] { notifier.send(batch); });
+    std::string why = message_of<Unavailable>([&] { notifier.send(batch); });
     CHECK_THAT(why, Catch::Contains(sink.url()));
     CHECK_THAT(why, Catch::Contains("HTTP 500"));
     notifier.send(batch);
@@ -151,19 +141,19 @@ TEST_CASE("webhook: 400 is permanent, 429 and 408 are worth retrying") {
     HttpSink sink({"400", "429", "408", "404"});
     WebhookNotifier notifier = configured(settings(sink.url()));
     const std::vector<Event> batch{failed("ACME_PARIS_CENTRE", "sales")};
-    std::string why = failure_of<Permanent>([&] { notifier.send(batch); });
+    std::string why = message_of<Permanent>([&] { notifier.send(batch); });
     CHECK_THAT(why, Catch::Contains(sink.url()));
     CHECK_THAT(why, Catch::Contains("HTTP 400"));
-    CHECK_THAT(failure_of<Unavailable>([&] { notifier.send(batch); }), Catch::Contains("HTTP 429"));
-    CHECK_THAT(failure_of<Unavailable>([&] { notifier.send(batch); }), Catch::Contains("HTTP 408"));
-    CHECK_THAT(failure_of<Permanent>([&] { notifier.send(batch); }), Catch::Contains("HTTP 404"));
+    CHECK_THAT(message_of<Unavailable>([&] { notifier.send(batch); }), Catch::Contains("HTTP 429"));
+    CHECK_THAT(message_of<Unavailable>([&] { notifier.send(batch); }), Catch::Contains("HTTP 408"));
+    CHECK_THAT(message_of<Permanent>([&] { notifier.send(batch); }), Catch::Contains("HTTP 404"));
 }
 
 TEST_CASE("webhook: nothing listening is worth retrying and the URL password is not shown") {
     RefusingPort port;
     const std::string host = "127.0.0.1:" + std::to_string(port.port());
     WebhookNotifier notifier = configured(settings("http://hook:url-pass-55@" + host + "/hook"));
-    std::string why = failure_of<Unavailable>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
+    std::string why = message_of<Unavailable>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
     CHECK_THAT(why, Catch::Contains("http://" + host + "/hook"));
     CHECK_THAT(why, !Catch::Contains("url-pass-55"));
 }

@@ -4,6 +4,7 @@
 #define VIGIL_TESTS_STORAGE_FIXTURE_HPP
 
 #include "connection_url.hpp"
+#include "expected_failure.hpp"
 #include "soci_storage.hpp"
 #include "test_db.hpp"
 
@@ -60,17 +61,7 @@ struct Database {
     vigil::plugins::SociStorage storage;
 };
 
-// The message of the Exception that f throws; fails the test when it throws none.
-template <typename Exception, typename F>
-std::string message_of(F&& f) {
-    try {
-        f();
-    } catch (const Exception& e) {
-        return e.what();
-    }
-    FAIL("nothing thrown");
-    return {};
-}
+using vigil::test::message_of;
 
 inline std::int64_t at(const char* text) {
     auto micros = vigil::parse_timestamp(text);
