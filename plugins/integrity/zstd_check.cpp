@@ -60,7 +60,12 @@ public:
         // libzstd consumes a frame's last byte only once all its output is
         // flushed, so running until the input is used up is enough.
         while (input.pos < input.size) {
-            ZSTD_outBuffer output{output_.data(), output_.size(), 0};
+            // Given room for a small frame's whole content, libzstd decodes
+            // it in one pass without applying the window limit, so the
+            // verdict would depend on how the file is cut into updates. At a
+            // frame's start it gets no room until it has read the header.
+            const bool at_header = header_pending_;
+            ZSTD_outBuffer output{output_.data(), at_header ? 0 : output_.size(), 0};
             const std::size_t before = input.pos;
             const std::size_t status = ZSTD_decompressStream(context_.get(), &output, &input);
             remember_head(bytes + before, input.pos - before);
@@ -73,6 +78,9 @@ public:
                 ++frames_;
                 frame_start_ = offset_;
                 head_.clear();
+                header_pending_ = true;
+            } else if (at_header && input.pos < input.size) {
+                header_pending_ = false;  // it stopped for want of output: the header is behind it
             }
         }
     }
@@ -86,8 +94,7 @@ public:
         } else if (offset_ == frame_start_) {
             result.passed = true;
         } else if (!could_start_frame(head_)) {
-            result.message = frames_ > 0 ? trailing_garbage()
-                                         : "not a valid zstd stream: " + std::string(unknown_frame()) + " at byte 0";
+            result.message = frames_ > 0 ? trailing_garbage() : not_zstd();
         } else {
             result.message = "truncated zstd stream (ended at byte " + std::to_string(offset_) + ")";
         }
@@ -95,7 +102,9 @@ public:
     }
 
 private:
-    static const char* unknown_frame() { return ZSTD_getErrorString(ZSTD_error_prefix_unknown); }
+    static std::string not_zstd() {
+        return "not a valid zstd stream: " + std::string(ZSTD_getErrorString(ZSTD_error_prefix_unknown)) + " at byte 0";
+    }
 
     // The first bytes of the current frame, to tell a cut-short frame from a
     // few bytes of garbage when the file ends.
@@ -111,8 +120,8 @@ private:
     void fail(std::size_t status) {
         const ZSTD_ErrorCode code = ZSTD_getErrorCode(status);
         if (code == ZSTD_error_memory_allocation) throw std::bad_alloc();
-        if (code == ZSTD_error_prefix_unknown && frames_ > 0) {
-            failure_ = trailing_garbage();
+        if (code == ZSTD_error_prefix_unknown) {
+            failure_ = frames_ > 0 ? trailing_garbage() : not_zstd();
         } else if (code == ZSTD_error_frameParameter_windowTooLarge) {
             failure_ = "the zstd frame at byte " + std::to_string(frame_start_) +
                        " needs a decoding window larger than " + window_text(window_log_max_) +
@@ -132,6 +141,7 @@ private:
     std::uint64_t frame_start_ = 0;  // offset where the current frame began
     unsigned frames_ = 0;            // complete frames seen
     std::string head_;               // first bytes of the current frame (at most kMagicSize)
+    bool header_pending_ = true;     // the current frame's header may not be read yet
     std::optional<std::string> failure_;
 };
 
