@@ -18,6 +18,7 @@ namespace {
 
 constexpr CompressedFormat kZstd{"zstd", ".zst", "\x28\xB5\x2F\xFD"};
 constexpr std::size_t kMagicSize = 4;
+constexpr std::size_t kMaxFrameHeader = 18;  // the longest frame header the format allows
 constexpr const char* kWindowSetting = "window_log_max";
 
 struct DCtxFree {
@@ -55,32 +56,29 @@ public:
     }
 
     void update(const unsigned char* bytes, std::size_t length) override {
-        if (failure_) return;
-        ZSTD_inBuffer input{bytes, length, 0};
+        std::size_t at = 0;
         // libzstd consumes a frame's last byte only once all its output is
         // flushed, so running until the input is used up is enough.
-        while (input.pos < input.size) {
-            // Given room for a small frame's whole content, libzstd decodes
-            // it in one pass without applying the window limit, so the
-            // verdict would depend on how the file is cut into updates. At a
-            // frame's start it gets no room until it has read the header.
-            const bool at_header = header_pending_;
-            ZSTD_outBuffer output{output_.data(), at_header ? 0 : output_.size(), 0};
-            const std::size_t before = input.pos;
+        while (at < length && !failure_) {
+            // Given a whole frame and room for its content, libzstd decodes
+            // it in one pass that skips the window limit, so a small frame
+            // would pass or fail depending on how the file is cut into
+            // updates. The first bytes of every frame, its header among
+            // them, go in one at a time: it never has a frame whole then.
+            ZSTD_inBuffer input{bytes + at, header_bytes_left_ > 0 ? 1 : length - at, 0};
+            ZSTD_outBuffer output{output_.data(), output_.size(), 0};
             const std::size_t status = ZSTD_decompressStream(context_.get(), &output, &input);
-            remember_head(bytes + before, input.pos - before);
-            offset_ += input.pos - before;
+            remember_head(bytes + at, input.pos);
+            at += input.pos;
+            offset_ += input.pos;
+            header_bytes_left_ -= std::min(header_bytes_left_, input.pos);
             if (ZSTD_isError(status)) {
                 fail(status);
-                return;
-            }
-            if (status == 0) {
+            } else if (status == 0) {
                 ++frames_;
                 frame_start_ = offset_;
                 head_.clear();
-                header_pending_ = true;
-            } else if (at_header && input.pos < input.size) {
-                header_pending_ = false;  // it stopped for want of output: the header is behind it
+                header_bytes_left_ = kMaxFrameHeader;
             }
         }
     }
@@ -141,7 +139,7 @@ private:
     std::uint64_t frame_start_ = 0;  // offset where the current frame began
     unsigned frames_ = 0;            // complete frames seen
     std::string head_;               // first bytes of the current frame (at most kMagicSize)
-    bool header_pending_ = true;     // the current frame's header may not be read yet
+    std::size_t header_bytes_left_ = kMaxFrameHeader;  // of the current frame, fed one at a time
     std::optional<std::string> failure_;
 };
 

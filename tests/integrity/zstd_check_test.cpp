@@ -135,6 +135,16 @@ TEST_CASE("zstd: a frame needing a larger window than window_log_max fails, nami
               " needs a decoding window larger than 2^10 bytes (1 KiB), the limit set by the setting `window_log_max`");
 }
 
+TEST_CASE("zstd: even a frame declaring no content is held to the window limit") {
+    // Written by hand: a frame header asking for a 2^28-byte window while
+    // declaring an empty content (4-byte size field), then one empty last block.
+    const std::string frame("\x28\xB5\x2F\xFD\x80\x90\x00\x00\x00\x00\x01\x00\x00", 13);
+    CHECK(check(frame).message ==
+          "the zstd frame at byte 0 needs a decoding window larger than 2^27 bytes (128 MiB), the limit set by "
+          "the setting `window_log_max`");
+    CHECK(check(frame, "28").passed);
+}
+
 TEST_CASE("zstd: window_log_max is range-checked at configure time") {
     auto refusal = [](const std::string& value) {
         Config config;
