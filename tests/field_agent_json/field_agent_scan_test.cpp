@@ -10,6 +10,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <string>
 
 using namespace vigil::test;
@@ -206,4 +207,58 @@ TEST_CASE("an unknown time zone is a configuration error naming the setting") {
     INFO(r.out << r.err);
     CHECK(r.exit_code == 2);
     CHECK_THAT(r.err, Contains("setting `timezone`") && Contains("Africa/Bafoussam"));
+}
+
+namespace {
+
+nlohmann::ordered_json sample(const std::string& name) {
+    return nlohmann::ordered_json::parse(read_file(std::string(VIGIL_FIELD_AGENT_SAMPLES) + "/" + name));
+}
+
+// The agent's checksum and size of the staged copy, as strings.
+void describe_staged(nlohmann::ordered_json& block, const Staged& staged) {
+    block["COMPRESS"]["sha256"] = staged.sha256;
+    block["COMPRESS"]["size"] = std::to_string(staged.size);
+}
+
+std::string replaced(std::string text, const std::string& from, const std::string& to) {
+    const std::size_t at = text.find(from);
+    REQUIRE(at != std::string::npos);
+    return text.replace(at, from.size(), to);
+}
+
+}  // namespace
+
+TEST_CASE("the example configuration for field agents reads the sample reports") {
+    Site site("sqlite");
+    std::string config = read_file(std::string(VIGIL_SOURCE_DIR) + "/etc/vigil-field-agents.yaml");
+    config = replaced(config, "storage_root: /srv/backups", "storage_root: " + site.root().string());
+    config = replaced(config, "url: sqlite3://db=/var/lib/vigil/vigil.db", "url: \"" + site.database_url() + "\"");
+    std::ofstream(site.config_file()) << config;
+
+    const std::string bafoussam = "ELHADJ_BAFOUSSAM_TAMDJA";
+    auto twenty = sample("2025-06-20_08-37-35_ELHADJ_BAFOUSSAM_TAMDJA.json");
+    for (const char* database : {"EL_HADJ_BAFOUSSAM_2025", "COMPTA_GENERALE_2025"}) {
+        const std::string name = std::string(database) + ".zst";
+        describe_staged(twenty["databases"][database], site.stage(bafoussam, name, zstd_frame(name + " dump")));
+    }
+    site.drop_report(bafoussam, "20250620_083735", twenty);
+
+    const std::string douala = "ELHADJ_DOUALA_AKWA";
+    auto windows = sample("20250620_220512_ELHADJ_DOUALA_AKWA.json");
+    describe_staged(windows["databases"]["GESCOM_AKWA_2025"],
+                    site.stage(douala, "GESCOM_AKWA_2025.zst", zstd_frame("gescom dump")));
+    site.drop_report(douala, "20250620_220512", windows);
+
+    RunResult r = site.scan("2025-06-20T23:00:00Z");
+    INFO(r.out << r.err);
+    REQUIRE(r.exit_code == 0);
+    CHECK_THAT(r.out, Contains("used 2") && Contains("field_agent_json 2"));
+    CHECK(text(site.job(bafoussam, "EL_HADJ_BAFOUSSAM_2025"), "current_status") == "ok");
+    CHECK(text(site.job(bafoussam, "COMPTA_GENERALE_2025"), "current_status") == "ok");
+    CHECK(text(site.job(douala, "GESCOM_AKWA_2025"), "current_status") == "ok");
+    auto paie = site.entries(douala, "PAIE_AKWA_2025");
+    REQUIRE(paie.size() == 1);
+    CHECK(text(paie[0], "status") == "failed");
+    CHECK_THAT(text(paie[0], "message"), Contains("scp: connection timed out after 3 retries"));
 }
