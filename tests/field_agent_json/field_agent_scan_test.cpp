@@ -95,9 +95,17 @@ void populate(Site& site, const std::string& sources) {
     site.drop_report(kAgent, "20250620_083735", field);
 }
 
-void check_both_formats_read(const Site& site, const RunResult& r) {
+// A scan at kNow that ran to its end.
+RunResult scan_ok(const Site& site) {
+    RunResult r = site.scan(kNow);
     INFO(r.out << r.err);
     REQUIRE(r.exit_code == 0);
+    return r;
+}
+
+void check_both_formats_read(const Site& site) {
+    const RunResult r = scan_ok(site);
+    INFO(r.out << r.err);
     CHECK_THAT(r.out, Contains("used 2") && Contains("status_json 1") && Contains("field_agent_json 1"));
 
     auto reports = site.query("SELECT file_name, fate, source FROM processed_reports ORDER BY file_name");
@@ -163,7 +171,7 @@ TEST_CASE("one agent's STATUS.json and field-format reports, .sql.gz and .zst ba
     const std::string backend = GENERATE(from_range(storage_backends()));
     Site site(backend);
     populate(site, kBothSources);
-    check_both_formats_read(site, site.scan(kNow));
+    check_both_formats_read(site);
 }
 
 TEST_CASE("the order of status_json and field_agent_json does not change who reads what") {
@@ -173,15 +181,13 @@ TEST_CASE("the order of status_json and field_agent_json does not change who rea
              "  - plugin: field_agent_json\n"
              "    timezone: Africa/Douala\n"
              "  - plugin: status_json\n");
-    check_both_formats_read(site, site.scan(kNow));
+    check_both_formats_read(site);
 }
 
 TEST_CASE("without field_agent_json the field report is invalid with status_json's reason") {
     Site site("sqlite");
     populate(site, "reports:\n  - plugin: status_json\n");
-    RunResult r = site.scan(kNow);
-    INFO(r.out << r.err);
-    REQUIRE(r.exit_code == 0);
+    scan_ok(site);
     CHECK(site.fate(kStrictFile) == "used");
     CHECK(site.fate(kFieldFile) == "invalid");
     auto rows = site.query("SELECT reason FROM processed_reports WHERE file_name = '" + kFieldFile + "'");
@@ -193,9 +199,7 @@ TEST_CASE("without the timezone setting the field report's times are read as UTC
     // 08:37:35 taken as UTC is 67 minutes after the 07:30 jobs: outside their windows.
     Site site("sqlite");
     populate(site, "reports:\n  - plugin: status_json\n  - plugin: field_agent_json\n");
-    RunResult r = site.scan(kNow);
-    INFO(r.out << r.err);
-    REQUIRE(r.exit_code == 0);
+    scan_ok(site);
     CHECK(site.fate(kFieldFile) == "irrelevant");
     CHECK(site.entries(kAgent, "EL_HADJ_BAFOUSSAM_2025").empty());
 }
