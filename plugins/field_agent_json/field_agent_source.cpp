@@ -6,6 +6,8 @@
 #include "report_text.hpp"
 
 #include <algorithm>
+#include <new>
+#include <optional>
 #include <string>
 
 namespace vigil::plugins {

@@ -13,6 +13,8 @@ using simdjson::dom::element_type;
 
 namespace {
 
+constexpr const char* kOutOfRange = " is out of range for a size (at most 9223372036854775807)";
+
 // The value of an optional key, or nullopt when it is absent, null or "null".
 std::optional<element> present(const ReportNode& node, std::string_view key) {
     std::optional<element> value = node.find(key);
@@ -64,7 +66,7 @@ std::int64_t digits_size(std::string_view text, const std::string& path) {
     std::int64_t size = 0;
     const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), size);
     if (error != std::errc() || end != text.data() + text.size()) {
-        refuse(path, in_quotes(text) + " is out of range for a size (at most 9223372036854775807)");
+        refuse(path, in_quotes(text) + kOutOfRange);
     }
     return size;
 }
@@ -106,8 +108,7 @@ std::int64_t maybe_agent_size(const ReportNode& node, std::string_view key) {
             return size;
         }
         case element_type::UINT64:
-            refuse(path, std::to_string(value->get_uint64().value_unsafe()) +
-                             " is out of range for a size (at most 9223372036854775807)");
+            refuse(path, std::to_string(value->get_uint64().value_unsafe()) + kOutOfRange);
         case element_type::STRING:
             return digits_size(text_of(*value, path), path);
         default:
