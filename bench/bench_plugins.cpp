@@ -1,13 +1,12 @@
 // Throughput of the decompressing integrity checks (fed 1 MiB at a time, as
 // the host reads staged files) and of the field_agent_json report source on
 // a real-sized report.
+#include "compressed.hpp"
 #include "field_agent_source.hpp"
 #include "gzip_check.hpp"
 #include "zstd_check.hpp"
 
 #include <benchmark/benchmark.h>
-#include <zlib.h>
-#include <zstd.h>
 
 #include <fstream>
 #include <sstream>
@@ -30,27 +29,6 @@ const std::string& dump() {
     return text;
 }
 
-std::string gzip_of(const std::string& data) {
-    uLongf size = compressBound(data.size()) + 64;
-    std::string out(size, '\0');
-    z_stream z{};
-    deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    z.avail_in = static_cast<uInt>(data.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
-
-std::string zstd_of(const std::string& data) {
-    std::string out(ZSTD_compressBound(data.size()), '\0');
-    out.resize(ZSTD_compress(out.data(), out.size(), data.data(), data.size(), 3));
-    return out;
-}
-
 void run_check(benchmark::State& state, vigil::IntegrityCheck& check, const std::string& name, const std::string& file) {
     const auto* bytes = reinterpret_cast<const unsigned char*>(file.data());
     for (auto _ : state) {
@@ -64,13 +42,13 @@ void run_check(benchmark::State& state, vigil::IntegrityCheck& check, const std:
 }
 
 void BM_GzipCheck(benchmark::State& state) {
-    static const std::string file = gzip_of(dump());
+    static const std::string file = vigil::test::gzip_member(dump());
     vigil::plugins::GzipCheck check;
     run_check(state, check, "dump.sql.gz", file);
 }
 
 void BM_ZstdCheck(benchmark::State& state) {
-    static const std::string file = zstd_of(dump());
+    static const std::string file = vigil::test::zstd_frame(dump(), {false});
     vigil::plugins::ZstdCheck check;
     check.configure({});
     run_check(state, check, "dump.zst", file);
@@ -78,7 +56,7 @@ void BM_ZstdCheck(benchmark::State& state) {
 
 // A .zst file through gzip: gated out after its first bytes.
 void BM_GzipCheckSkipsZstd(benchmark::State& state) {
-    static const std::string file = zstd_of(dump());
+    static const std::string file = vigil::test::zstd_frame(dump(), {false});
     vigil::plugins::GzipCheck check;
     run_check(state, check, "dump.zst", file);
 }

@@ -6,7 +6,7 @@
 // dashed names (YYYY-MM-DD_HH-MM-SS) are recognised by the plugin, but the
 // host lists only the former for now.
 #include "harness.hpp"
-#include "zstd_frames.hpp"
+#include "compressed.hpp"
 
 #include <catch2/catch.hpp>
 

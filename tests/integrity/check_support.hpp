@@ -1,38 +1,22 @@
 // What the tests of the integrity checks share: running a check on bytes in
 // memory cut into updates of various sizes (where the cuts fall must never
-// change the verdict), and real compressed data to run it on.
+// change the verdict), and data to compress.
 #ifndef VIGIL_TESTS_INTEGRITY_CHECK_SUPPORT_HPP
 #define VIGIL_TESTS_INTEGRITY_CHECK_SUPPORT_HPP
 
 #include <vigil/plugin.hpp>
 
+#include "compressed.hpp"
+
 #include <catch2/catch.hpp>
-#include <zlib.h>
 
 #include <algorithm>
-#include <stdexcept>
 #include <string>
 
 namespace vigil::test {
 
-// One gzip member holding `data`, as the agents' gzip writes it.
-inline std::string gzip(const std::string& data) {
-    z_stream stream{};
-    // 16 + MAX_WBITS: write a gzip wrapper, as the agents' gzip does.
-    if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        throw std::runtime_error("deflateInit2 failed");
-    }
-    std::string out(deflateBound(&stream, data.size()) + 32, '\0');
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    stream.avail_in = static_cast<uInt>(data.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    int status = deflate(&stream, Z_FINISH);
-    out.resize(stream.total_out);
-    deflateEnd(&stream);
-    if (status != Z_STREAM_END) throw std::runtime_error("deflate did not finish");
-    return out;
-}
+// One gzip member holding `data`, compressed fast.
+inline std::string gzip(const std::string& data) { return gzip_member(data, Z_BEST_SPEED); }
 
 // `size` bytes of data that compresses, but not to nothing.
 inline std::string sample(std::size_t size) {

@@ -4,7 +4,7 @@
 #include "zstd_check.hpp"
 
 #include "check_support.hpp"
-#include "zstd_frames.hpp"
+#include "compressed.hpp"
 
 #define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER
 #include <catch2/catch.hpp>

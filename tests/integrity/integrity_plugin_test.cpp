@@ -1,7 +1,7 @@
 // Drives the built sha256, gzip and zstd modules through the C ABI only, as the host does.
 #include <vigil/plugin.h>
 
-#include "zstd_frames.hpp"
+#include "compressed.hpp"
 
 // Prints std::optional values in failed assertions.
 #define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER

@@ -3,7 +3,7 @@
 
 #include "check_support.hpp"
 #include "expected_failure.hpp"
-#include "zstd_frames.hpp"
+#include "compressed.hpp"
 
 #define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER
 #include <catch2/catch.hpp>

@@ -1,8 +1,10 @@
-// Real zstd frames made with libzstd, for the tests of the zstd check and
-// of scans over .zst backups. Link zstd::libzstd_shared.
-#ifndef VIGIL_TEST_SUPPORT_ZSTD_FRAMES_HPP
-#define VIGIL_TEST_SUPPORT_ZSTD_FRAMES_HPP
+// Real gzip members and zstd frames, made with zlib and libzstd, for the
+// tests of the integrity checks, scans over compressed backups and the
+// benchmarks. Link ZLIB::ZLIB and zstd::libzstd_shared.
+#ifndef VIGIL_TEST_SUPPORT_COMPRESSED_HPP
+#define VIGIL_TEST_SUPPORT_COMPRESSED_HPP
 
+#include <zlib.h>
 #include <zstd.h>
 
 #include <cstdint>
@@ -11,6 +13,25 @@
 #include <string>
 
 namespace vigil::test {
+
+// One gzip member holding `data`, as the agents' gzip writes it.
+inline std::string gzip_member(const std::string& data, int level = Z_DEFAULT_COMPRESSION) {
+    z_stream stream{};
+    // 16 + MAX_WBITS: write a gzip wrapper, not a zlib one.
+    if (deflateInit2(&stream, level, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
+        throw std::runtime_error("deflateInit2 failed");
+    }
+    std::string out(deflateBound(&stream, data.size()) + 32, '\0');
+    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+    stream.avail_in = static_cast<uInt>(data.size());
+    stream.next_out = reinterpret_cast<Bytef*>(out.data());
+    stream.avail_out = static_cast<uInt>(out.size());
+    const int status = deflate(&stream, Z_FINISH);
+    out.resize(stream.total_out);
+    deflateEnd(&stream);
+    if (status != Z_STREAM_END) throw std::runtime_error("deflate did not finish");
+    return out;
+}
 
 struct ZstdOptions {
     bool checksum = true;  // content checksum, as the zstd tool writes by default
@@ -64,4 +85,4 @@ inline std::string zstd_skippable_frame(const std::string& payload) {
 
 }  // namespace vigil::test
 
-#endif  // VIGIL_TEST_SUPPORT_ZSTD_FRAMES_HPP
+#endif  // VIGIL_TEST_SUPPORT_COMPRESSED_HPP
