@@ -1,5 +1,7 @@
 #include "gzip_check.hpp"
 
+#include "format_gate.hpp"
+
 #include <zlib.h>
 
 #include <algorithm>
@@ -13,6 +15,8 @@
 
 namespace vigil::plugins {
 namespace {
+
+constexpr CompressedFormat kGzip{"gzip", ".gz", "\x1F\x8B"};
 
 // zlib counts input in uInt; larger updates are fed in slices of this size.
 constexpr std::size_t kMaxSlice = std::size_t{1} << 30;
@@ -120,8 +124,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<IntegrityCheck::File> GzipCheck::begin(std::string_view) {
-    return std::make_unique<GzipFile>();
+std::unique_ptr<IntegrityCheck::File> GzipCheck::begin(std::string_view file_name) {
+    return gate_by_format(kGzip, file_name, [] { return std::make_unique<GzipFile>(); });
 }
 
 }  // namespace vigil::plugins

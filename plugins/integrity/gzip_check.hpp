@@ -1,5 +1,7 @@
 // The "gzip" integrity check: the staged file is one or more complete,
 // valid gzip members (CRC-32 and length trailers verified) and nothing else.
+// Applies to files that start with the gzip magic number or are named *.gz
+// (see format_gate.hpp).
 #ifndef VIGIL_PLUGINS_GZIP_CHECK_HPP
 #define VIGIL_PLUGINS_GZIP_CHECK_HPP
 

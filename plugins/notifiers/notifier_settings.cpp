@@ -16,29 +16,6 @@ std::string lower(std::string text) {
 
 }  // namespace
 
-void refuse_unknown(const Config& config, std::initializer_list<const char*> known) {
-    for (const auto& [key, value] : config) {
-        if (key == "vigil_config_dir") continue;
-        bool listed = false;
-        for (const char* k : known) listed = listed || key == k;
-        if (listed) continue;
-        std::string names;
-        for (const char* k : known) names += (names.empty() ? "`" : ", `") + std::string(k) + "`";
-        refuse(key, "unknown setting (known: " + names + ")");
-    }
-}
-
-void refuse(const std::string& key, const std::string& reason) {
-    throw InvalidInput("setting `" + key + "`: " + reason);
-}
-
-std::optional<std::string> optional_string(const Config& config, const std::string& key) {
-    auto node = config.get_child_optional(key);
-    if (!node) return std::nullopt;
-    if (!node->empty()) refuse(key, "must be a single value, not a list or mapping");
-    return node->data();
-}
-
 std::string required_string(const Config& config, const std::string& key) {
     auto value = optional_string(config, key);
     if (!value || value->empty()) refuse(key, "required but missing");

@@ -4,6 +4,8 @@
 #ifndef VIGIL_PLUGINS_NOTIFIER_SETTINGS_HPP
 #define VIGIL_PLUGINS_NOTIFIER_SETTINGS_HPP
 
+#include "plugin_settings.hpp"
+
 #include <vigil/plugin.hpp>
 
 #include <initializer_list>
@@ -12,15 +14,12 @@
 
 namespace vigil::plugins::notify {
 
-// Refuses a setting that is not in `known` (nor the host's vigil_config_dir),
-// so a misspelt `secret_env` is an error rather than an unsigned webhook.
-void refuse_unknown(const Config& config, std::initializer_list<const char*> known);
+// A misspelt `secret_env` must be an error rather than an unsigned webhook:
+// both notifiers refuse unknown settings.
+using settings::optional_string;
+using settings::refuse;
+using settings::refuse_unknown;
 
-// Throws InvalidInput "setting `<key>`: <reason>".
-[[noreturn]] void refuse(const std::string& key, const std::string& reason);
-
-// A setting given as one scalar; nullopt when absent. A list or mapping is refused.
-std::optional<std::string> optional_string(const Config& config, const std::string& key);
 std::string required_string(const Config& config, const std::string& key);
 
 // true/false, yes/no, on/off or 1/0 (YAML spellings, any case).

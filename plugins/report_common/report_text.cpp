@@ -3,15 +3,8 @@
 #include <vigil/plugin.hpp>
 
 #include <algorithm>
-#include <cctype>
 
 namespace vigil::plugins {
-
-namespace {
-bool digits(std::string_view text) {
-    return std::all_of(text.begin(), text.end(), [](char ch) { return std::isdigit(static_cast<unsigned char>(ch)) != 0; });
-}
-}  // namespace
 
 std::string log_safe(std::string_view text, std::size_t limit) {
     std::string_view shown = text;
@@ -55,12 +48,36 @@ const char* json_type_name(simdjson::dom::element_type type) {
     return "an unknown value";
 }
 
+bool starts_with_shape(std::string_view text, std::string_view shape) {
+    if (text.size() < shape.size()) return false;
+    for (std::size_t i = 0; i < shape.size(); ++i) {
+        const bool fits = shape[i] == '9' ? text[i] >= '0' && text[i] <= '9' : text[i] == shape[i];
+        if (!fits) return false;
+    }
+    return true;
+}
+
 bool is_report_name(std::string_view name) {
+    constexpr std::string_view kStamp = "99999999_999999_";
     constexpr std::string_view kSuffix = ".json";
-    constexpr std::size_t kStampLength = 16;  // "YYYYMMDD_HHMMSS_"
-    if (name.size() < kStampLength + 1 + kSuffix.size()) return false;
-    return digits(name.substr(0, 8)) && name[8] == '_' && digits(name.substr(9, 6)) && name[15] == '_' &&
+    return name.size() > kStamp.size() + kSuffix.size() && starts_with_shape(name, kStamp) &&
            name.substr(name.size() - kSuffix.size()) == kSuffix;
+}
+
+bool is_agent_id(std::string_view text) {
+    std::size_t parts = 0;
+    std::size_t start = 0;
+    for (;;) {
+        const std::size_t end = std::min(text.find('_', start), text.size());
+        const std::string_view part = text.substr(start, end - start);
+        const bool part_ok = !part.empty() && std::all_of(part.begin(), part.end(), [](char ch) {
+            return (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') || ch == '-';
+        });
+        if (!part_ok) return false;
+        ++parts;
+        if (end == text.size()) return parts >= 3;
+        start = end + 1;
+    }
 }
 
 simdjson::dom::object parse_report_object(simdjson::dom::parser& parser, std::string_view bytes) {

@@ -21,9 +21,17 @@ std::string log_safe(std::string_view text, std::size_t limit = 64);
 // "an object", "a string", "a number", ... for messages.
 const char* json_type_name(simdjson::dom::element_type type);
 
+// True when `text` starts with `shape`, where each '9' of the shape stands
+// for any ASCII digit and every other character for itself.
+bool starts_with_shape(std::string_view text, std::string_view shape);
+
 // YYYYMMDD_HHMMSS_<anything>.json: the report names both layouts use (the
 // host checks the agent part).
 bool is_report_name(std::string_view file_name);
+
+// An agent id as the host defines it: three or more non-empty parts joined
+// by `_`, each made of ASCII letters, digits and `-`.
+bool is_agent_id(std::string_view text);
 
 // Parses the whole file (a UTF-8 BOM is skipped) into a top-level object.
 // Throws vigil::InvalidInput saying why not: not UTF-8, empty, not JSON,

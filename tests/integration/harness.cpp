@@ -1,8 +1,9 @@
 #include "harness.hpp"
 
+#include "compressed.hpp"
+
 #include <openssl/evp.h>
 #include <soci/soci.h>
-#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -89,19 +90,7 @@ std::vector<std::string> list_names(const fs::path& dir) {
     return names;
 }
 
-std::string gzip_bytes(const std::string& text) {
-    z_stream z{};
-    deflateInit2(&z, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
-    std::string out(deflateBound(&z, text.size()) + 64, '\0');
-    z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(text.data()));
-    z.avail_in = static_cast<uInt>(text.size());
-    z.next_out = reinterpret_cast<Bytef*>(out.data());
-    z.avail_out = static_cast<uInt>(out.size());
-    deflate(&z, Z_FINISH);
-    out.resize(z.total_out);
-    deflateEnd(&z);
-    return out;
-}
+std::string gzip_bytes(const std::string& text) { return gzip_member(text); }
 
 Site::Site(const std::string& backend) : backend_(backend) {
     root_ = scratch_.path() / "storage";

@@ -1,60 +1,24 @@
 #include "gzip_check.hpp"
 
+#include "check_support.hpp"
+
 // Prints std::optional values in failed assertions.
 #define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER
 #include <catch2/catch.hpp>
 #include <zlib.h>
 
-#include <algorithm>
-#include <stdexcept>
 #include <string>
 
 using vigil::CheckResult;
 using vigil::plugins::GzipCheck;
+using vigil::test::gzip;
+using vigil::test::sample;
 
 namespace {
 
-std::string gzip(const std::string& data) {
-    z_stream stream{};
-    // 16 + MAX_WBITS: write a gzip wrapper, as the agents' gzip does.
-    if (deflateInit2(&stream, Z_BEST_SPEED, Z_DEFLATED, 16 + MAX_WBITS, 8, Z_DEFAULT_STRATEGY) != Z_OK) {
-        throw std::runtime_error("deflateInit2 failed");
-    }
-    std::string out(deflateBound(&stream, data.size()) + 32, '\0');
-    stream.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
-    stream.avail_in = static_cast<uInt>(data.size());
-    stream.next_out = reinterpret_cast<Bytef*>(out.data());
-    stream.avail_out = static_cast<uInt>(out.size());
-    int status = deflate(&stream, Z_FINISH);
-    out.resize(stream.total_out);
-    deflateEnd(&stream);
-    if (status != Z_STREAM_END) throw std::runtime_error("deflate did not finish");
-    return out;
-}
-
-std::string sample(std::size_t size) {
-    std::string data;
-    for (std::size_t i = 0; i < size; ++i) data += static_cast<char>("backup-data\n"[i % 12] ^ (i / 977));
-    return data;
-}
-
-CheckResult check_in_chunks(const std::string& data, std::size_t chunk) {
-    GzipCheck check;
-    auto file = check.begin("db.sql.gz");
-    const auto* bytes = reinterpret_cast<const unsigned char*>(data.data());
-    for (std::size_t at = 0; at < data.size(); at += chunk) file->update(bytes + at, std::min(chunk, data.size() - at));
-    return file->finish(static_cast<std::int64_t>(data.size()));
-}
-
 CheckResult check(const std::string& data) {
-    CheckResult whole = check_in_chunks(data, data.size() + 1);
-    // Where the chunks fall must not change the verdict.
-    for (std::size_t chunk : {1u, 7u, 4096u}) {
-        CheckResult split = check_in_chunks(data, chunk);
-        CHECK(split.passed == whole.passed);
-        CHECK(split.message == whole.message);
-    }
-    return whole;
+    GzipCheck gzip_check;
+    return vigil::test::check_whole(gzip_check, "db.sql.gz", data);
 }
 
 }  // namespace

@@ -1,5 +1,7 @@
-// Drives the built sha256 and gzip modules through the C ABI only, as the host does.
+// Drives the built sha256, gzip and zstd modules through the C ABI only, as the host does.
 #include <vigil/plugin.h>
+
+#include "compressed.hpp"
 
 // Prints std::optional values in failed assertions.
 #define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER
@@ -21,7 +23,7 @@ struct Plugin {
     const vigil_integrity_api* api = nullptr;
     vigil_instance* self = nullptr;
 
-    Plugin(const char* path, const std::string& name) {
+    Plugin(const char* path, const std::string& name, const char* config = "{}") {
         handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
         INFO(path);
         REQUIRE(handle != nullptr);
@@ -36,7 +38,7 @@ struct Plugin {
         api = descriptor->integrity;
         self = api->lifecycle.create();
         REQUIRE(self != nullptr);
-        REQUIRE(api->lifecycle.configure(self, "{}") == VIGIL_OK);
+        REQUIRE(api->lifecycle.configure(self, config) == VIGIL_OK);
     }
     ~Plugin() {
         if (self) api->lifecycle.destroy(self);
@@ -50,9 +52,9 @@ struct Plugin {
         std::string message;
         std::optional<std::string> digest_name, digest_hex;
     };
-    Outcome run(const unsigned char* bytes, size_t length) {
+    Outcome run(const unsigned char* bytes, size_t length, const char* file_name = "db.sql.gz") {
         vigil_check_context* context = nullptr;
-        REQUIRE(api->begin(self, "db.sql.gz", &context) == VIGIL_OK);
+        REQUIRE(api->begin(self, file_name, &context) == VIGIL_OK);
         REQUIRE(api->update(self, context, bytes, length / 2) == VIGIL_OK);
         REQUIRE(api->update(self, context, bytes + length / 2, length - length / 2) == VIGIL_OK);
         const vigil_check_result* result = nullptr;
@@ -93,4 +95,52 @@ TEST_CASE("gzip through the C ABI") {
     Plugin::Outcome cut = plugin.run(kGzipAbc, sizeof kGzipAbc - 3);
     CHECK(cut.passed == 0);
     CHECK(cut.message == "truncated gzip stream (ended at byte 20)");
+}
+
+TEST_CASE("zstd through the C ABI, with and without its setting") {
+    const std::string frame = vigil::test::zstd_frame("abc");
+    const auto* bytes = reinterpret_cast<const unsigned char*>(frame.data());
+    {
+        Plugin plugin(VIGIL_ZSTD_PLUGIN, "zstd");
+        Plugin::Outcome good = plugin.run(bytes, frame.size(), "db.zst");
+        CHECK(good.passed == 1);
+        CHECK(good.message.empty());
+        CHECK_FALSE(good.digest_name.has_value());
+
+        Plugin::Outcome cut = plugin.run(bytes, frame.size() - 3, "db.zst");
+        CHECK(cut.passed == 0);
+        CHECK(cut.message == "truncated zstd stream (ended at byte " + std::to_string(frame.size() - 3) + ")");
+
+        Plugin::Outcome gzip_file = plugin.run(kGzipAbc, sizeof kGzipAbc);
+        CHECK(gzip_file.passed == 1);
+        CHECK(gzip_file.message == "not a zstd file (not checked)");
+    }
+    const std::string big = vigil::test::zstd_frame(std::string(5000, 'x') + std::string(5000, 'y'));
+    Plugin small_window(VIGIL_ZSTD_PLUGIN, "zstd", R"({"window_log_max": "10", "vigil_config_dir": "/etc/vigil"})");
+    Plugin::Outcome refused = small_window.run(reinterpret_cast<const unsigned char*>(big.data()), big.size(), "db.zst");
+    CHECK(refused.passed == 0);
+    CHECK(refused.message.find("`window_log_max`") != std::string::npos);
+}
+
+TEST_CASE("zstd refuses a window_log_max out of range through the C ABI") {
+    void* handle = dlopen(VIGIL_ZSTD_PLUGIN, RTLD_NOW | RTLD_LOCAL);
+    REQUIRE(handle != nullptr);
+    auto entry = reinterpret_cast<vigil_plugin_entry_fn>(dlsym(handle, VIGIL_PLUGIN_ENTRY_SYMBOL));
+    REQUIRE(entry != nullptr);
+    const vigil_integrity_api* api = entry()->integrity;
+    vigil_instance* self = api->lifecycle.create();
+    REQUIRE(self != nullptr);
+    CHECK(api->lifecycle.configure(self, R"({"window_log_max": "40"})") == VIGIL_INVALID_INPUT);
+    CHECK(std::string(api->lifecycle.last_error(self)) ==
+          "setting `window_log_max`: \"40\" is not a whole number from 10 to 31");
+    api->lifecycle.destroy(self);
+    dlclose(handle);
+}
+
+TEST_CASE("gzip lets a zstd file pass unread through the C ABI") {
+    Plugin plugin(VIGIL_GZIP_PLUGIN, "gzip");
+    const std::string frame = vigil::test::zstd_frame("abc");
+    Plugin::Outcome outcome = plugin.run(reinterpret_cast<const unsigned char*>(frame.data()), frame.size(), "db.zst");
+    CHECK(outcome.passed == 1);
+    CHECK(outcome.message == "not a gzip file (not checked)");
 }

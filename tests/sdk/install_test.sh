@@ -78,12 +78,12 @@ config_file=$(find "$prefix" -name VigilSDKConfig.cmake)
 [ -n "$config_file" ] || fail "no VigilSDKConfig.cmake under $prefix"
 plugin_dir=$(dirname "$(find "$prefix" -name vigil_status_json.so)")
 [[ "$plugin_dir" == "$prefix"/lib*/vigil/plugins ]] || fail "bundled plugins in $plugin_dir, not <prefix>/<libdir>/vigil/plugins"
-for name in status_json status_json_v1 sha256 gzip soci; do
+for name in status_json status_json_v1 field_agent_json sha256 gzip zstd soci; do
     [ -f "$plugin_dir/vigil_$name.so" ] || fail "no bundled plugin $name in $plugin_dir"
 done
 doc_dir=$prefix/share/doc/vigil
 for doc in README.md examples/vigil.yaml sdk/README.md sdk/examples/hello_format/CMakeLists.txt \
-           plugins/status_json_v1/README.md; do
+           plugins/status_json_v1/README.md plugins/field_agent_json/README.md examples/vigil-field-agents.yaml; do
     [ -f "$doc_dir/$doc" ] || fail "no $doc_dir/$doc"
 done
 needs_lib "$vigil" libstdc++
