@@ -20,26 +20,9 @@ set -euo pipefail
 
 build=$(cd "${1:?usage: package_test.sh BUILD_DIR SOURCE_DIR}" && pwd)
 src=$(cd "${2:?usage: package_test.sh BUILD_DIR SOURCE_DIR}" && pwd)
-scratch=$(mktemp -d /tmp/vigil-package-test.XXXXXX)
-cleanup() {
-    if [ -n "${VIGIL_KEEP_SCRATCH:-}" ]; then echo "scratch kept: $scratch"; else rm -rf "$scratch"; fi
-}
-trap cleanup EXIT
-
-step() { echo "== $*"; }
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
-# contains TEXT FRAGMENT...: every fragment occurs in TEXT.
-contains() {
-    local text=$1 fragment
-    shift
-    for fragment in "$@"; do
-        [[ "$text" == *"$fragment"* ]] || fail "expected \"$fragment\" in:
-$text"
-    done
-}
+# shellcheck source=../support/script_helpers.sh
+source "$(dirname "$0")/../support/script_helpers.sh"
+make_scratch vigil-package-test
 
 for tool in cpack dpkg-deb dpkg-shlibdeps lintian systemd-analyze systemd-sysusers man; do
     command -v "$tool" >/dev/null || fail "$tool is not installed (scripts/install-deps installs it)"

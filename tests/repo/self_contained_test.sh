@@ -13,12 +13,9 @@ set -euo pipefail
 
 src=$(cd "${1:?usage: self_contained_test.sh SOURCE_DIR BUILD_DIR}" && pwd -P)
 build=$(cd "${2:?usage: self_contained_test.sh SOURCE_DIR BUILD_DIR}" && pwd -P)
-scratch=$(mktemp -d /tmp/vigil-self-contained.XXXXXX)
-trap 'rm -rf "$scratch"' EXIT
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
+# shellcheck source=../support/script_helpers.sh
+source "$(dirname "$0")/../support/script_helpers.sh"
+make_scratch vigil-self-contained
 
 # This script names the patterns it looks for, so it is the one file not
 # searched.
