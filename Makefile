@@ -1,9 +1,10 @@
 # The two commands (README): `make demo` and `make test`. Both install the
 # Debian packages they need first (as root), then build into $(BUILD).
+# `make package` builds the Debian packages into $(BUILD) (docs/installing.md).
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test bench package clean
 
 all: build
 
@@ -24,6 +25,9 @@ test: build
 
 bench: build
 	./scripts/run-benchmarks $(BUILD)
+
+package: build
+	cmake --build $(BUILD) --target package
 
 clean:
 	rm -rf $(BUILD)

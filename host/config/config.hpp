@@ -1,4 +1,4 @@
-// The YAML configuration (SPEC §3, §8), validated into values.
+// The YAML configuration (docs/configuration.md), validated into values.
 #ifndef VIGIL_HOST_CONFIG_HPP
 #define VIGIL_HOST_CONFIG_HPP
 

@@ -1,4 +1,4 @@
-// Agent identifiers: COMPANY_CITY_NEIGHBORHOOD (SPEC §1).
+// Agent identifiers: COMPANY_CITY_NEIGHBORHOOD (docs/storage-layout.md).
 #ifndef VIGIL_HOST_AGENT_ID_HPP
 #define VIGIL_HOST_AGENT_ID_HPP
 

@@ -1,4 +1,4 @@
-// The scan's time decisions (SPEC §4): pure functions of values, no I/O.
+// The scan's time decisions (docs/scan.md): pure functions of values, no I/O.
 #ifndef VIGIL_HOST_DECISIONS_HPP
 #define VIGIL_HOST_DECISIONS_HPP
 
@@ -39,7 +39,7 @@ std::int64_t latest_closed_cycle(const Schedule& schedule, std::int64_t now);
 // only cycles whose deadline is later than that instant.
 bool owes_cycle(const Schedule& schedule, std::int64_t cycle, std::int64_t first_recorded);
 
-// The job status that an entry status leads to (SPEC §5 step 4).
+// The job status that an entry status leads to (docs/scan.md, step 4).
 std::string job_status_for(std::string_view entry_status);
 
 // True for a name that can only mean a file directly inside a folder:

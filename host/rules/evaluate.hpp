@@ -1,4 +1,4 @@
-// Evaluation of one expected backup job in one scan (SPEC §5 phase 2):
+// Evaluation of one expected backup job in one scan (docs/scan.md, phase 2):
 // a pure function from the job's state, its recent entries, the kept
 // reports naming its database and what the server found on disk, to the
 // entries to record and the job's new state.

@@ -54,7 +54,7 @@ struct Collection {
     int ignored_entries = 0;    // FIFOs, links, ... named like reports
 };
 
-// Asks the configured report sources in order (SPEC §2).
+// Asks the configured report sources in order (docs/report-format.md).
 class ReportReader {
 public:
     explicit ReportReader(std::vector<ReportSourceHandle*> sources) : sources_(std::move(sources)) {}
@@ -65,7 +65,7 @@ private:
     std::vector<ReportSourceHandle*> sources_;
 };
 
-// Walks the storage root (SPEC §1), reads every settled report file and
+// Walks the storage root (docs/storage-layout.md), reads every settled report file and
 // judges it (invalid, stale, future, agent mismatch or kept). Logs every
 // folder and file it skips, with the reason. Fails only when the storage
 // root itself cannot be listed.

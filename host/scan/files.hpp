@@ -1,5 +1,5 @@
 // File access that never follows a symbolic link and never opens a FIFO
-// or device (SPEC §1): every open is checked against an lstat.
+// or device (docs/storage-layout.md): every open is checked against an lstat.
 #ifndef VIGIL_HOST_FILES_HPP
 #define VIGIL_HOST_FILES_HPP
 

@@ -1,4 +1,4 @@
-// Notifications (SPEC §7): which changes become events, which notifiers
+// Notifications (docs/notifications.md): which changes become events, which notifiers
 // want them, and delivery after the scan committed, with retries.
 #ifndef VIGIL_HOST_NOTIFY_HPP
 #define VIGIL_HOST_NOTIFY_HPP

@@ -375,7 +375,7 @@ Status open_scan_plugins(const Config& config, ScanPlugins* plugins) {
         plugins->report_sources.push_back(std::move(h));
     }
     auto checks = config.integrity;
-    // The server hash (SPEC §5 rule 4) comes from sha256, configured or not.
+    // The server hash (docs/scan.md, rule 4) comes from sha256, configured or not.
     bool has_sha256 = false;
     for (const auto& c : checks) has_sha256 |= c.plugin == "sha256";
     if (!has_sha256) checks.insert(checks.begin(), default_choice(config, "sha256"));

@@ -1,4 +1,4 @@
-// `vigil scan`: the three phases of SPEC §5 over the loaded plugins.
+// `vigil scan`: the three phases of docs/scan.md over the loaded plugins.
 #ifndef VIGIL_HOST_SCAN_HPP
 #define VIGIL_HOST_SCAN_HPP
 

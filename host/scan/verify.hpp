@@ -1,4 +1,4 @@
-// Server-side verification of staged files (SPEC §5 rules 3-4): each file
+// Server-side verification of staged files (docs/scan.md, rules 3-4): each file
 // is read once, on a pool of threads, and fed to every integrity check.
 #ifndef VIGIL_HOST_VERIFY_HPP
 #define VIGIL_HOST_VERIFY_HPP

@@ -1,4 +1,4 @@
-// The "status_json" report source: the STATUS.json layout of SPEC §2.
+// The "status_json" report source: the STATUS.json layout of docs/report-format.md.
 #ifndef VIGIL_PLUGINS_STATUS_JSON_SOURCE_HPP
 #define VIGIL_PLUGINS_STATUS_JSON_SOURCE_HPP
 

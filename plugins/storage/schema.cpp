@@ -18,7 +18,7 @@ struct Migration {
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> list = {
-        // 1: the tables of SPEC §6.
+        // 1: the tables of docs/records.md.
         {{R"(CREATE TABLE expected_backup_jobs (
                 id {ID},
                 agent_id_responsible TEXT NOT NULL,
@@ -91,7 +91,7 @@ const std::vector<Migration>& migrations() {
                 UNIQUE (content_sha256, agent_id, file_name)
             ))",
           "CREATE INDEX processed_reports_content ON processed_reports (content_sha256)"}},
-        // 2: the notification outbox (SPEC §7). Claim and retry times are
+        // 2: the notification outbox (docs/notifications.md). Claim and retry times are
         // microseconds: claimed_until is on the real clock, next_attempt_at
         // on the scans' clock (--now).
         {{R"(CREATE TABLE notification_events (

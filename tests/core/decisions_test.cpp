@@ -1,4 +1,4 @@
-// Exhaustive tests of the time decisions (SPEC §4), without files.
+// Exhaustive tests of the time decisions (docs/scan.md), without files.
 #include "decisions.hpp"
 
 #include <vigil/timestamp.hpp>
@@ -117,7 +117,7 @@ TEST_CASE("timeliness: stale, future and current") {
     CHECK(timeliness(at("2026-11-23T04:05:01Z"), now, 1) == Timeliness::kFuture);
 }
 
-TEST_CASE("timestamps parse in every form SPEC §2 allows and nothing else") {
+TEST_CASE("timestamps parse in every form docs/report-format.md allows and nothing else") {
     const std::int64_t base = at("2026-11-23T02:31:07Z");
     CHECK(vigil::parse_timestamp("2026-11-23T02:31:07") == base);
     CHECK(vigil::parse_timestamp("2026-11-23 02:31:07") == base);

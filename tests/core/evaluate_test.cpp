@@ -1,4 +1,4 @@
-// SPEC §5 phase 2 as a pure function: every rule, without files or database.
+// docs/scan.md phase 2 as a pure function: every rule, without files or database.
 #include "evaluate.hpp"
 
 #include <vigil/timestamp.hpp>

@@ -1,4 +1,4 @@
-// Which changes become notification events, and who wants them (SPEC §7).
+// Which changes become notification events, and who wants them (docs/notifications.md).
 #include "notify.hpp"
 
 #include <vigil/timestamp.hpp>

@@ -1,4 +1,4 @@
-// SPEC §5: scanners running at once on one storage root and one database
+// docs/scan.md, "Stopping at any point": scanners running at once on one storage root and one database
 // record exactly what a single scan records, and archive each report once.
 #include "fleet.hpp"
 

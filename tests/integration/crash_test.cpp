@@ -1,4 +1,4 @@
-// SPEC §5, last paragraph: a scan killed at any point and run again leaves
+// docs/scan.md, "Stopping at any point": a scan killed at any point and run again leaves
 // the database and the archive of one uninterrupted scan. The host's fault
 // points (VIGIL_FAULT_KILL_AT) stand for every place a kill -9 could land:
 // collection, verification, inside an agent's transaction, between its

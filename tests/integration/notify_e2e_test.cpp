@@ -1,4 +1,4 @@
-// SPEC §7 end to end: real scans queue events and deliver them to real
+// docs/notifications.md end to end: real scans queue events and deliver them to real
 // SMTP and HTTP servers on loopback; nothing is lost or sent twice.
 #include "harness.hpp"
 #include "sinks.hpp"

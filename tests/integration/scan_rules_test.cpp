@@ -1,4 +1,4 @@
-// SPEC §5, one test per rule, through the real binary, on every backend.
+// docs/scan.md, one test per rule, through the real binary, on every backend.
 #include "harness.hpp"
 
 #include <catch2/catch.hpp>

@@ -16,19 +16,10 @@ set -euo pipefail
 
 build=${1:?usage: install_test.sh BUILD_DIR SOURCE_DIR}
 src=${2:?usage: install_test.sh BUILD_DIR SOURCE_DIR}
-scratch=$(mktemp -d /tmp/vigil-sdk-test.XXXXXX)
+# shellcheck source=../support/script_helpers.sh
+source "$(dirname "$0")/../support/script_helpers.sh"
+make_scratch vigil-sdk-test
 prefix=$scratch/prefix
-
-cleanup() {
-    if [ -n "${VIGIL_KEEP_SCRATCH:-}" ]; then echo "scratch kept: $scratch"; else rm -rf "$scratch"; fi
-}
-trap cleanup EXIT
-
-step() { echo "== $*"; }
-fail() {
-    echo "FAIL: $*" >&2
-    exit 1
-}
 
 # run LABEL CMD...: runs CMD; its stdout, stderr and exit status land in
 # $out, $err and $rc, and in $scratch/LABEL.{out,err}.
@@ -41,16 +32,6 @@ run() {
     set -e
     out=$(cat "$scratch/$label.out")
     err=$(cat "$scratch/$label.err")
-}
-
-# contains TEXT FRAGMENT...: every fragment occurs in TEXT.
-contains() {
-    local text=$1 fragment
-    shift
-    for fragment in "$@"; do
-        [[ "$text" == *"$fragment"* ]] || fail "expected \"$fragment\" in:
-$text"
-    done
 }
 
 # needs_lib FILE LIBRARY / lacks_lib FILE LIBRARY: the ELF file does (not)

@@ -133,7 +133,7 @@ TEST_CASE("entries round-trip every field, NULLs and the end time's fraction inc
     CHECK(entries[1].server_calculated_staged_size == vigil::kNoSize);
     CHECK(entries[1].hash_comparison_result == -1);
 
-    // The text columns hold whole seconds, as SPEC §6 asks of SQLite.
+    // The text columns hold whole seconds, as docs/records.md says of SQLite.
     std::string end_text;
     *db.raw() << (db.postgres()
                       ? "SELECT to_char(operation_end_time AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS') FROM backup_entries WHERE id = :id"

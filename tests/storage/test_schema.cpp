@@ -7,7 +7,7 @@
 
 using namespace storage_test;
 
-TEST_CASE("the schema has the tables and columns of SPEC §6") {
+TEST_CASE("the schema has the tables and columns of docs/records.md") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     auto raw = db.raw();

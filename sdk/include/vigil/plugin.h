@@ -114,7 +114,7 @@ typedef struct vigil_lifecycle {
 } vigil_lifecycle;
 
 /* ------------------------------------------------------------------ */
-/* Normalised report (SPEC §2)                                          */
+/* Normalised report (docs/report-format.md)                            */
 /* ------------------------------------------------------------------ */
 
 /* One phase (BACKUP, COMPRESS, TRANSFER) of a database's backup. */
@@ -226,7 +226,7 @@ typedef struct vigil_integrity_api {
 } vigil_integrity_api;
 
 /* ------------------------------------------------------------------ */
-/* Notification event (SPEC §7)                                         */
+/* Notification event (docs/notifications.md)                           */
 /* ------------------------------------------------------------------ */
 
 /* A change worth telling people about: a job's status changed, a backup's
@@ -250,7 +250,7 @@ typedef struct vigil_event {
 } vigil_event;
 
 /* ------------------------------------------------------------------ */
-/* Storage (SPEC §6)                                                    */
+/* Storage (docs/records.md)                                            */
 /* ------------------------------------------------------------------ */
 
 /* A row of expected_backup_jobs. */
@@ -351,7 +351,7 @@ typedef struct vigil_report_record {
  *                   under this agent and file name.
  * record_report:    stores a report's fate.
  *
- * The notification outbox (SPEC §7): events are stored in the transaction
+ * The notification outbox (docs/notifications.md): events are stored in the transaction
  * that changed the job, with one delivery per notifier, and delivered after
  * the commit.
  * insert_event:      stores the event (its id is ignored) and one pending
@@ -409,7 +409,7 @@ typedef struct vigil_storage_api {
 } vigil_storage_api;
 
 /* ------------------------------------------------------------------ */
-/* Notifier (SPEC §7)                                                   */
+/* Notifier (docs/notifications.md)                                     */
 /* ------------------------------------------------------------------ */
 
 

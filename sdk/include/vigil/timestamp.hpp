@@ -1,4 +1,4 @@
-// ISO-8601 timestamps as SPEC §2 accepts them, for report sources and the host.
+// ISO-8601 timestamps as docs/report-format.md describes them, for report sources and the host.
 //
 // Header-only over Howard Hinnant's date library (Debian:
 // libhowardhinnant-date-dev), which works with libstdc++ and libc++.

@@ -38,7 +38,7 @@ inline const char* opt_cstr(const std::optional<std::string>& s) {
 }
 }  // namespace detail
 
-// One phase of a database backup (SPEC §2).
+// One phase of a database backup (docs/report-format.md).
 struct Phase {
     bool status = false;
     std::int64_t start_time = kNoTime;
