@@ -35,12 +35,18 @@ struct NotifierConfig {
     std::int64_t lease = 600'000'000;       // a claim older than this (real clock) is presumed dead
 };
 
+// A job as configured (SPEC §8); its identity is (agent, database,
+// schedule, timezone).
 struct JobConfig {
     std::string agent;
     std::string database;
-    int hour = 0;
-    int minute = 0;
-    int window_minutes = 60;  // the job's own, or the global default
+    std::optional<int> hour;   // an `at` job's time (UTC); absent for other schedules
+    std::optional<int> minute;
+    int window_minutes = 60;   // the job's own, or the global default
+    std::string schedule;      // cron text, "MM HH * * *" for an `at` job
+    std::string timezone = "UTC";
+    int early_minutes = 60;    // the window around each instant, resolved
+    int late_minutes = 60;
     std::string where;
 };
 
