@@ -253,7 +253,7 @@ std::string for_dialect(const char* statement, Backend backend) {
     return replace_all(sql, "{TIME}", pg ? "TIMESTAMPTZ" : "TEXT");
 }
 
-void apply(soci::session& session, Backend backend, int& version) {
+void apply(soci::session& session, Backend backend, int target, int& version) {
     session << "CREATE TABLE IF NOT EXISTS vigil_schema_version (version INTEGER NOT NULL)";
     long long rows = 0, current = 0;
     soci::indicator current_ind = soci::i_null;
@@ -261,22 +261,22 @@ void apply(soci::session& session, Backend backend, int& version) {
         soci::into(current, current_ind);
     if (rows == 0) session << "INSERT INTO vigil_schema_version (version) VALUES (0)";
     version = current_ind == soci::i_null ? 0 : static_cast<int>(current);
-    if (version >= latest_schema_version()) return;
-    for (int v = version + 1; v <= latest_schema_version(); ++v) {
+    if (version >= target) return;
+    for (int v = version + 1; v <= target; ++v) {
         const Migration& m = migrations()[v - 1];
         for (const char* statement : m.statements) session << for_dialect(statement, backend);
         for (const char* statement : backend == Backend::postgresql ? m.postgresql : m.sqlite) {
             session << for_dialect(statement, backend);
         }
     }
-    session << "UPDATE vigil_schema_version SET version = " + std::to_string(latest_schema_version());
+    session << "UPDATE vigil_schema_version SET version = " + std::to_string(target);
 }
 
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(migrations().size()); }
 
-void migrate(soci::session& session, const ConnectionUrl& url) {
+void migrate(soci::session& session, const ConnectionUrl& url, int target) {
     int version = 0;
     try {
         if (url.backend == Backend::sqlite3) {
@@ -294,7 +294,7 @@ void migrate(soci::session& session, const ConnectionUrl& url) {
             session << std::string("SELECT CAST(pg_advisory_xact_lock(") + kSchemaLockKey + ") AS TEXT)",
                 soci::into(ignored, ind);
         }
-        apply(session, url.backend, version);
+        apply(session, url.backend, target, version);
         session << "COMMIT";
         if (url.backend == Backend::sqlite3) session << "PRAGMA foreign_keys=ON";
     } catch (...) {
