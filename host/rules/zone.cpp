@@ -29,6 +29,13 @@ std::int64_t micros_of(seconds s) { return static_cast<std::int64_t>(s.count()) 
 
 std::string Zone::name() const { return tz_ ? std::string(tz_->name()) : "UTC"; }
 
+std::string Zone::wall_time_text(std::int64_t utc) const {
+    const date::local_seconds local{clamped_seconds(to_local(utc))};
+    const std::string abbreviation =
+        tz_ ? tz_->get_info(date::sys_seconds(clamped_seconds(utc))).abbrev : std::string("UTC");
+    return date::format("%a %F %R ", local) + abbreviation;
+}
+
 std::int64_t Zone::offset_at(std::int64_t utc) const {
     if (!tz_) return 0;
     return micros_of(tz_->get_info(date::sys_seconds(clamped_seconds(utc))).offset);

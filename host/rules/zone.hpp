@@ -32,6 +32,9 @@ public:
     std::int64_t offset_at(std::int64_t utc) const;
     std::int64_t to_local(std::int64_t utc) const { return utc + offset_at(utc); }
 
+    // The wall time at a UTC instant, for people: "Tue 2026-11-24 02:30 CET".
+    std::string wall_time_text(std::int64_t utc) const;
+
     // The instant of a local wall time: a time that happens once is that
     // instant; one that happens twice (clocks going back) counts at its
     // first occurrence; one that does not exist (clocks going forward) is
