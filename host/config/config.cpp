@@ -247,18 +247,11 @@ JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window
                              : default_window;
     read_schedule_keys(r, item, &keys);
     keys.window_minutes = job.window_minutes;
-    JobSchedule resolved;
     std::string bad_key;
-    if (Status st = resolve_job_schedule(keys, now, &resolved, &bad_key); !st.is_ok()) {
+    if (Status st = resolve_job_schedule(keys, now, &job, &bad_key); !st.is_ok()) {
         const YAML::Node node = item[bad_key];
         r.fail(node ? node : item, "jobs." + bad_key, "job " + job.agent + "/" + job.database + ": " + st.message());
     }
-    job.hour = resolved.hour;
-    job.minute = resolved.minute;
-    job.schedule = resolved.schedule;
-    job.timezone = resolved.timezone;
-    job.early_minutes = resolved.early_minutes;
-    job.late_minutes = resolved.late_minutes;
     return job;
 }
 

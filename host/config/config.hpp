@@ -3,6 +3,7 @@
 #define VIGIL_HOST_CONFIG_HPP
 
 #include "evaluate.hpp"
+#include "job_schedule.hpp"
 #include "status.hpp"
 
 #include <cstdint>
@@ -35,18 +36,13 @@ struct NotifierConfig {
     std::int64_t lease = 600'000'000;       // a claim older than this (real clock) is presumed dead
 };
 
-// A job as configured (SPEC §8); its identity is (agent, database,
-// schedule, timezone).
-struct JobConfig {
+// A job as configured (SPEC §8): its schedule (hour and minute of an `at`
+// job, cron text, zone, window edges) and who and what it watches. Its
+// identity is (agent, database, schedule, timezone).
+struct JobConfig : JobSchedule {
     std::string agent;
     std::string database;
-    std::optional<int> hour;   // an `at` job's time (UTC); absent for other schedules
-    std::optional<int> minute;
     int window_minutes = 60;   // the job's own, or the global default
-    std::string schedule;      // cron text, "MM HH * * *" for an `at` job
-    std::string timezone = "UTC";
-    int early_minutes = 60;    // the window around each instant, resolved
-    int late_minutes = 60;
     std::string where;
 };
 

@@ -32,9 +32,10 @@ struct JobSchedule {
     int late_minutes = 60;
 };
 
-// Checks the keys and resolves them. On error *bad_key is the key at fault
-// ("schedule", "timezone", ...) and the message says why; windows that
-// touch or overlap are refused naming two such instants (after `now`).
+// Checks the keys and resolves them into *out (left as it was on error).
+// On error *bad_key is the key at fault ("schedule", "timezone", ...) and
+// the message says why; windows that touch or overlap are refused naming
+// two such instants (the first pair after `now`).
 Status resolve_job_schedule(const ScheduleKeys& keys, std::int64_t now, JobSchedule* out, std::string* bad_key);
 
 }  // namespace vigil::host

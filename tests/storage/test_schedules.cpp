@@ -21,13 +21,6 @@ vigil::Job cron_job(const std::string& agent, const std::string& database, const
     return j;
 }
 
-std::vector<vigil::Job> sync_and_load(Database& db, const std::vector<vigil::Job>& jobs, std::int64_t now) {
-    db.storage.begin();
-    db.storage.sync_jobs(jobs, now);
-    db.storage.commit();
-    return db.storage.load_jobs("");
-}
-
 }  // namespace
 
 TEST_CASE("cron jobs are stored with their schedule, zone and window edges, and no hour") {
