@@ -15,6 +15,11 @@ using date::sys_days;
 // The tz database's UTC offsets stay within ±26 hours (its largest is under
 // 16), so a local day's instants lie within 26 hours of its wall times.
 constexpr std::int64_t kMaxOffset = 26 * 60 * kMicrosPerMinute;
+
+// How far a local day's instants can lie from its wall times, and how many
+// days back an instant after t can come from (see next_instant).
+std::int64_t offset_bound(const Zone& zone) { return zone.is_utc() ? 0 : kMaxOffset; }
+days days_around(const Zone& zone) { return zone.is_utc() ? days(0) : days(3); }
 // The Gregorian calendar, weekdays included, repeats every 400 years.
 constexpr days kCalendarCycle{146097};
 
@@ -92,14 +97,17 @@ std::vector<std::int64_t> Schedule::instants_of_day(sys_days local_day) const {
 }
 
 std::optional<std::int64_t> Schedule::next_instant(std::int64_t t) const {
-    const sys_days first = day_of(zone().to_local(t)) - days(3);
+    // An instant after t can come from a wall time before t's by up to the
+    // spread of offsets (a skipped 02:30 lands after 03:00): start days back.
+    const sys_days first = day_of(zone().to_local(t)) - days_around(zone());
+    const std::int64_t bound = offset_bound(zone());
     const sys_days limit = first + kCalendarCycle + days(6);
     std::optional<std::int64_t> best;
     for (auto day = next_matching_day(cron(), first, limit); day;
          day = next_matching_day(cron(), *day + days(1), limit)) {
         const std::int64_t start = start_of(*day);
-        if (best && start - kMaxOffset > *best) break;
-        if (start + kMicrosPerDay + kMaxOffset <= t) continue;
+        if (best && start - bound > *best) break;
+        if (start + kMicrosPerDay + bound <= t) continue;
         std::int64_t offset = 0;
         if (zone().fixed_offset(start, start + kMicrosPerDay, &offset)) {
             const auto& times = data_->times;
@@ -120,14 +128,15 @@ std::optional<std::int64_t> Schedule::next_instant(std::int64_t t) const {
 }
 
 std::optional<std::int64_t> Schedule::last_instant(std::int64_t t) const {
-    const sys_days first = day_of(zone().to_local(t)) + days(3);
+    const sys_days first = day_of(zone().to_local(t)) + days_around(zone());
+    const std::int64_t bound = offset_bound(zone());
     const sys_days limit = first - kCalendarCycle - days(6);
     std::optional<std::int64_t> best;
     for (auto day = previous_matching_day(cron(), first, limit); day;
          day = previous_matching_day(cron(), *day - days(1), limit)) {
         const std::int64_t start = start_of(*day);
-        if (best && start + kMicrosPerDay + kMaxOffset < *best) break;
-        if (start - kMaxOffset > t) continue;
+        if (best && start + kMicrosPerDay + bound < *best) break;
+        if (start - bound > t) continue;
         std::int64_t offset = 0;
         if (zone().fixed_offset(start, start + kMicrosPerDay, &offset)) {
             const auto& times = data_->times;
