@@ -6,6 +6,7 @@
 #include "plugin_host.hpp"
 #include "plugin_paths.hpp"
 #include "scan.hpp"
+#include "schedule_command.hpp"
 
 #include <vigil/timestamp.hpp>
 
@@ -15,6 +16,7 @@
 #include <algorithm>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <set>
 
 namespace vigil::host {
@@ -43,18 +45,23 @@ int fail(const Status& st) {
     return exit_code_for(st);
 }
 
+// The instant an option names (ISO-8601), or the clock when it is empty.
+bool instant_option(const char* option, const std::string& text, std::int64_t* out) {
+    *out = clock_now();
+    if (text.empty()) return true;
+    auto parsed = parse_timestamp(text);
+    if (!parsed) {
+        std::cerr << "vigil: " << option << ": \"" << text << "\" is not an ISO-8601 timestamp (e.g. 2026-11-23T04:00:00Z)\n";
+        return false;
+    }
+    *out = *parsed;
+    return true;
+}
+
 int scan_command(const std::string& config_file, const std::string& now_text) {
     ScanOptions options;
     options.real_now = clock_now();
-    options.now = options.real_now;
-    if (!now_text.empty()) {
-        auto parsed = parse_timestamp(now_text);
-        if (!parsed) {
-            std::cerr << "vigil: --now: \"" << now_text << "\" is not an ISO-8601 timestamp (e.g. 2026-11-23T04:00:00Z)\n";
-            return kExitUsage;
-        }
-        options.now = *parsed;
-    }
+    if (!instant_option("--now", now_text, &options.now)) return kExitUsage;
     Config config;
     if (Status st = load_config(config_file, &config); !st.is_ok()) return fail(st);
     ScanPlugins plugins;
@@ -172,6 +179,28 @@ int run_cli(int argc, char** argv) {
     notify_test->add_option("--config,-c", config_file, "the YAML configuration")->required();
     notify_test->add_option("--notifier", notifier_name, "only this notifier (its `name`)");
 
+    ScheduleRequest schedule_request;
+    std::string from_text;
+    std::optional<int> early_minutes, late_minutes;
+    auto* schedule = app.add_subcommand(
+        "schedule", "print the next instants of a cron schedule and their windows, in UTC and local time");
+    schedule->add_option("expression", schedule_request.expression,
+                         "five cron fields: minute hour day-of-month month day-of-week")
+        ->required();
+    schedule->add_option("--timezone,-z", schedule_request.timezone, "IANA time zone the schedule is read in")
+        ->capture_default_str();
+    schedule->add_option("--count,-n", schedule_request.count, "how many instants")
+        ->check(CLI::Range(1, 1000))
+        ->capture_default_str();
+    schedule->add_option("--from", from_text, "list the instants after this one (ISO-8601; default: now)");
+    schedule->add_option("--window-minutes", schedule_request.window_minutes, "window either side of each instant")
+        ->check(CLI::Range(1, 719))
+        ->capture_default_str();
+    schedule->add_option("--early-minutes", early_minutes, "window before each instant (default: the window)")
+        ->check(CLI::Range(0, 1439));
+    schedule->add_option("--late-minutes", late_minutes, "window after each instant (default: the window)")
+        ->check(CLI::Range(0, 1439));
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& e) {
@@ -185,6 +214,12 @@ int run_cli(int argc, char** argv) {
         if (*scan) return scan_command(config_file, now_text);
         if (*plugins) return plugins_command(config_file, check_file);
         if (*notify_test) return notify_test_command(config_file, notifier_name);
+        if (*schedule) {
+            if (!instant_option("--from", from_text, &schedule_request.from)) return kExitUsage;
+            schedule_request.early_minutes = early_minutes;
+            schedule_request.late_minutes = late_minutes;
+            return schedule_command(schedule_request, std::cout, std::cerr);
+        }
     } catch (const std::exception& e) {
         std::cerr << "vigil: internal error: " << e.what() << "\n";
         return kExitUsage;

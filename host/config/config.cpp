@@ -1,10 +1,12 @@
 #include "config.hpp"
 
 #include "agent_id.hpp"
+#include "job_schedule.hpp"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
+#include <chrono>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -202,9 +204,18 @@ std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& nod
     return out;
 }
 
-JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window) {
-    if (!item.IsMap()) r.fail(item, "jobs", "each job must be a mapping with agent, database and at");
-    static const std::set<std::string> kKeys{"agent", "database", "at", "window_minutes"};
+// schedule, timezone, early_minutes and late_minutes, as written.
+void read_schedule_keys(const Reader& r, const YAML::Node& item, ScheduleKeys* keys) {
+    if (const auto v = item["schedule"]) keys->schedule = r.string(v, "jobs.schedule");
+    if (const auto v = item["timezone"]) keys->timezone = r.string(v, "jobs.timezone");
+    if (const auto v = item["early_minutes"]) keys->early_minutes = static_cast<int>(r.integer(v, "jobs.early_minutes", 0, 1439));
+    if (const auto v = item["late_minutes"]) keys->late_minutes = static_cast<int>(r.integer(v, "jobs.late_minutes", 0, 1439));
+}
+
+JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window, std::int64_t now) {
+    if (!item.IsMap()) r.fail(item, "jobs", "each job must be a mapping with agent, database and at or schedule");
+    static const std::set<std::string> kKeys{"agent",    "database",       "at",           "schedule",
+                                             "timezone", "window_minutes", "early_minutes", "late_minutes"};
     for (const auto& kv : item) {
         if (!kKeys.count(kv.first.Scalar())) r.fail(kv.first, "jobs", "unknown key `" + kv.first.Scalar() + "`");
     }
@@ -212,7 +223,6 @@ JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window
     job.where = r.where(item);
     if (!item["agent"]) r.fail(item, "jobs", "missing `agent`");
     if (!item["database"]) r.fail(item, "jobs", "missing `database`");
-    if (!item["at"]) r.fail(item, "jobs", "missing `at` (expected time, \"HH:MM\" UTC)");
     job.agent = r.string(item["agent"], "jobs.agent");
     if (!parse_agent_id(job.agent)) {
         r.fail(item["agent"], "jobs.agent",
@@ -221,17 +231,27 @@ JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window
     }
     job.database = r.string(item["database"], "jobs.database");
     if (job.database.empty()) r.fail(item["database"], "jobs.database", "must not be empty");
-    const std::string at = r.string(item["at"], "jobs.at");
-    static const std::regex kTime("^([01][0-9]|2[0-3]):([0-5][0-9])$");
-    std::smatch m;
-    if (!std::regex_match(at, m, kTime)) {
-        r.fail(item["at"], "jobs.at", "\"" + at + "\" is not a time of day \"HH:MM\" (UTC, 00:00 to 23:59)");
+    ScheduleKeys keys;
+    if (item["at"]) {
+        const std::string at = r.string(item["at"], "jobs.at");
+        static const std::regex kTime("^([01][0-9]|2[0-3]):([0-5][0-9])$");
+        std::smatch m;
+        if (!std::regex_match(at, m, kTime)) {
+            r.fail(item["at"], "jobs.at", "\"" + at + "\" is not a time of day \"HH:MM\" (UTC, 00:00 to 23:59)");
+        }
+        keys.at_hour = std::stoi(m[1]);
+        keys.at_minute = std::stoi(m[2]);
     }
-    job.hour = std::stoi(m[1]);
-    job.minute = std::stoi(m[2]);
     job.window_minutes = item["window_minutes"]
                              ? static_cast<int>(r.integer(item["window_minutes"], "jobs.window_minutes", 1, 719))
                              : default_window;
+    read_schedule_keys(r, item, &keys);
+    keys.window_minutes = job.window_minutes;
+    std::string bad_key;
+    if (Status st = resolve_job_schedule(keys, now, &job, &bad_key); !st.is_ok()) {
+        const YAML::Node node = item[bad_key];
+        r.fail(node ? node : item, "jobs." + bad_key, "job " + job.agent + "/" + job.database + ": " + st.message());
+    }
     return job;
 }
 
@@ -308,11 +328,15 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
 
     if (const auto jobs = root["jobs"]) {
         if (!jobs.IsSequence()) r.fail(jobs, "jobs", "must be a list of jobs");
-        std::set<std::tuple<std::string, std::string, int, int>> seen;
+        std::set<std::tuple<std::string, std::string, std::string, std::string>> seen;
+        const std::int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
+                                     std::chrono::system_clock::now().time_since_epoch())
+                                     .count();
         for (const auto& item : jobs) {
-            JobConfig job = job_config(r, item, c->window_minutes);
-            if (!seen.emplace(job.agent, job.database, job.hour, job.minute).second) {
-                r.fail(item, "jobs", "job " + job.agent + "/" + job.database + " at " + item["at"].Scalar() +
+            JobConfig job = job_config(r, item, c->window_minutes, now);
+            if (!seen.emplace(job.agent, job.database, job.schedule, job.timezone).second) {
+                r.fail(item, "jobs", "job " + job.agent + "/" + job.database + " " +
+                                         when_label(job.hour, job.minute, job.schedule, job.timezone) +
                                          " is listed twice");
             }
             c->jobs.push_back(std::move(job));

@@ -3,6 +3,7 @@
 #define VIGIL_HOST_CONFIG_HPP
 
 #include "evaluate.hpp"
+#include "job_schedule.hpp"
 #include "status.hpp"
 
 #include <cstdint>
@@ -35,12 +36,13 @@ struct NotifierConfig {
     std::int64_t lease = 600'000'000;       // a claim older than this (real clock) is presumed dead
 };
 
-struct JobConfig {
+// A job as configured (docs/configuration.md): its schedule (hour and minute of an `at`
+// job, cron text, zone, window edges) and who and what it watches. Its
+// identity is (agent, database, schedule, timezone).
+struct JobConfig : JobSchedule {
     std::string agent;
     std::string database;
-    int hour = 0;
-    int minute = 0;
-    int window_minutes = 60;  // the job's own, or the global default
+    int window_minutes = 60;   // the job's own, or the global default
     std::string where;
 };
 

@@ -5,18 +5,6 @@
 
 namespace vigil::host {
 
-namespace {
-std::int64_t floor_day(std::int64_t t) {
-    std::int64_t day = t / kMicrosPerDay;
-    if (t % kMicrosPerDay < 0) --day;
-    return day * kMicrosPerDay;
-}
-
-std::int64_t offset_in_day(const Schedule& s) {
-    return (static_cast<std::int64_t>(s.hour) * 60 + s.minute) * kMicrosPerMinute;
-}
-}  // namespace
-
 std::string time_of_day(int hour, int minute) {
     char text[8];
     std::snprintf(text, sizeof text, "%02d:%02d", hour, minute);
@@ -24,26 +12,26 @@ std::string time_of_day(int hour, int minute) {
 }
 
 std::optional<std::int64_t> cycle_of(const Schedule& schedule, std::int64_t t) {
-    const std::int64_t today = floor_day(t);
-    for (std::int64_t day : {today - kMicrosPerDay, today, today + kMicrosPerDay}) {
-        const std::int64_t expected = day + offset_in_day(schedule);
-        if (t >= expected - schedule.window() && t <= expected + schedule.window()) return expected;
-    }
+    // The earliest instant E with E + late >= t; its window holds t when E - early <= t.
+    const auto expected = schedule.next_instant(t - schedule.late() - 1);
+    if (expected && *expected - schedule.early() <= t) return expected;
     return std::nullopt;
 }
 
-std::int64_t deadline_of(const Schedule& schedule, std::int64_t cycle) {
-    return cycle + schedule.window();
-}
+std::int64_t deadline_of(const Schedule& schedule, std::int64_t cycle) { return cycle + schedule.late(); }
 
-std::int64_t latest_closed_cycle(const Schedule& schedule, std::int64_t now) {
-    std::int64_t expected = floor_day(now) + offset_in_day(schedule);
-    while (deadline_of(schedule, expected) >= now) expected -= kMicrosPerDay;
-    return expected;
+std::optional<std::int64_t> latest_closed_cycle(const Schedule& schedule, std::int64_t now) {
+    return schedule.last_instant(now - schedule.late() - 1);
 }
 
 bool owes_cycle(const Schedule& schedule, std::int64_t cycle, std::int64_t first_recorded) {
     return deadline_of(schedule, cycle) > first_recorded;
+}
+
+std::optional<UpcomingCycle> upcoming_cycle(const Schedule& schedule, std::int64_t now) {
+    const auto expected = schedule.next_instant(now - schedule.late() - 1);
+    if (!expected) return std::nullopt;
+    return UpcomingCycle{*expected, *expected - schedule.early(), deadline_of(schedule, *expected)};
 }
 
 std::string job_status_for(std::string_view entry_status) {

@@ -2,6 +2,8 @@
 #ifndef VIGIL_HOST_DECISIONS_HPP
 #define VIGIL_HOST_DECISIONS_HPP
 
+#include "schedule.hpp"
+
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -9,35 +11,33 @@
 
 namespace vigil::host {
 
-constexpr std::int64_t kMicrosPerSecond = 1'000'000;
-constexpr std::int64_t kMicrosPerMinute = 60 * kMicrosPerSecond;
-constexpr std::int64_t kMicrosPerDay = 24 * 60 * kMicrosPerMinute;
-
-// When a job expects its backup: every UTC day at hour:minute, give or take
-// window_minutes (1..719, so windows of consecutive days never overlap).
-struct Schedule {
-    int hour = 0;
-    int minute = 0;
-    int window_minutes = 60;
-
-    std::int64_t window() const { return window_minutes * kMicrosPerMinute; }
-};
-
 // "HH:MM": how configs and messages write an expected time.
 std::string time_of_day(int hour, int minute);
 
-// Expected instant E of the cycle whose window [E - W, E + W] holds t, if any.
+// Expected instant E of the cycle whose window [E - early, E + late] holds
+// t, if any (at most one: configurations whose windows meet are refused).
 std::optional<std::int64_t> cycle_of(const Schedule& schedule, std::int64_t t);
 
-// E + W: after this instant a cycle without a report is missing.
+// E + late: after this instant a cycle without a report is missing.
 std::int64_t deadline_of(const Schedule& schedule, std::int64_t cycle);
 
-// The most recent cycle whose deadline is strictly before now.
-std::int64_t latest_closed_cycle(const Schedule& schedule, std::int64_t now);
+// The most recent cycle whose deadline is strictly before now: days back
+// for a daily job, weeks for a monthly one; nothing when the schedule has
+// no instant before now.
+std::optional<std::int64_t> latest_closed_cycle(const Schedule& schedule, std::int64_t now);
 
 // Whether a job first recorded at first_recorded is blamed for the cycle:
 // only cycles whose deadline is later than that instant.
 bool owes_cycle(const Schedule& schedule, std::int64_t cycle, std::int64_t first_recorded);
+
+// The cycle a job waits for at now: the earliest one whose deadline is not
+// yet past (its window may be open already).
+struct UpcomingCycle {
+    std::int64_t expected = 0;  // E
+    std::int64_t opens = 0;     // E - early
+    std::int64_t deadline = 0;  // E + late
+};
+std::optional<UpcomingCycle> upcoming_cycle(const Schedule& schedule, std::int64_t now);
 
 // The job status that an entry status leads to (docs/scan.md, step 4).
 std::string job_status_for(std::string_view entry_status);

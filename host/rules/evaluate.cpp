@@ -145,16 +145,32 @@ Entry missing_entry(const Job& job, const Schedule& schedule, std::int64_t cycle
     e.timestamp = now;
     e.agent_id = job.agent_id_responsible;
     e.status = "missing";
-    e.message = "no report ended within " + std::to_string(schedule.window_minutes) +
-                " minutes of " + cycle_label(cycle) + " (deadline " +
-                cycle_label(deadline_of(schedule, cycle)) + ")";
+    const std::string deadline = cycle_label(deadline_of(schedule, cycle));
+    if (schedule.early_minutes() == schedule.late_minutes()) {
+        e.message = "no report ended within " + std::to_string(schedule.late_minutes()) + " minutes of " +
+                    cycle_label(cycle) + " (deadline " + deadline + ")";
+    } else {
+        e.message = "no report ended between " + cycle_label(cycle - schedule.early()) + " and " + deadline +
+                    " (the window of " + cycle_label(cycle) + ")";
+    }
     return e;
 }
 
 }  // namespace
 
 Schedule schedule_of(const Job& job) {
-    return Schedule{job.expected_hour_utc, job.expected_minute_utc, job.window_minutes};
+    return Schedule(daily_cron(job.expected_hour_utc.value_or(0), job.expected_minute_utc.value_or(0)), Zone(),
+                    job.early_minutes.value_or(job.window_minutes), job.late_minutes.value_or(job.window_minutes));
+}
+
+Status job_schedule(const Job& job, const Zone& zone, std::optional<Schedule>* out) {
+    CronSpec cron;
+    if (Status st = parse_cron(job.schedule_text(), &cron); !st.is_ok()) {
+        return Status::error(st.code(), "schedule \"" + job.schedule_text() + "\": " + st.message());
+    }
+    out->emplace(std::move(cron), zone, job.early_minutes.value_or(job.window_minutes),
+                    job.late_minutes.value_or(job.window_minutes));
+    return Status::ok();
 }
 
 std::map<std::int64_t, const Candidate*> select_per_cycle(const Schedule& schedule,
@@ -176,7 +192,7 @@ std::map<std::int64_t, const Candidate*> select_per_cycle(const Schedule& schedu
 
 std::int64_t earliest_cycle_needed(const Schedule& schedule,
                                    const std::vector<Candidate>& candidates, std::int64_t now) {
-    std::int64_t earliest = latest_closed_cycle(schedule, now);
+    std::int64_t earliest = latest_closed_cycle(schedule, now).value_or(now);
     for (const Candidate& c : candidates) {
         if (auto cycle = cycle_of(schedule, c.end_time())) earliest = std::min(earliest, *cycle);
     }
@@ -188,7 +204,7 @@ Evaluation evaluate_job(const EvaluationInput& in) {
     out.job = in.job;
     out.previous_status = in.job.current_status;
     Job& job = out.job;
-    const Schedule schedule = schedule_of(job);
+    const Schedule schedule = in.schedule ? *in.schedule : schedule_of(job);
 
     // Per cycle: whether any entry exists, and the latest report end among entries made from reports.
     std::map<std::int64_t, std::int64_t> latest_report_end;
@@ -227,9 +243,9 @@ Evaluation evaluate_job(const EvaluationInput& in) {
         has_entry[cycle] = true;
     }
 
-    const std::int64_t closed = latest_closed_cycle(schedule, in.now);
-    if (owes_cycle(schedule, closed, job.created_at) && !has_entry[closed]) {
-        out.new_entries.push_back(missing_entry(job, schedule, closed, in.now));
+    const auto closed = latest_closed_cycle(schedule, in.now);
+    if (closed && owes_cycle(schedule, *closed, job.created_at) && !has_entry[*closed]) {
+        out.new_entries.push_back(missing_entry(job, schedule, *closed, in.now));
     }
 
     for (const Entry& e : out.new_entries) {

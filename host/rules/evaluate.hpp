@@ -6,6 +6,7 @@
 #define VIGIL_HOST_EVALUATE_HPP
 
 #include "decisions.hpp"
+#include "status.hpp"
 
 #include <vigil/types.hpp>
 
@@ -40,8 +41,13 @@ struct StagedFacts {
 
 enum class ContentChange { kChanged, kUnchanged, kOff };
 
-// The job's schedule as stored in its row.
+// An `at` job's schedule, from its row alone: every UTC day at
+// expected_hour_utc:expected_minute_utc (which it must have).
 Schedule schedule_of(const Job& job);
+
+// Any job's schedule: its cron text read in `zone`, which the caller found
+// by the job's timezone (find_zone). kConfig when the text does not parse.
+Status job_schedule(const Job& job, const Zone& zone, std::optional<Schedule>* out);
 
 // Per cycle of the job, the relevant candidate with the latest end time
 // (tie: the greatest file name).
@@ -54,6 +60,7 @@ std::int64_t earliest_cycle_needed(const Schedule& schedule,
 
 struct EvaluationInput {
     Job job;
+    std::optional<Schedule> schedule;     // job_schedule(job); may be left out for an `at` job
     std::vector<Entry> existing;          // entries with cycle >= earliest_cycle_needed
     std::vector<Candidate> candidates;    // kept reports naming the job's database
     std::function<const StagedFacts*(const std::string& staged_file_name)> staged;

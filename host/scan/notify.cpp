@@ -21,8 +21,12 @@ namespace {
 
 std::string fingerprint_of(const Event& e) {
     const std::string cycle = e.cycle_expected_at == kNoTime ? "-" : format_iso(e.cycle_expected_at);
-    return Sha256::hex_of(e.kind + "|" + e.agent_id + "|" + e.database_name + "|" +
-                          time_of_day(e.expected_hour_utc, e.expected_minute_utc) + "|" + cycle + "|" + e.new_status)
+    // An `at` job's events keep the fingerprints they had before schedules.
+    const std::string when = e.expected_hour_utc && e.expected_minute_utc
+                                 ? time_of_day(*e.expected_hour_utc, *e.expected_minute_utc)
+                                 : e.schedule + " " + e.timezone;
+    return Sha256::hex_of(e.kind + "|" + e.agent_id + "|" + e.database_name + "|" + when + "|" + cycle + "|" +
+                          e.new_status)
         .substr(0, 32);
 }
 
@@ -34,6 +38,8 @@ Event event_of(const Job& job, const std::string& kind, std::int64_t now) {
     e.database_name = job.database_name;
     e.expected_hour_utc = job.expected_hour_utc;
     e.expected_minute_utc = job.expected_minute_utc;
+    e.schedule = job.schedule_text();
+    e.timezone = job.timezone;
     e.scan_time = now;
     return e;
 }
@@ -213,6 +219,8 @@ std::map<std::string, Status> Notifiers::send_test(const std::string& name, std:
         e.kind = "test";
         e.agent_id = "VIGIL_TEST_MESSAGE";
         e.database_name = "test";
+        e.expected_hour_utc = 0;
+        e.expected_minute_utc = 0;
         e.old_status = "ok";
         e.new_status = "ok";
         e.message = "test message from vigil notify test: if you read this, " + n.config.choice.name + " works";

@@ -10,6 +10,7 @@
 #include "plugin_open.hpp"
 #include "plugin_paths.hpp"
 #include "verify.hpp"
+#include "zones.hpp"
 
 #include <vigil/timestamp.hpp>
 
@@ -45,13 +46,27 @@ std::vector<Job> configured_jobs(const Config& config) {
         j.expected_hour_utc = jc.hour;
         j.expected_minute_utc = jc.minute;
         j.window_minutes = jc.window_minutes;
+        j.schedule = jc.schedule;
+        j.timezone = jc.timezone;
+        j.early_minutes = jc.early_minutes;
+        j.late_minutes = jc.late_minutes;
         jobs.push_back(std::move(j));
     }
     return jobs;
 }
 
 std::string job_label(const Job& j) {
-    return j.agent_id_responsible + "/" + j.database_name + " at " + time_of_day(j.expected_hour_utc, j.expected_minute_utc);
+    return j.agent_id_responsible + "/" + j.database_name + " " +
+           when_label(j.expected_hour_utc, j.expected_minute_utc, j.schedule_text(), j.timezone);
+}
+
+// A stored job's schedule, its zone found in this machine's tz database.
+Status schedule_for(const Job& job, std::optional<Schedule>* out) {
+    Zone zone;
+    Status st = find_zone(job.timezone, &zone);
+    if (st.is_ok()) st = job_schedule(job, zone, out);
+    if (!st.is_ok()) return Status::error(st.code(), job_label(job) + ": " + st.message());
+    return st;
 }
 
 // Whether a database block could reach the staged-file rules (3-4).
@@ -136,7 +151,10 @@ void Scanner::verify_candidates(const Collection& collection, const std::vector<
         }
         for (const Job* job : jobs_by_agent[agent.agent_id]) {
             const auto candidates = candidates_for(agent, *job, excluded);
-            for (const auto& [cycle, c] : select_per_cycle(schedule_of(*job), candidates)) {
+            // A job whose schedule does not resolve fails its agent in phase 2.
+            std::optional<Schedule> schedule;
+            if (!schedule_for(*job, &schedule).is_ok()) continue;
+            for (const auto& [cycle, c] : select_per_cycle(*schedule, candidates)) {
                 if (needs_staged_file(*c->database)) paths.insert(agent.database_dir() / c->database->staged_file_name);
             }
         }
@@ -194,7 +212,8 @@ Status Scanner::evaluate_agent(AgentFolder& agent, std::vector<bool>& duplicate)
         in.now = options_.now;
         in.content_change = config_.content_change;
         in.staged = [&](const std::string& name) { return staged_facts(agent, name); };
-        const Schedule schedule = schedule_of(job);
+        if (Status st = schedule_for(job, &in.schedule); !st.is_ok()) return st;
+        const Schedule& schedule = *in.schedule;
         const std::int64_t since = earliest_cycle_needed(schedule, in.candidates, options_.now);
         if (Status st = db.load_entries(job.id, since, &in.existing); !st.is_ok()) return st;
 

@@ -7,7 +7,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 
 namespace vigil::plugins::notify {
 namespace {
@@ -36,12 +35,6 @@ std::string counts(const std::vector<Event>& events) {
     if (n[3] > 0) parts.push_back(counted(n[3], "other change", "other changes"));
     std::string text;
     for (const std::string& part : parts) text += (text.empty() ? "" : ", ") + part;
-    return text;
-}
-
-std::string two_digits(int value) {
-    char text[8];
-    std::snprintf(text, sizeof text, "%02d", value);
     return text;
 }
 
@@ -104,12 +97,12 @@ std::string email_body(const std::vector<Event>& events, std::string_view vigil_
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const Event& a, const Event& b) { return rank(categorise(a)) < rank(categorise(b)); });
 
-    std::vector<Row> rows{{"STATUS", "AGENT", "DATABASE", "EXPECTED (UTC)", "CYCLE (UTC)", "MESSAGE"}};
+    std::vector<Row> rows{{"STATUS", "AGENT", "DATABASE", "EXPECTED", "CYCLE (UTC)", "MESSAGE"}};
     bool any_duplicate = false;
     std::int64_t scan_time = kNoTime;
     for (const Event& e : sorted) {
         rows.push_back({one_line(status_cell(e), 100), one_line(e.agent_id, 200), one_line(e.database_name, 200),
-                        two_digits(e.expected_hour_utc) + ":" + two_digits(e.expected_minute_utc),
+                        one_line(expected_label(e), 100),
                         cycle_cell(e.cycle_expected_at), e.message.empty() ? "-" : one_line(e.message, 400)});
         any_duplicate = any_duplicate || e.possibly_duplicate;
         if (e.scan_time != kNoTime) scan_time = std::max(scan_time, e.scan_time);

@@ -1,5 +1,7 @@
 #include "notifier_events.hpp"
 
+#include <cstdio>
+
 namespace vigil::plugins::notify {
 
 bool is_problem_status(const std::string& status) {
@@ -14,6 +16,18 @@ EventCategory categorise(const Event& event) {
     if (is_problem_status(event.new_status)) return EventCategory::problem;
     if (event.new_status == "ok" && is_problem_status(event.old_status)) return EventCategory::recovered;
     return EventCategory::other;
+}
+
+std::optional<std::string> expected_time(const Event& event) {
+    if (!event.expected_hour_utc || !event.expected_minute_utc) return std::nullopt;
+    char text[16];
+    std::snprintf(text, sizeof text, "%02d:%02d", *event.expected_hour_utc, *event.expected_minute_utc);
+    return std::string(text);
+}
+
+std::string expected_label(const Event& event) {
+    if (auto time = expected_time(event)) return *time + " UTC";
+    return event.schedule + " " + event.timezone;
 }
 
 }  // namespace vigil::plugins::notify

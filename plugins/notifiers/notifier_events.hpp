@@ -5,6 +5,7 @@
 
 #include <vigil/types.hpp>
 
+#include <optional>
 #include <string>
 
 namespace vigil::plugins::notify {
@@ -21,6 +22,13 @@ enum class EventCategory {
 bool is_problem_status(const std::string& status);
 
 EventCategory categorise(const Event& event);
+
+// An `at` job's expected time, "HH:MM" (UTC); nothing for other schedules.
+std::optional<std::string> expected_time(const Event& event);
+
+// When the job expects its backups, for people: "02:30 UTC" for an `at`
+// job, "30 2 * * mon-fri Europe/Paris" for a cron schedule.
+std::string expected_label(const Event& event);
 
 }  // namespace vigil::plugins::notify
 

@@ -30,12 +30,6 @@ std::string hex(const unsigned char* bytes, unsigned int length) {
     return out;
 }
 
-std::string expected_time(const Event& e) {
-    char text[16];
-    std::snprintf(text, sizeof text, "%02d:%02d", e.expected_hour_utc, e.expected_minute_utc);
-    return text;
-}
-
 }  // namespace
 
 std::string webhook_body(const std::vector<Event>& events) {
@@ -47,7 +41,9 @@ std::string webhook_body(const std::vector<Event>& events) {
                             {"kind", e.kind},
                             {"agent_id", e.agent_id},
                             {"database", e.database_name},
-                            {"expected_time", expected_time(e)},
+                            {"expected_time", expected_time(e) ? Json(*expected_time(e)) : Json(nullptr)},
+                            {"schedule", e.schedule.empty() ? Json(nullptr) : Json(e.schedule)},
+                            {"timezone", e.timezone.empty() ? Json(nullptr) : Json(e.timezone)},
                             {"old_status", e.old_status},
                             {"new_status", e.new_status},
                             {"cycle_expected_at", time_or_null(e.cycle_expected_at)},

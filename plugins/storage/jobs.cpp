@@ -15,16 +15,21 @@ namespace {
 // both backends' limits on bound parameters.
 constexpr std::size_t kBatchRows = 200;
 
-using Identity = std::tuple<std::string, std::string, int, int>;
+// (agent, database, schedule, timezone), docs/records.md.
+using Identity = std::tuple<std::string, std::string, std::string, std::string>;
 
 Identity identity_of(const Job& job) {
-    return {job.agent_id_responsible, job.database_name, job.expected_hour_utc, job.expected_minute_utc};
+    return {job.agent_id_responsible, job.database_name, job.schedule_text(), job.timezone};
 }
 
-std::string describe(const Identity& id) {
-    return std::get<0>(id) + "/" + std::get<1>(id) + " at " + std::to_string(std::get<2>(id)) + ":" +
-           std::to_string(std::get<3>(id));
+std::string describe(const Job& job) {
+    return job.agent_id_responsible + "/" + job.database_name + " " +
+           when_label(job.expected_hour_utc, job.expected_minute_utc, job.schedule_text(), job.timezone);
 }
+
+// The window edges as stored: always resolved.
+int early_of(const Job& job) { return job.early_minutes.value_or(job.window_minutes); }
+int late_of(const Job& job) { return job.late_minutes.value_or(job.window_minutes); }
 
 // Byte order, as SQLite sorts, whatever the PostgreSQL database's collation.
 std::string text_order(const std::string& column, bool postgres) {
@@ -47,6 +52,10 @@ void upsert(soci::session& session, Backend backend, const Job* const* first, co
         row.set("expected_hour_utc", params.integer(job->expected_hour_utc));
         row.set("expected_minute_utc", params.integer(job->expected_minute_utc));
         row.set("window_minutes", params.integer(job->window_minutes));
+        row.set("schedule", params.text(job->schedule_text()));
+        row.set("timezone", params.text(job->timezone));
+        row.set("early_minutes", params.integer(early_of(*job)));
+        row.set("late_minutes", params.integer(late_of(*job)));
         row.set("is_active", "TRUE");
         row.set("current_status", "'unknown'");
         row.set("created_at", params.time(now));
@@ -58,12 +67,15 @@ void upsert(soci::session& session, Backend backend, const Job* const* first, co
     // updated_at says when its settings last changed.
     sql::execute(session,
                  "INSERT INTO expected_backup_jobs (" + columns + ") VALUES " + sql::join(rows) +
-                     " ON CONFLICT (agent_id_responsible, database_name, expected_hour_utc, expected_minute_utc)"
+                     " ON CONFLICT (agent_id_responsible, database_name, schedule, timezone)"
                      " DO UPDATE SET is_active = TRUE, window_minutes = excluded.window_minutes,"
+                     " early_minutes = excluded.early_minutes, late_minutes = excluded.late_minutes,"
                      " company_name = excluded.company_name, city = excluded.city,"
                      " neighborhood = excluded.neighborhood, updated_at = excluded.updated_at"
                      " WHERE expected_backup_jobs.is_active = FALSE"
                      " OR expected_backup_jobs.window_minutes <> excluded.window_minutes"
+                     " OR expected_backup_jobs.early_minutes <> excluded.early_minutes"
+                     " OR expected_backup_jobs.late_minutes <> excluded.late_minutes"
                      " OR expected_backup_jobs.company_name <> excluded.company_name"
                      " OR expected_backup_jobs.city <> excluded.city"
                      " OR expected_backup_jobs.neighborhood <> excluded.neighborhood",
@@ -92,7 +104,7 @@ void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
     std::map<Identity, const Job*> wanted;
     for (const Job& job : jobs) {
         if (!wanted.emplace(identity_of(job), &job).second) {
-            throw InvalidInput("jobs: " + describe(identity_of(job)) + " is listed twice");
+            throw InvalidInput("jobs: " + describe(job) + " is listed twice");
         }
     }
     guarded("sync_jobs", [&] {
@@ -102,15 +114,15 @@ void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
         std::vector<long long> gone;
         sql::Params params(url_.backend);
         sql::Columns c(url_.backend);
-        for (const char* name : {"agent_id_responsible", "database_name", "company_name", "city", "neighborhood"}) {
+        for (const char* name : {"agent_id_responsible", "database_name", "company_name", "city", "neighborhood",
+                                 "schedule", "timezone"}) {
             c.text(name);
         }
-        for (const char* name : {"id", "expected_hour_utc", "expected_minute_utc", "window_minutes"}) c.integer(name);
+        for (const char* name : {"id", "window_minutes", "early_minutes", "late_minutes"}) c.integer(name);
         c.boolean("is_active");
         sql::query(session_, "SELECT " + c.select_list() + " FROM expected_backup_jobs ORDER BY id", params, c, [&] {
-            Identity id{*c.get_text("agent_id_responsible"), *c.get_text("database_name"),
-                        static_cast<int>(*c.get_integer("expected_hour_utc")),
-                        static_cast<int>(*c.get_integer("expected_minute_utc"))};
+            Identity id{*c.get_text("agent_id_responsible"), *c.get_text("database_name"), *c.get_text("schedule"),
+                        *c.get_text("timezone")};
             bool active = *c.get_integer("is_active") != 0;
             auto it = wanted.find(id);
             if (it == wanted.end()) {
@@ -119,6 +131,7 @@ void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
             }
             const Job& job = *it->second;
             if (active && *c.get_integer("window_minutes") == job.window_minutes &&
+                *c.get_integer("early_minutes") == early_of(job) && *c.get_integer("late_minutes") == late_of(job) &&
                 *c.get_text("company_name") == job.company_name && *c.get_text("city") == job.city &&
                 *c.get_text("neighborhood") == job.neighborhood) {
                 up_to_date.insert(id);
@@ -144,10 +157,13 @@ std::vector<Job> SociStorage::load_jobs(const std::string& agent_id) {
         sql::Params params(url_.backend);
         sql::Columns c(url_.backend);
         for (const char* name : {"agent_id_responsible", "company_name", "city", "neighborhood", "database_name",
-                                 "current_status", "previous_successful_hash_global"}) {
+                                 "current_status", "previous_successful_hash_global", "schedule", "timezone"}) {
             c.text(name);
         }
-        for (const char* name : {"id", "expected_hour_utc", "expected_minute_utc", "window_minutes"}) c.integer(name);
+        for (const char* name : {"id", "expected_hour_utc", "expected_minute_utc", "window_minutes", "early_minutes",
+                                 "late_minutes"}) {
+            c.integer(name);
+        }
         c.boolean("is_active");
         for (const char* name : {"last_checked_timestamp", "last_successful_backup_timestamp", "created_at",
                                  "updated_at", "last_entry_cycle_at"}) {
@@ -155,8 +171,11 @@ std::vector<Job> SociStorage::load_jobs(const std::string& agent_id) {
         }
         std::string where = " WHERE is_active = TRUE";
         if (!agent_id.empty()) where += " AND agent_id_responsible = " + params.text(agent_id);
+        // `at` jobs by time, then the other schedules (NULL sorts differently on each backend).
         std::string order = " ORDER BY " + text_order("agent_id_responsible", postgres()) + ", " +
-                            text_order("database_name", postgres()) + ", expected_hour_utc, expected_minute_utc";
+                            text_order("database_name", postgres()) +
+                            ", COALESCE(expected_hour_utc, 24), expected_minute_utc, " +
+                            text_order("schedule", postgres()) + ", " + text_order("timezone", postgres());
 
         std::vector<Job> jobs;
         sql::query(session_, "SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + order, params, c,
@@ -168,9 +187,13 @@ std::vector<Job> SociStorage::load_jobs(const std::string& agent_id) {
                        j.city = *c.get_text("city");
                        j.neighborhood = *c.get_text("neighborhood");
                        j.database_name = *c.get_text("database_name");
-                       j.expected_hour_utc = static_cast<int>(*c.get_integer("expected_hour_utc"));
-                       j.expected_minute_utc = static_cast<int>(*c.get_integer("expected_minute_utc"));
+                       j.expected_hour_utc = sql::small_integer(c.get_integer("expected_hour_utc"));
+                       j.expected_minute_utc = sql::small_integer(c.get_integer("expected_minute_utc"));
                        j.window_minutes = static_cast<int>(*c.get_integer("window_minutes"));
+                       j.schedule = *c.get_text("schedule");
+                       j.timezone = *c.get_text("timezone");
+                       j.early_minutes = sql::small_integer(c.get_integer("early_minutes"));
+                       j.late_minutes = sql::small_integer(c.get_integer("late_minutes"));
                        j.is_active = *c.get_integer("is_active") != 0;
                        j.current_status = *c.get_text("current_status");
                        j.last_checked_timestamp = c.get_time("last_checked_timestamp");

@@ -11,7 +11,7 @@ void declare_event_columns(sql::Columns& c) {
         c.integer(name);
     }
     for (const char* name : {"e.kind", "e.fingerprint", "e.agent_id", "e.database_name", "e.old_status",
-                             "e.new_status", "e.message"}) {
+                             "e.new_status", "e.message", "e.schedule", "e.timezone"}) {
         c.text(name);
     }
     c.time("e.cycle_expected_at");
@@ -25,8 +25,10 @@ Event read_event(const sql::Columns& c) {
     e.fingerprint = *c.get_text("e.fingerprint");
     e.agent_id = *c.get_text("e.agent_id");
     e.database_name = *c.get_text("e.database_name");
-    e.expected_hour_utc = static_cast<int>(*c.get_integer("e.expected_hour_utc"));
-    e.expected_minute_utc = static_cast<int>(*c.get_integer("e.expected_minute_utc"));
+    e.expected_hour_utc = sql::small_integer(c.get_integer("e.expected_hour_utc"));
+    e.expected_minute_utc = sql::small_integer(c.get_integer("e.expected_minute_utc"));
+    e.schedule = c.get_text("e.schedule").value_or("");
+    e.timezone = c.get_text("e.timezone").value_or("");
     e.old_status = *c.get_text("e.old_status");
     e.new_status = *c.get_text("e.new_status");
     e.cycle_expected_at = c.get_time("e.cycle_expected_at");
@@ -57,6 +59,8 @@ std::int64_t SociStorage::insert_event(const Event& event, const std::vector<std
         row.set("database_name", params.text(event.database_name));
         row.set("expected_hour_utc", params.integer(event.expected_hour_utc));
         row.set("expected_minute_utc", params.integer(event.expected_minute_utc));
+        row.set("schedule", params.text(event.schedule.empty() ? std::nullopt : std::optional<std::string>(event.schedule)));
+        row.set("timezone", params.text(event.timezone.empty() ? std::nullopt : std::optional<std::string>(event.timezone)));
         row.set("old_status", params.text(event.old_status));
         row.set("new_status", params.text(event.new_status));
         row.set("cycle_expected_at", params.time(event.cycle_expected_at));

@@ -14,7 +14,57 @@ namespace {
 //   {TIME}  UTC time ('YYYY-MM-DD HH:MM:SS' TEXT in SQLite, timestamptz in PostgreSQL)
 struct Migration {
     std::vector<const char*> statements;
+    // Run after `statements` on one backend only: SQLite can neither drop a
+    // constraint nor relax NOT NULL, so it rebuilds the table instead.
+    std::vector<const char*> sqlite = {};
+    std::vector<const char*> postgresql = {};
 };
+
+// SQLite's rebuilt tables for migration 3: as before, with the hour and
+// minute nullable and the schedule columns at the end.
+constexpr const char* kJobsBySchedule = R"(CREATE TABLE expected_backup_jobs_new (
+        id {ID},
+        agent_id_responsible TEXT NOT NULL,
+        company_name TEXT NOT NULL,
+        city TEXT NOT NULL,
+        neighborhood TEXT NOT NULL,
+        database_name TEXT NOT NULL,
+        expected_hour_utc INTEGER,
+        expected_minute_utc INTEGER,
+        window_minutes INTEGER NOT NULL,
+        is_active {BOOL} NOT NULL DEFAULT TRUE,
+        current_status TEXT NOT NULL DEFAULT 'unknown',
+        last_checked_timestamp {TIME},
+        last_successful_backup_timestamp {TIME},
+        previous_successful_hash_global TEXT,
+        created_at {TIME} NOT NULL,
+        updated_at {TIME} NOT NULL,
+        last_entry_cycle_at {TIME},
+        schedule TEXT NOT NULL,
+        timezone TEXT NOT NULL,
+        early_minutes INTEGER NOT NULL,
+        late_minutes INTEGER NOT NULL,
+        CONSTRAINT expected_backup_jobs_identity UNIQUE (agent_id_responsible, database_name, schedule, timezone)
+    ))";
+
+constexpr const char* kEventsWithSchedule = R"(CREATE TABLE notification_events_new (
+        id {ID},
+        job_id BIGINT,
+        kind TEXT NOT NULL,
+        fingerprint TEXT NOT NULL,
+        agent_id TEXT NOT NULL,
+        database_name TEXT NOT NULL,
+        expected_hour_utc INTEGER,
+        expected_minute_utc INTEGER,
+        old_status TEXT NOT NULL,
+        new_status TEXT NOT NULL,
+        cycle_expected_at {TIME},
+        message TEXT NOT NULL DEFAULT '',
+        scan_time {TIME} NOT NULL,
+        scan_time_us BIGINT NOT NULL,
+        schedule TEXT,
+        timezone TEXT
+    ))";
 
 const std::vector<Migration>& migrations() {
     static const std::vector<Migration> list = {
@@ -124,6 +174,63 @@ const std::vector<Migration>& migrations() {
                 UNIQUE (event_id, notifier)
             ))",
           "CREATE INDEX notification_deliveries_due ON notification_deliveries (notifier, state)"}},
+        // 3: schedules (docs/scan.md, docs/records.md). A job's identity becomes (agent,
+        // database, schedule, timezone); an `at` job keeps its row (id,
+        // history, status) with the schedule "MM HH * * *" in UTC, and only
+        // `at` jobs keep an hour and minute. Events name the schedule too.
+        {{},
+         {kJobsBySchedule,
+          R"(INSERT INTO expected_backup_jobs_new (id, agent_id_responsible, company_name, city, neighborhood,
+                database_name, expected_hour_utc, expected_minute_utc, window_minutes, is_active, current_status,
+                last_checked_timestamp, last_successful_backup_timestamp, previous_successful_hash_global,
+                created_at, updated_at, last_entry_cycle_at, schedule, timezone, early_minutes, late_minutes)
+              SELECT id, agent_id_responsible, company_name, city, neighborhood, database_name, expected_hour_utc,
+                expected_minute_utc, window_minutes, is_active, current_status, last_checked_timestamp,
+                last_successful_backup_timestamp, previous_successful_hash_global, created_at, updated_at,
+                last_entry_cycle_at, printf('%02d %02d * * *', expected_minute_utc, expected_hour_utc), 'UTC',
+                window_minutes, window_minutes
+              FROM expected_backup_jobs)",
+          "DROP TABLE expected_backup_jobs",
+          "ALTER TABLE expected_backup_jobs_new RENAME TO expected_backup_jobs",
+          kEventsWithSchedule,
+          R"(INSERT INTO notification_events_new (id, job_id, kind, fingerprint, agent_id, database_name,
+                expected_hour_utc, expected_minute_utc, old_status, new_status, cycle_expected_at, message,
+                scan_time, scan_time_us, schedule, timezone)
+              SELECT e.id, e.job_id, e.kind, e.fingerprint, e.agent_id, e.database_name, e.expected_hour_utc,
+                e.expected_minute_utc, e.old_status, e.new_status, e.cycle_expected_at, e.message, e.scan_time,
+                e.scan_time_us, j.schedule, j.timezone
+              FROM notification_events e LEFT JOIN expected_backup_jobs j ON j.id = e.job_id)",
+          "DROP TABLE notification_events",
+          "ALTER TABLE notification_events_new RENAME TO notification_events",
+          "CREATE INDEX notification_events_job ON notification_events (job_id)"},
+         {"ALTER TABLE expected_backup_jobs ADD COLUMN schedule TEXT",
+          "ALTER TABLE expected_backup_jobs ADD COLUMN timezone TEXT",
+          "ALTER TABLE expected_backup_jobs ADD COLUMN early_minutes INTEGER",
+          "ALTER TABLE expected_backup_jobs ADD COLUMN late_minutes INTEGER",
+          R"(UPDATE expected_backup_jobs SET
+                schedule = lpad(CAST(expected_minute_utc AS TEXT), 2, '0') || ' ' ||
+                           lpad(CAST(expected_hour_utc AS TEXT), 2, '0') || ' * * *',
+                timezone = 'UTC', early_minutes = window_minutes, late_minutes = window_minutes)",
+          R"(ALTER TABLE expected_backup_jobs
+                ALTER COLUMN schedule SET NOT NULL, ALTER COLUMN timezone SET NOT NULL,
+                ALTER COLUMN early_minutes SET NOT NULL, ALTER COLUMN late_minutes SET NOT NULL,
+                ALTER COLUMN expected_hour_utc DROP NOT NULL, ALTER COLUMN expected_minute_utc DROP NOT NULL)",
+          // The old identity's constraint got a name PostgreSQL chose.
+          R"(DO $$
+             DECLARE old_identity TEXT;
+             BEGIN
+               SELECT conname INTO old_identity FROM pg_constraint
+                WHERE conrelid = CAST('expected_backup_jobs' AS regclass) AND contype = 'u';
+               EXECUTE format('ALTER TABLE expected_backup_jobs DROP CONSTRAINT %I', old_identity);
+             END $$)",
+          R"(ALTER TABLE expected_backup_jobs ADD CONSTRAINT expected_backup_jobs_identity
+                UNIQUE (agent_id_responsible, database_name, schedule, timezone))",
+          "ALTER TABLE notification_events ADD COLUMN schedule TEXT",
+          "ALTER TABLE notification_events ADD COLUMN timezone TEXT",
+          R"(UPDATE notification_events SET schedule = j.schedule, timezone = j.timezone
+              FROM expected_backup_jobs j WHERE j.id = notification_events.job_id)",
+          R"(ALTER TABLE notification_events
+                ALTER COLUMN expected_hour_utc DROP NOT NULL, ALTER COLUMN expected_minute_utc DROP NOT NULL)"}},
     };
     return list;
 }
@@ -146,7 +253,7 @@ std::string for_dialect(const char* statement, Backend backend) {
     return replace_all(sql, "{TIME}", pg ? "TIMESTAMPTZ" : "TEXT");
 }
 
-void apply(soci::session& session, Backend backend, int& version) {
+void apply(soci::session& session, Backend backend, int target, int& version) {
     session << "CREATE TABLE IF NOT EXISTS vigil_schema_version (version INTEGER NOT NULL)";
     long long rows = 0, current = 0;
     soci::indicator current_ind = soci::i_null;
@@ -154,21 +261,29 @@ void apply(soci::session& session, Backend backend, int& version) {
         soci::into(current, current_ind);
     if (rows == 0) session << "INSERT INTO vigil_schema_version (version) VALUES (0)";
     version = current_ind == soci::i_null ? 0 : static_cast<int>(current);
-    if (version >= latest_schema_version()) return;
-    for (int v = version + 1; v <= latest_schema_version(); ++v) {
-        for (const char* statement : migrations()[v - 1].statements) session << for_dialect(statement, backend);
+    if (version >= target) return;
+    for (int v = version + 1; v <= target; ++v) {
+        const Migration& m = migrations()[v - 1];
+        for (const char* statement : m.statements) session << for_dialect(statement, backend);
+        for (const char* statement : backend == Backend::postgresql ? m.postgresql : m.sqlite) {
+            session << for_dialect(statement, backend);
+        }
     }
-    session << "UPDATE vigil_schema_version SET version = " + std::to_string(latest_schema_version());
+    session << "UPDATE vigil_schema_version SET version = " + std::to_string(target);
 }
 
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(migrations().size()); }
 
-void migrate(soci::session& session, const ConnectionUrl& url) {
+void migrate(soci::session& session, const ConnectionUrl& url, int target) {
     int version = 0;
     try {
         if (url.backend == Backend::sqlite3) {
+            // Rebuilding a table that others reference (migration 3) needs
+            // the references unchecked until it is back under its name; the
+            // pragma cannot change inside a transaction.
+            session << "PRAGMA foreign_keys=OFF";
             // Takes the write lock at once: a second process waits here
             // instead of failing to upgrade a read lock halfway through.
             session << "BEGIN IMMEDIATE";
@@ -179,11 +294,13 @@ void migrate(soci::session& session, const ConnectionUrl& url) {
             session << std::string("SELECT CAST(pg_advisory_xact_lock(") + kSchemaLockKey + ") AS TEXT)",
                 soci::into(ignored, ind);
         }
-        apply(session, url.backend, version);
+        apply(session, url.backend, target, version);
         session << "COMMIT";
+        if (url.backend == Backend::sqlite3) session << "PRAGMA foreign_keys=ON";
     } catch (...) {
         try {
             session << "ROLLBACK";
+            if (url.backend == Backend::sqlite3) session << "PRAGMA foreign_keys=ON";
         } catch (const soci::soci_error&) {
             // The first error is the one worth reporting.
         }

@@ -29,6 +29,8 @@ std::string Params::text(const std::optional<std::string>& value) {
 
 std::string Params::integer(long long value) { return integer_or_null(value, false); }
 
+std::string Params::integer(const std::optional<int>& value) { return integer_or_null(value.value_or(0), !value); }
+
 std::string Params::integer_or_null(long long value, bool is_null) {
     Value v;
     v.number = value;
@@ -167,6 +169,11 @@ std::string join(const std::vector<std::string>& items, const char* separator) {
         out += item;
     }
     return out;
+}
+
+std::optional<int> small_integer(const std::optional<long long>& value) {
+    if (!value) return std::nullopt;
+    return static_cast<int>(*value);
 }
 
 }  // namespace vigil::plugins::sql

@@ -28,6 +28,7 @@ public:
     std::string text(const std::optional<std::string>& value);  // NULL when absent
     std::string integer(long long value);
     std::string integer_or_null(long long value, bool is_null);
+    std::string integer(const std::optional<int>& value);  // NULL when absent
     // 'YYYY-MM-DD HH:MM:SS' UTC, fraction dropped; NULL for vigil::kNoTime.
     std::string time(std::int64_t micros);
     std::size_t size() const { return values_.size(); }
@@ -106,6 +107,9 @@ private:
 };
 
 std::string join(const std::vector<std::string>& items, const char* separator = ", ");
+
+// A small integer column read back (hours, minutes), absent when NULL.
+std::optional<int> small_integer(const std::optional<long long>& value);
 
 }  // namespace vigil::plugins::sql
 

@@ -1,5 +1,6 @@
 // Which changes become notification events, and who wants them (docs/notifications.md).
 #include "notify.hpp"
+#include "sha256.hpp"
 
 #include <vigil/timestamp.hpp>
 
@@ -111,4 +112,28 @@ TEST_CASE("only failed, missing and transfer_integrity_failed get reminders") {
     Event r = reminder_for(j, at("2026-11-23T04:00:00Z"));
     CHECK(r.kind == "reminder");
     CHECK(r.new_status == "missing");
+}
+
+TEST_CASE("events say the job's schedule; an `at` job's fingerprint is what it was before schedules") {
+    const std::int64_t now = at("2026-11-23T04:00:00Z");
+    auto daily = events_for(change("ok", "failed"), now);
+    REQUIRE(daily.size() == 1);
+    CHECK(daily[0].schedule == "30 02 * * *");
+    CHECK(daily[0].timezone == "UTC");
+    CHECK(daily[0].expected_hour_utc == 2);
+    CHECK(daily[0].fingerprint ==
+          Sha256::hex_of("status_change|ACME_PARIS_CENTRE|sales|02:30|2026-11-23T02:30:00Z|failed").substr(0, 32));
+
+    Evaluation weekdays = change("ok", "failed");
+    weekdays.job.expected_hour_utc.reset();
+    weekdays.job.expected_minute_utc.reset();
+    weekdays.job.schedule = "30 2 * * mon-fri";
+    weekdays.job.timezone = "Europe/Paris";
+    auto paris = events_for(weekdays, now);
+    REQUIRE(paris.size() == 1);
+    CHECK(paris[0].schedule == "30 2 * * mon-fri");
+    CHECK(paris[0].timezone == "Europe/Paris");
+    CHECK_FALSE(paris[0].expected_hour_utc.has_value());
+    weekdays.job.timezone = "America/New_York";
+    CHECK(events_for(weekdays, now)[0].fingerprint != paris[0].fingerprint);
 }

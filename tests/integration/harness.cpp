@@ -144,8 +144,13 @@ void Site::configure(const std::vector<JobSpec>& jobs, const std::string& extra)
     y << "jobs:\n";
     if (jobs.empty()) y << "  []\n";
     for (const auto& j : jobs) {
-        y << "  - {agent: " << j.agent << ", database: " << j.database << ", at: \"" << j.at << "\"";
+        y << "  - {agent: " << j.agent << ", database: " << j.database;
+        if (j.schedule.empty()) y << ", at: \"" << j.at << "\"";
+        else y << ", schedule: \"" << j.schedule << "\"";
+        if (!j.timezone.empty()) y << ", timezone: " << j.timezone;
         if (j.window_minutes) y << ", window_minutes: " << j.window_minutes;
+        if (j.early_minutes >= 0) y << ", early_minutes: " << j.early_minutes;
+        if (j.late_minutes >= 0) y << ", late_minutes: " << j.late_minutes;
         y << "}\n";
     }
     y << extra;
@@ -342,8 +347,7 @@ std::vector<std::string> Site::dump() const {
         add_rows(table, "SELECT " + select + " FROM " + std::string(table) + " t");
     }
     std::string select =
-        "j.agent_id_responsible || '/' || j.database_name || ' at ' || CAST(j.expected_hour_utc AS TEXT) || ':' || "
-        "CAST(j.expected_minute_utc AS TEXT) AS job";
+        "j.agent_id_responsible || '/' || j.database_name || ' ' || j.schedule || ' ' || j.timezone AS job";
     for (const std::string& column : columns_of("backup_entries")) {
         if (column == "id" || column == "expected_job_id") continue;
         select += ", " + as_text("e", column);

@@ -57,6 +57,10 @@ public:
     struct JobSpec {
         std::string agent, database, at;
         int window_minutes = 0;  // 0 = the global default
+        std::string schedule;    // written instead of `at` when set
+        std::string timezone;    // "" = not written (UTC)
+        int early_minutes = -1;  // -1 = not written
+        int late_minutes = -1;
     };
     void configure(const std::vector<JobSpec>& jobs, const std::string& extra = "");
     std::filesystem::path config_file() const { return dir() / "vigil.yaml"; }

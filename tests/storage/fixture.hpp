@@ -85,6 +85,14 @@ inline vigil::Job job(const std::string& agent, const std::string& database, int
     return j;
 }
 
+// Synchronises the jobs in one transaction and loads them all back.
+inline std::vector<vigil::Job> sync_and_load(Database& db, const std::vector<vigil::Job>& jobs, std::int64_t now) {
+    db.storage.begin();
+    db.storage.sync_jobs(jobs, now);
+    db.storage.commit();
+    return db.storage.load_jobs("");
+}
+
 }  // namespace storage_test
 
 #endif  // VIGIL_TESTS_STORAGE_FIXTURE_HPP

@@ -4,17 +4,6 @@
 
 using namespace storage_test;
 
-namespace {
-
-std::vector<vigil::Job> sync_and_load(Database& db, const std::vector<vigil::Job>& jobs, std::int64_t now) {
-    db.storage.begin();
-    db.storage.sync_jobs(jobs, now);
-    db.storage.commit();
-    return db.storage.load_jobs("");
-}
-
-}  // namespace
-
 TEST_CASE("sync_jobs records new jobs as unknown, first seen now") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);

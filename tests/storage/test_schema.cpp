@@ -133,21 +133,24 @@ TEST_CASE("configure refuses a missing or unknown URL naming database.url") {
 
 TEST_CASE("a database left at schema version 1 by an older Vigil is upgraded in place") {
     FOR_EACH_BACKEND(backend);
-    Database db(backend);
-    db.storage.begin();
-    db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "sales", 2, 30)}, at("2026-11-23T04:00:00Z"));
-    db.storage.commit();
-    {
-        // What version 1 had: no notification tables.
-        auto raw = db.raw();
-        *raw << "DROP TABLE notification_deliveries";
-        *raw << "DROP TABLE notification_events";
-        *raw << "UPDATE vigil_schema_version SET version = 1";
-    }
-    auto upgraded = db.open_another();
-    CHECK(db.count("SELECT MAX(version) FROM vigil_schema_version") == vigil::plugins::latest_schema_version());
-    CHECK(db.count("SELECT COUNT(*) FROM notification_events") == 0);
-    CHECK(db.count("SELECT COUNT(*) FROM notification_deliveries") == 0);
-    REQUIRE(upgraded->load_jobs("").size() == 1);
-    CHECK(upgraded->load_jobs("")[0].database_name == "sales");
+    vigil::test::ScratchDir scratch;
+    const std::string url = vigil::test::fresh_database_url(backend, scratch.path());
+    const auto parsed = vigil::plugins::parse_connection_url(url);
+    soci::session raw(parsed.backend_name, parsed.connect_string);
+    vigil::plugins::migrate(raw, parsed, 1);
+    raw << "INSERT INTO expected_backup_jobs (agent_id_responsible, company_name, city, neighborhood, database_name,"
+           " expected_hour_utc, expected_minute_utc, window_minutes, created_at, updated_at) VALUES"
+           " ('ACME_PARIS_CENTRE', 'ACME', 'PARIS', 'CENTRE', 'sales', 2, 30, 60, '2026-11-23 04:00:00',"
+           " '2026-11-23 04:00:00')";
+    vigil::plugins::SociStorage upgraded;
+    upgraded.configure(url_config(url));
+    long long version = 0, events = -1, deliveries = -1;
+    raw << "SELECT MAX(version) FROM vigil_schema_version", soci::into(version);
+    raw << "SELECT COUNT(*) FROM notification_events", soci::into(events);
+    raw << "SELECT COUNT(*) FROM notification_deliveries", soci::into(deliveries);
+    CHECK(version == vigil::plugins::latest_schema_version());
+    CHECK(events == 0);
+    CHECK(deliveries == 0);
+    REQUIRE(upgraded.load_jobs("").size() == 1);
+    CHECK(upgraded.load_jobs("")[0].database_name == "sales");
 }

@@ -238,8 +238,8 @@ typedef struct vigil_event {
     const char *fingerprint;        /* stable identity of the event */
     const char *agent_id;
     const char *database_name;
-    int32_t expected_hour_utc;
-    int32_t expected_minute_utc;
+    int32_t expected_hour_utc;      /* an `at` job's time; -1 for other schedules */
+    int32_t expected_minute_utc;    /* an `at` job's time; -1 for other schedules */
     const char *old_status;
     const char *new_status;
     int64_t cycle_expected_at;      /* VIGIL_NO_TIME when none */
@@ -247,6 +247,8 @@ typedef struct vigil_event {
     int64_t scan_time;
     int32_t possibly_duplicate;     /* 1 when an earlier delivery may have arrived */
     int64_t job_id;                 /* the expected_backup_jobs row, 0 for a test event */
+    const char *schedule;           /* the job's cron text; NULL for a test event */
+    const char *timezone;           /* the zone it is read in; NULL for a test event */
 } vigil_event;
 
 /* ------------------------------------------------------------------ */
@@ -262,8 +264,8 @@ typedef struct vigil_job {
     const char *city;
     const char *neighborhood;
     const char *database_name;
-    int32_t expected_hour_utc;
-    int32_t expected_minute_utc;
+    int32_t expected_hour_utc;                 /* an `at` job's time; -1 for other schedules */
+    int32_t expected_minute_utc;               /* an `at` job's time; -1 for other schedules */
     int32_t window_minutes;
     int32_t is_active;
     const char *current_status;                /* ok, failed, ..., unknown */
@@ -273,6 +275,11 @@ typedef struct vigil_job {
     int64_t created_at;                        /* `now` of the scan that first stored it */
     int64_t updated_at;
     int64_t last_entry_cycle_at;               /* cycle of its latest entry, VIGIL_NO_TIME */
+    const char *schedule;                      /* five cron fields, "MM HH * * *" for an `at` job;
+                                                  NULL: the `at` form of the hour and minute */
+    const char *timezone;                      /* IANA zone the schedule is read in; NULL: UTC */
+    int32_t early_minutes;                     /* window before each instant; -1: window_minutes */
+    int32_t late_minutes;                      /* window after each instant; -1: window_minutes */
 } vigil_job;
 
 /* A row of backup_entries. */
@@ -332,11 +339,12 @@ typedef struct vigil_report_record {
  *                   until commit/rollback; *acquired = 0 when another
  *                   scanner holds it.
  * sync_jobs:        upserts the configured jobs by identity (agent, database,
- *                   hour, minute): new ones get created_at = now and status
- *                   unknown; existing ones get window_minutes, company, city,
- *                   neighborhood and is_active updated (updated_at = now only
- *                   when something changed); active jobs not in the list
- *                   become inactive.
+ *                   schedule, timezone): new ones get created_at = now and
+ *                   status unknown; existing ones get window_minutes,
+ *                   early_minutes, late_minutes, company, city, neighborhood
+ *                   and is_active updated (updated_at = now only when
+ *                   something changed); active jobs not in the list become
+ *                   inactive.
  * load_jobs:        active jobs of one agent (all agents when agent_id is NULL).
  * load_entries:     entries of a job with cycle_expected_at >= since, in
  *                   (cycle, id) order.

@@ -10,6 +10,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,7 +37,32 @@ inline std::optional<std::string> opt_string(const char* s) {
 inline const char* opt_cstr(const std::optional<std::string>& s) {
     return s ? s->c_str() : nullptr;
 }
+// The ABI writes an absent small number as -1.
+inline std::optional<int> opt_int(std::int32_t v) {
+    if (v < 0) return std::nullopt;
+    return static_cast<int>(v);
+}
+inline std::int32_t int_or_absent(const std::optional<int>& v) { return v ? *v : -1; }
 }  // namespace detail
+
+// The schedule text of an `at` job: "MM HH * * *" (docs/scan.md).
+inline std::string at_schedule(int hour, int minute) {
+    char text[24];
+    std::snprintf(text, sizeof text, "%02d %02d * * *", minute, hour);
+    return text;
+}
+
+// How messages say when a job runs: "at 02:30" for an `at` job,
+// `schedule "30 2 * * mon-fri" Europe/Paris` for any other.
+inline std::string when_label(const std::optional<int>& hour, const std::optional<int>& minute,
+                              const std::string& schedule, const std::string& timezone) {
+    if (hour && minute && (schedule.empty() || schedule == at_schedule(*hour, *minute))) {
+        char text[16];
+        std::snprintf(text, sizeof text, "at %02d:%02d", *hour, *minute);
+        return text;
+    }
+    return "schedule \"" + schedule + "\" " + (timezone.empty() ? std::string("UTC") : timezone);
+}
 
 // One phase of a database backup (docs/report-format.md).
 struct Phase {
@@ -65,12 +91,13 @@ struct Report {
     std::vector<DatabaseReport> databases;
 };
 
-// A row of expected_backup_jobs.
+// A row of expected_backup_jobs. Its identity is (agent, database,
+// schedule, timezone).
 struct Job {
     std::int64_t id = 0;
     std::string agent_id_responsible, company_name, city, neighborhood, database_name;
-    int expected_hour_utc = 0;
-    int expected_minute_utc = 0;
+    std::optional<int> expected_hour_utc;    // an `at` job's time; absent for other schedules
+    std::optional<int> expected_minute_utc;
     int window_minutes = 60;
     bool is_active = true;
     std::string current_status = "unknown";
@@ -80,6 +107,18 @@ struct Job {
     std::int64_t created_at = kNoTime;
     std::int64_t updated_at = kNoTime;
     std::int64_t last_entry_cycle_at = kNoTime;
+    // Five cron fields; "" means the `at` form of the hour and minute (a
+    // job from a plugin that predates schedules): see schedule_text.
+    std::string schedule;
+    std::string timezone = "UTC";          // IANA name the schedule is read in
+    std::optional<int> early_minutes;      // window before each instant; absent: window_minutes
+    std::optional<int> late_minutes;       // window after each instant; absent: window_minutes
+
+    // The schedule as stored: its own text, or the `at` form.
+    std::string schedule_text() const {
+        if (!schedule.empty() || !expected_hour_utc || !expected_minute_utc) return schedule;
+        return at_schedule(*expected_hour_utc, *expected_minute_utc);
+    }
 };
 
 // A row of backup_entries.
@@ -123,8 +162,8 @@ struct Event {
     std::string fingerprint;
     std::string agent_id;
     std::string database_name;
-    int expected_hour_utc = 0;
-    int expected_minute_utc = 0;
+    std::optional<int> expected_hour_utc;    // the job's `at` time; absent for other schedules
+    std::optional<int> expected_minute_utc;
     std::string old_status;
     std::string new_status;
     std::int64_t cycle_expected_at = kNoTime;
@@ -132,6 +171,8 @@ struct Event {
     std::int64_t scan_time = kNoTime;
     bool possibly_duplicate = false;
     std::int64_t job_id = 0;
+    std::string schedule;   // the job's cron text ("" for a test event)
+    std::string timezone;   // the zone it is read in ("" for a test event)
 };
 
 // Result of one integrity check on one file.
@@ -185,8 +226,8 @@ inline Job from_c(const vigil_job& c) {
     j.city = c.city ? c.city : "";
     j.neighborhood = c.neighborhood ? c.neighborhood : "";
     j.database_name = c.database_name ? c.database_name : "";
-    j.expected_hour_utc = c.expected_hour_utc;
-    j.expected_minute_utc = c.expected_minute_utc;
+    j.expected_hour_utc = detail::opt_int(c.expected_hour_utc);
+    j.expected_minute_utc = detail::opt_int(c.expected_minute_utc);
     j.window_minutes = c.window_minutes;
     j.is_active = c.is_active != 0;
     j.current_status = c.current_status ? c.current_status : "unknown";
@@ -196,6 +237,10 @@ inline Job from_c(const vigil_job& c) {
     j.created_at = c.created_at;
     j.updated_at = c.updated_at;
     if (VIGIL_HAS_FIELD(&c, last_entry_cycle_at)) j.last_entry_cycle_at = c.last_entry_cycle_at;
+    if (VIGIL_HAS_FIELD(&c, schedule) && c.schedule) j.schedule = c.schedule;
+    if (VIGIL_HAS_FIELD(&c, timezone) && c.timezone) j.timezone = c.timezone;
+    if (VIGIL_HAS_FIELD(&c, early_minutes)) j.early_minutes = detail::opt_int(c.early_minutes);
+    if (VIGIL_HAS_FIELD(&c, late_minutes)) j.late_minutes = detail::opt_int(c.late_minutes);
     return j;
 }
 
@@ -244,8 +289,8 @@ inline Event from_c(const vigil_event& c) {
     e.fingerprint = c.fingerprint ? c.fingerprint : "";
     e.agent_id = c.agent_id ? c.agent_id : "";
     e.database_name = c.database_name ? c.database_name : "";
-    e.expected_hour_utc = c.expected_hour_utc;
-    e.expected_minute_utc = c.expected_minute_utc;
+    e.expected_hour_utc = detail::opt_int(c.expected_hour_utc);
+    e.expected_minute_utc = detail::opt_int(c.expected_minute_utc);
     e.old_status = c.old_status ? c.old_status : "";
     e.new_status = c.new_status ? c.new_status : "";
     e.cycle_expected_at = c.cycle_expected_at;
@@ -253,6 +298,8 @@ inline Event from_c(const vigil_event& c) {
     e.scan_time = c.scan_time;
     e.possibly_duplicate = c.possibly_duplicate != 0;
     if (VIGIL_HAS_FIELD(&c, job_id)) e.job_id = c.job_id;
+    if (VIGIL_HAS_FIELD(&c, schedule) && c.schedule) e.schedule = c.schedule;
+    if (VIGIL_HAS_FIELD(&c, timezone) && c.timezone) e.timezone = c.timezone;
     return e;
 }
 
@@ -332,8 +379,8 @@ struct JobView {
         c.city = j.city.c_str();
         c.neighborhood = j.neighborhood.c_str();
         c.database_name = j.database_name.c_str();
-        c.expected_hour_utc = j.expected_hour_utc;
-        c.expected_minute_utc = j.expected_minute_utc;
+        c.expected_hour_utc = detail::int_or_absent(j.expected_hour_utc);
+        c.expected_minute_utc = detail::int_or_absent(j.expected_minute_utc);
         c.window_minutes = j.window_minutes;
         c.is_active = j.is_active ? 1 : 0;
         c.current_status = j.current_status.c_str();
@@ -343,6 +390,10 @@ struct JobView {
         c.created_at = j.created_at;
         c.updated_at = j.updated_at;
         c.last_entry_cycle_at = j.last_entry_cycle_at;
+        c.schedule = j.schedule.empty() ? nullptr : j.schedule.c_str();
+        c.timezone = j.timezone.c_str();
+        c.early_minutes = detail::int_or_absent(j.early_minutes);
+        c.late_minutes = detail::int_or_absent(j.late_minutes);
     }
     JobView(const JobView&) = delete;
     JobView& operator=(const JobView&) = delete;
@@ -407,8 +458,8 @@ struct EventView {
         c.fingerprint = e.fingerprint.c_str();
         c.agent_id = e.agent_id.c_str();
         c.database_name = e.database_name.c_str();
-        c.expected_hour_utc = e.expected_hour_utc;
-        c.expected_minute_utc = e.expected_minute_utc;
+        c.expected_hour_utc = detail::int_or_absent(e.expected_hour_utc);
+        c.expected_minute_utc = detail::int_or_absent(e.expected_minute_utc);
         c.old_status = e.old_status.c_str();
         c.new_status = e.new_status.c_str();
         c.cycle_expected_at = e.cycle_expected_at;
@@ -416,6 +467,8 @@ struct EventView {
         c.scan_time = e.scan_time;
         c.possibly_duplicate = e.possibly_duplicate ? 1 : 0;
         c.job_id = e.job_id;
+        c.schedule = e.schedule.empty() ? nullptr : e.schedule.c_str();
+        c.timezone = e.timezone.empty() ? nullptr : e.timezone.c_str();
     }
     EventView(const EventView&) = delete;
     EventView& operator=(const EventView&) = delete;
