@@ -157,7 +157,7 @@ completions=$(bash -c '
         _vigil vigil "${COMP_WORDS[-1]}" "${COMP_WORDS[-2]}"
         echo "${COMPREPLY[*]}"
     }
-    complete_line vigil sc
+    complete_line vigil sca
     complete_line vigil notify test --no
     complete_line vigil --log-level w
 ' _ "$root/usr/share/bash-completion/completions/vigil")
