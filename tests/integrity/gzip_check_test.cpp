@@ -82,7 +82,8 @@ TEST_CASE("corrupt gzip data fails with the reason") {
     std::string data = gzip(sample(50000));
     SECTION("checksum") {
         data[data.size() - 6] ^= 0x5A;  // inside the CRC-32 of the trailer
-        CHECK_THAT(check(data).message, Catch::Matchers::StartsWith("not a valid gzip stream: incorrect data check at byte"));
+        CHECK(check(data).message ==
+              "not a valid gzip stream: incorrect data check (CRC-32 or length) in the member starting at byte 0");
     }
     SECTION("deflate data") {
         for (std::size_t i = 20; i < 60; ++i) data[i] = static_cast<char>(0xFF);
