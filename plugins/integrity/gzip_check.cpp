@@ -212,7 +212,9 @@ void GzipCheck::configure(const Config& config) {
         }
     }
     std::string known;
-    for (const auto& [inflater, name] : kInflaterNames) known += (known.empty() ? "`" : ", `") + std::string(name) + "`";
+    for (const auto& [inflater, name] : kInflaterNames) {
+        known += (known.empty() ? "`" : ", `") + std::string(name) + "`";
+    }
     settings::refuse(kInflaterSetting, "\"" + *value + "\" is not an inflater (known: " + known + ")");
 }
 

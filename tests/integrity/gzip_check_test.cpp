@@ -58,7 +58,8 @@ TEST_CASE("a truncated gzip stream fails with where it ended") {
     CHECK(check(cut, inflater).message == "truncated gzip stream (ended at byte " + std::to_string(cut.size()) + ")");
 
     std::string second = gzip("first") + gzip(sample(1000)).substr(0, 20);
-    CHECK(check(second, inflater).message == "truncated gzip stream (ended at byte " + std::to_string(second.size()) + ")");
+    CHECK(check(second, inflater).message ==
+          "truncated gzip stream (ended at byte " + std::to_string(second.size()) + ")");
 }
 
 TEST_CASE("trailing garbage after the last member fails") {
@@ -97,7 +98,8 @@ TEST_CASE("corrupt gzip data fails with the reason") {
     std::string data = gzip(sample(50000));
     SECTION("checksum") {
         data[data.size() - 6] ^= 0x5A;  // inside the CRC-32 of the trailer
-        CHECK_THAT(check(data, inflater).message, Catch::Matchers::StartsWith("not a valid gzip stream: incorrect data check"));
+        CHECK_THAT(check(data, inflater).message,
+                   Catch::Matchers::StartsWith("not a valid gzip stream: incorrect data check"));
     }
     SECTION("length") {
         data[data.size() - 2] ^= 0x01;  // inside the length of the trailer

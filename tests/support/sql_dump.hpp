@@ -48,7 +48,9 @@ inline std::string sql_dump(std::size_t size, std::uint64_t seed = 1) {
     for (std::uint64_t row = 1; out.size() < size; ++row) {
         t += below(90);
         std::string note;
-        for (std::uint64_t words = below(4); words > 0; --words) note += (note.empty() ? "" : " ") + std::string(pick(kWords));
+        for (std::uint64_t words = below(4); words > 0; --words) {
+            note += (note.empty() ? "" : " ") + std::string(pick(kWords));
+        }
         // Arguments in the order the generator draws them, so the text is fixed for a seed.
         const std::uint64_t customer = below(2000) + 1;
         const char* first = pick(kFirst);
