@@ -17,6 +17,20 @@ constexpr std::size_t kWindow = ISAL_DEF_HIST_SIZE;  // the farthest back a matc
 constexpr std::size_t kOutputSize = std::size_t{128} << 10;
 static_assert(kOutputSize >= sizeof(inflate_state::tmp_out_buffer));
 
+// Where ISA-L's output is thrown away, and where the window is copied when
+// it must move. Nothing in them outlives a call to feed, so the files a
+// thread checks share one set, and a check of a small file allocates no
+// more than ISA-L's state. Left uninitialized: ISA-L writes before it reads.
+struct Scratch {
+    unsigned char output[kOutputSize];
+    unsigned char window[kWindow];
+};
+
+Scratch& scratch() {
+    thread_local const std::unique_ptr<Scratch> buffers(new Scratch);
+    return *buffers;
+}
+
 std::string isal_reason(int status) {
     switch (status) {
         case ISAL_INVALID_BLOCK: return "invalid deflate block";
@@ -29,9 +43,7 @@ std::string isal_reason(int status) {
 
 }  // namespace
 
-// Left uninitialized: checks of small files should not pay for zeroing
-// buffers ISA-L writes before it reads.
-IsalMember::IsalMember() : state_(new inflate_state), output_(new unsigned char[kOutputSize]) {
+IsalMember::IsalMember() : state_(new inflate_state) {
     isal_inflate_init(state_.get());  // sets every field ISA-L reads
     const int status = inflateInit2(&headers_, -MAX_WBITS);
     if (status == Z_MEM_ERROR) throw std::bad_alloc();
@@ -88,7 +100,7 @@ IsalMember::Step IsalMember::decode(const unsigned char* bytes, std::size_t leng
                 return Step{length, Outcome::wants_input};
             }
         }
-        state.next_out = output_.get();
+        state.next_out = scratch().output;
         state.avail_out = static_cast<std::uint32_t>(kOutputSize);
         const int status = isal_inflate(&state);
         const std::size_t written = kOutputSize - state.avail_out;
@@ -165,13 +177,12 @@ void IsalMember::next_block(std::size_t written) {
     const std::uint8_t* latest = nullptr;
     if (written >= window) {
         // Straight into our buffer, which then holds the latest output.
-        latest = output_.get() + written - window;
+        latest = scratch().output + written - window;
     } else {
         // All through ISA-L's buffer, which ends with the latest output
         // (copied out first: the dictionary goes to the buffer's start).
-        if (!history_) history_.reset(new unsigned char[kWindow]);
-        std::memcpy(history_.get(), state.tmp_out_buffer + state.tmp_out_valid - window, window);
-        latest = history_.get();
+        std::memcpy(scratch().window, state.tmp_out_buffer + state.tmp_out_valid - window, window);
+        latest = scratch().window;
     }
     state.block_state = ISAL_BLOCK_NEW_HDR;
     if (isal_inflate_set_dict(&state, const_cast<std::uint8_t*>(latest), window) != COMP_OK) {

@@ -52,8 +52,6 @@ private:
 
     std::unique_ptr<inflate_state> state_;
     z_stream headers_{};                  // zlib, raw deflate: reads each block's header only
-    std::unique_ptr<unsigned char[]> output_;   // where ISA-L writes, to be thrown away
-    std::unique_ptr<unsigned char[]> history_;  // the last window of output, when it must be moved
     std::uint64_t member_output_ = 0;     // bytes inflated in this member
     bool at_block_start_ = true;
     bool vetting_ = false;  // zlib has not yet read the whole header of the current block

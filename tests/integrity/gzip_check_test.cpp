@@ -8,6 +8,8 @@
 #include <zlib.h>
 
 #include <string>
+#include <thread>
+#include <vector>
 
 using vigil::CheckResult;
 using vigil::Config;
@@ -153,4 +155,38 @@ TEST_CASE("the setting inflater chooses the library") {
     Config unknown;
     unknown.put("level", "6");
     CHECK_THROWS_WITH(gzip_check.configure(unknown), "setting `level`: unknown setting (known: `inflater`)");
+}
+
+// ISA-L's output buffer is shared by the files a thread checks: files
+// interleaved on one thread, and files on several threads, stay apart.
+TEST_CASE("gzip files are independent, interleaved and across threads") {
+    GzipCheck gzip_check;
+    const std::string good = gzip(sample(400000)) + gzip(sample(300000));
+    std::string bad = good;
+    bad[bad.size() / 3] ^= 0x10;
+    const std::string expected_bad = vigil::test::check_in_chunks(gzip_check, "db.sql.gz", bad, bad.size()).message;
+    REQUIRE_FALSE(expected_bad.empty());
+
+    auto both = [&](std::size_t chunk) {
+        auto first = gzip_check.begin("good.sql.gz");
+        auto second = gzip_check.begin("bad.sql.gz");
+        for (std::size_t at = 0; at < good.size(); at += chunk) {
+            first->update(reinterpret_cast<const unsigned char*>(good.data()) + at, std::min(chunk, good.size() - at));
+            second->update(reinterpret_cast<const unsigned char*>(bad.data()) + at, std::min(chunk, bad.size() - at));
+        }
+        return std::make_pair(first->finish(static_cast<std::int64_t>(good.size())),
+                              second->finish(static_cast<std::int64_t>(bad.size())));
+    };
+    const auto [passed, failed] = both(1000);
+    CHECK(passed.passed);
+    CHECK(failed.message == expected_bad);
+
+    std::vector<std::pair<CheckResult, CheckResult>> results(4);
+    std::vector<std::thread> threads;
+    for (std::size_t i = 0; i < results.size(); ++i) threads.emplace_back([&, i] { results[i] = both(4096 + 977 * i); });
+    for (auto& thread : threads) thread.join();
+    for (const auto& [first, second] : results) {
+        CHECK(first.passed);
+        CHECK(second.message == expected_bad);
+    }
 }
