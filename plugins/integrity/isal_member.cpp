@@ -71,6 +71,7 @@ IsalMember::Step IsalMember::feed(const unsigned char* bytes, std::size_t length
             return {length, Outcome::wants_input};
         }
         if (!held_back_.empty()) {
+            // The header goes on in `bytes`, so ISA-L cannot get past it here.
             std::vector<unsigned char> header;
             header.swap(held_back_);
             if (decode(header.data(), header.size()).outcome == Outcome::failed) return {length, Outcome::failed};

@@ -4,7 +4,10 @@
 // and so gunzip, refuse them even when the data never uses those codes),
 // and it only stops between blocks when told a block is the last one; so
 // each block is given to ISA-L as if it were the last, and zlib reads the
-// header of the next before ISA-L does.
+// header of the next before ISA-L does. This works through fields of
+// ISA-L's public inflate_state (its bit buffer, block state, CRC flag and
+// history buffer), as ISA-L 2.30 uses them; the tests run one corpus of
+// valid and damaged files through both inflaters.
 #ifndef VIGIL_PLUGINS_ISAL_MEMBER_HPP
 #define VIGIL_PLUGINS_ISAL_MEMBER_HPP
 
@@ -51,12 +54,12 @@ private:
     void next_block(std::size_t written);
 
     std::unique_ptr<inflate_state> state_;
-    z_stream headers_{};                  // zlib, raw deflate: reads each block's header only
-    std::uint64_t member_output_ = 0;     // bytes inflated in this member
-    bool at_block_start_ = true;
-    bool vetting_ = false;  // zlib has not yet read the whole header of the current block
+    z_stream headers_{};               // zlib, raw deflate: reads each block's header only
+    std::uint64_t member_output_ = 0;  // bytes inflated in this member
+    bool at_block_start_ = true;       // the next bit starts a block
+    bool last_block_ = false;          // the current block is the member's last
+    bool vetting_ = false;             // zlib has not yet read the whole header of the current block
     std::vector<unsigned char> held_back_;  // bytes of that header ISA-L has not been given
-    bool last_block_ = false;  // the current block is the member's last
     std::string reason_;
 };
 

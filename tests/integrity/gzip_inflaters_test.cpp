@@ -22,18 +22,8 @@ using vigil::test::sample;
 
 namespace {
 
-// splitmix64, for reproducible damage and cuts.
-struct Random {
-    std::uint64_t state;
-    std::uint64_t next() {
-        state += 0x9E3779B97F4A7C15ULL;
-        std::uint64_t z = state;
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
-        return z ^ (z >> 31);
-    }
-    std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
-};
+// For reproducible damage and cuts.
+using Random = vigil::test::SplitMix64;
 
 struct Deflate {
     int level = 6;
@@ -50,7 +40,7 @@ std::string zlib_member(const std::string& data, const Deflate& options = {}) {
         throw std::runtime_error("deflateInit2 failed");
     }
     gz_header header{};
-    std::string extra = "VG\x04\x00test";
+    std::string extra("VG\x04\x00test", 8);  // one subfield: id, length, data
     char name[] = "orders.sql";
     char comment[] = "nightly dump";
     if (options.header_fields) {

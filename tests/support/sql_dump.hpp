@@ -10,17 +10,23 @@
 
 namespace vigil::test {
 
-// At least `size` bytes of SQL: a comment header, then one INSERT per line.
-inline std::string sql_dump(std::size_t size, std::uint64_t seed = 1) {
-    // splitmix64: small, and the same on every platform.
-    auto next = [&seed] {
-        seed += 0x9E3779B97F4A7C15ULL;
-        std::uint64_t z = seed;
+// splitmix64: a small generator that gives the same numbers on every platform.
+struct SplitMix64 {
+    std::uint64_t state;
+    std::uint64_t next() {
+        state += 0x9E3779B97F4A7C15ULL;
+        std::uint64_t z = state;
         z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
         z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
         return z ^ (z >> 31);
-    };
-    auto below = [&next](std::uint64_t n) { return next() % n; };
+    }
+    std::size_t below(std::size_t n) { return static_cast<std::size_t>(next() % n); }
+};
+
+// At least `size` bytes of SQL: a comment header, then one INSERT per line.
+inline std::string sql_dump(std::size_t size, std::uint64_t seed = 1) {
+    SplitMix64 random{seed};
+    auto below = [&random](std::uint64_t n) { return random.below(n); };
     auto pick = [&below](const auto& words) { return words[below(std::size(words))]; };
     static const char* const kFirst[] = {"anna", "paul", "marie", "jean", "luc", "sophie", "ali",
                                          "fatou", "kofi", "amina", "pierre", "claire", "yves", "nadia",
