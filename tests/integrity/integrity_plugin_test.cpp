@@ -69,6 +69,22 @@ struct Plugin {
     }
 };
 
+// The error of a module refusing `config`, as the host would see it.
+std::string refusal(const char* path, const char* config) {
+    void* handle = dlopen(path, RTLD_NOW | RTLD_LOCAL);
+    REQUIRE(handle != nullptr);
+    auto entry = reinterpret_cast<vigil_plugin_entry_fn>(dlsym(handle, VIGIL_PLUGIN_ENTRY_SYMBOL));
+    REQUIRE(entry != nullptr);
+    const vigil_integrity_api* api = entry()->integrity;
+    vigil_instance* self = api->lifecycle.create();
+    REQUIRE(self != nullptr);
+    CHECK(api->lifecycle.configure(self, config) == VIGIL_INVALID_INPUT);
+    std::string error = api->lifecycle.last_error(self);
+    api->lifecycle.destroy(self);
+    dlclose(handle);
+    return error;
+}
+
 }  // namespace
 
 TEST_CASE("sha256 through the C ABI") {
@@ -81,8 +97,10 @@ TEST_CASE("sha256 through the C ABI") {
     CHECK(outcome.digest_hex == "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
 }
 
-TEST_CASE("gzip through the C ABI") {
-    Plugin plugin(VIGIL_GZIP_PLUGIN, "gzip");
+TEST_CASE("gzip through the C ABI, with either inflater") {
+    const char* config = GENERATE("{}", R"({"inflater": "zlib", "vigil_config_dir": "/etc/vigil"})");
+    INFO(config);
+    Plugin plugin(VIGIL_GZIP_PLUGIN, "gzip", config);
     Plugin::Outcome good = plugin.run(kGzipAbc, sizeof kGzipAbc);
     CHECK(good.passed == 1);
     CHECK_FALSE(good.digest_name.has_value());
@@ -122,19 +140,14 @@ TEST_CASE("zstd through the C ABI, with and without its setting") {
     CHECK(refused.message.find("`window_log_max`") != std::string::npos);
 }
 
+TEST_CASE("gzip refuses an unknown inflater through the C ABI") {
+    CHECK(refusal(VIGIL_GZIP_PLUGIN, R"({"inflater": "igzip"})") ==
+          "setting `inflater`: \"igzip\" is not an inflater (known: `isal`, `zlib`)");
+}
+
 TEST_CASE("zstd refuses a window_log_max out of range through the C ABI") {
-    void* handle = dlopen(VIGIL_ZSTD_PLUGIN, RTLD_NOW | RTLD_LOCAL);
-    REQUIRE(handle != nullptr);
-    auto entry = reinterpret_cast<vigil_plugin_entry_fn>(dlsym(handle, VIGIL_PLUGIN_ENTRY_SYMBOL));
-    REQUIRE(entry != nullptr);
-    const vigil_integrity_api* api = entry()->integrity;
-    vigil_instance* self = api->lifecycle.create();
-    REQUIRE(self != nullptr);
-    CHECK(api->lifecycle.configure(self, R"({"window_log_max": "40"})") == VIGIL_INVALID_INPUT);
-    CHECK(std::string(api->lifecycle.last_error(self)) ==
+    CHECK(refusal(VIGIL_ZSTD_PLUGIN, R"({"window_log_max": "40"})") ==
           "setting `window_log_max`: \"40\" is not a whole number from 10 to 31");
-    api->lifecycle.destroy(self);
-    dlclose(handle);
 }
 
 TEST_CASE("gzip lets a zstd file pass unread through the C ABI") {
