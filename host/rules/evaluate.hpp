@@ -6,6 +6,7 @@
 #define VIGIL_HOST_EVALUATE_HPP
 
 #include "decisions.hpp"
+#include "message.hpp"
 
 #include <vigil/types.hpp>
 
@@ -70,6 +71,7 @@ struct CandidateOutcome {
 
 struct Evaluation {
     std::vector<Entry> new_entries;        // in the order to record them
+    std::vector<Message> messages;         // new_entries[i].message, the agent's text marked
     Job job;                               // the job's new state
     std::vector<CandidateOutcome> outcomes;  // relevant candidates only
     std::string previous_status;           // current_status before the scan

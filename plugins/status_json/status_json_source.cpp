@@ -83,12 +83,16 @@ std::string required_string(object parent, std::string_view key, const std::stri
     return std::string(text);
 }
 
-std::int64_t required_time(object parent, std::string_view key, const std::string& parent_path) {
-    std::string path = child(parent_path, key);
-    std::string text = required_string(parent, key, parent_path);
-    std::optional<std::int64_t> micros = parse_timestamp(text);
-    if (!micros) invalid(path, in_quotes(text) + " is not an ISO-8601 timestamp");
+// A timestamp must parse and lie in the span every database can store.
+std::int64_t checked_time(std::string_view text, const std::string& path) {
+    std::string why;
+    std::optional<std::int64_t> micros = parse_report_timestamp(text, &why);
+    if (!micros) invalid(path, in_quotes(text) + " " + why);
     return *micros;
+}
+
+std::int64_t required_time(object parent, std::string_view key, const std::string& parent_path) {
+    return checked_time(required_string(parent, key, parent_path), child(parent_path, key));
 }
 
 // Optional fields that are present but unusable count as absent rather than
@@ -102,10 +106,15 @@ std::optional<std::string> optional_string(object parent, std::string_view key, 
     return std::string(text);
 }
 
+// Unlike the other optional fields, a timestamp that is present and not
+// null must be usable: one that does not parse, or lies outside the span a
+// database can store, makes the report invalid.
 std::int64_t optional_time(object parent, std::string_view key, const std::string& parent_path) {
-    std::optional<std::string> text = optional_string(parent, key, parent_path);
-    if (!text) return kNoTime;
-    return parse_timestamp(*text).value_or(kNoTime);
+    std::string path = child(parent_path, key);
+    std::optional<element> value = member(parent, key, path);
+    if (!value || value->type() == element_type::NULL_VALUE) return kNoTime;
+    expect_type(*value, element_type::STRING, "a timestamp string", path);
+    return checked_time(value->get_string().value_unsafe(), path);
 }
 
 // Only a JSON integer counts: 1.0 or 1e3 are not how an agent writes a byte

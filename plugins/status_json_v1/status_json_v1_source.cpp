@@ -90,12 +90,7 @@ public:
         return std::string(text);
     }
 
-    std::int64_t need_time(std::string_view key) const {
-        const std::string text = need_string(key);
-        std::optional<std::int64_t> micros = parse_timestamp(text);
-        if (!micros) refuse(path_of(key), '"' + log_safe(text) + "\" is not an ISO-8601 timestamp");
-        return *micros;
-    }
+    std::int64_t need_time(std::string_view key) const { return checked_time(need_string(key), key); }
 
     // Optional values that are present but unusable count as absent: the
     // host then blames the one database concerned ("checksum absent")
@@ -108,9 +103,16 @@ public:
         return std::string(text);
     }
 
+    // Unlike the other optional values, a timestamp that is present and not
+    // null must be usable: one that does not parse, or lies outside the span
+    // a database can store, makes the report invalid.
     std::int64_t maybe_time(std::string_view key) const {
-        std::optional<std::string> text = maybe_string(key);
-        return text ? parse_timestamp(*text).value_or(kNoTime) : kNoTime;
+        std::optional<element> value = find(key);
+        if (!value || value->type() == element_type::NULL_VALUE) return kNoTime;
+        if (value->type() != element_type::STRING) {
+            refuse(path_of(key), std::string("expected a timestamp string, found ") + json_type_name(value->type()));
+        }
+        return checked_time(value->get_string().value_unsafe(), key);
     }
 
     // A byte count is a JSON integer: 4e2 or 400.0 are not how an agent
@@ -125,6 +127,14 @@ public:
     object fields() const { return fields_; }
 
 private:
+    // A timestamp must parse and lie in the span every database can store.
+    std::int64_t checked_time(std::string_view text, std::string_view key) const {
+        std::string why;
+        std::optional<std::int64_t> micros = parse_report_timestamp(text, &why);
+        if (!micros) refuse(path_of(key), '"' + log_safe(text) + "\" " + why);
+        return *micros;
+    }
+
     object fields_;
     std::string path_;
 };

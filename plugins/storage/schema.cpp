@@ -124,6 +124,12 @@ const std::vector<Migration>& migrations() {
                 UNIQUE (event_id, notifier)
             ))",
           "CREATE INDEX notification_deliveries_due ON notification_deliveries (notifier, state)"}},
+        // 3: duplicates are found per agent folder (SPEC §5): one agent's
+        // copy of another's report must not make it a duplicate. Existing
+        // rows already carry the folder they were found in, so they keep
+        // matching there.
+        {{"CREATE INDEX IF NOT EXISTS processed_reports_agent_content ON processed_reports (agent_id, content_sha256)",
+          "DROP INDEX IF EXISTS processed_reports_content"}},
     };
     return list;
 }

@@ -28,6 +28,16 @@ std::string read(const fs::path& p) {
     s << in.rdbuf();
     return s.str();
 }
+// Archives as the scan does: through a handle of the log folder, then one
+// of its _archive.
+ArchiveOutcome archive_report(const fs::path& log, const std::string& name, std::string* archived_as, Status* st) {
+    Dir dir;
+    REQUIRE(Dir::open_root(log, &dir).is_ok());
+    Dir archive;
+    *st = open_archive_dir(dir, &archive);
+    if (!st->is_ok()) return ArchiveOutcome::kFailed;
+    return vigil::host::archive_report(dir, archive, name, archived_as, st);
+}
 }  // namespace
 
 TEST_CASE("archive picks the next free name and never overwrites") {

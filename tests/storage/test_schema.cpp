@@ -131,6 +131,36 @@ TEST_CASE("configure refuses a missing or unknown URL naming database.url") {
     CHECK_THROWS_AS(storage.begin(), std::logic_error);
 }
 
+TEST_CASE("a database left at schema version 2 keeps its report fingerprints, matched per agent folder") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    const std::string sha(64, 'e');
+    const std::string file = "20261123_023107_ACME_PARIS_CENTRE.json";
+    {
+        // What version 2 had: fingerprints indexed by content alone.
+        auto raw = db.raw();
+        *raw << "DROP INDEX processed_reports_agent_content";
+        *raw << "CREATE INDEX processed_reports_content ON processed_reports (content_sha256)";
+        *raw << "UPDATE vigil_schema_version SET version = 2";
+        *raw << "INSERT INTO processed_reports (content_sha256, agent_id, file_name, fate, reason) VALUES ('" + sha +
+                    "', 'ACME_PARIS_CENTRE', '" + file + "', 'used', '')";
+    }
+    auto upgraded = db.open_another();
+    CHECK(db.count("SELECT MAX(version) FROM vigil_schema_version") == vigil::plugins::latest_schema_version());
+    const std::string index_count =
+        db.postgres() ? "SELECT COUNT(*) FROM pg_indexes WHERE indexname = "
+                      : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ";
+    CHECK(db.count(index_count + "'processed_reports_agent_content'") == 1);
+    CHECK(db.count(index_count + "'processed_reports_content'") == 0);
+    auto seen = upgraded->find_report(sha, "ACME_PARIS_CENTRE", file);
+    CHECK(seen.content_seen);
+    CHECK(seen.same_file);
+    seen = upgraded->find_report(sha, "ACME_PARIS_CENTRE", "20261124_023107_ACME_PARIS_CENTRE.json");
+    CHECK(seen.content_seen);
+    CHECK_FALSE(seen.same_file);
+    CHECK_FALSE(upgraded->find_report(sha, "BETA_LYON_GARE", "20261123_023107_BETA_LYON_GARE.json").content_seen);
+}
+
 TEST_CASE("a database left at schema version 1 by an older Vigil is upgraded in place") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
