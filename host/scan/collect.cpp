@@ -121,6 +121,23 @@ ReadResult read_report(const CollectSettings& s, ReportReader& reader, const Age
     return ReadResult::kRead;
 }
 
+// The normalised report's timestamps that lie outside the span a database
+// can store ("" when none): the host's own check, whatever the source did.
+std::string out_of_range_time(const Report& r) {
+    auto check = [](std::int64_t t) { return t == kNoTime || in_report_range(t); };
+    if (!check(r.operation_start_time)) return "operation_start_time";
+    if (!check(r.operation_end_time)) return "operation_end_time";
+    for (const DatabaseReport& db : r.databases) {
+        for (const auto& [name, phase] : {std::pair<const char*, const Phase*>{"BACKUP", &db.backup},
+                                          {"COMPRESS", &db.compress},
+                                          {"TRANSFER", &db.transfer}}) {
+            if (!check(phase->start_time)) return "databases." + db.database_name + "." + name + ".start_time";
+            if (!check(phase->end_time)) return "databases." + db.database_name + "." + name + ".end_time";
+        }
+    }
+    return "";
+}
+
 }  // namespace
 
 void ReportReader::parse(const std::string& file_name, std::string_view bytes, ReportFile* file) {
@@ -131,6 +148,13 @@ void ReportReader::parse(const std::string& file_name, std::string_view bytes, R
         recognized = true;
         Report report;
         Status st = source->parse(file_name, bytes, &report);
+        if (st.is_ok()) {
+            if (const std::string field = out_of_range_time(report); !field.empty()) {
+                st = Status::error(Status::Code::kInvalid,
+                                   "field \"" + field +
+                                       "\": a time outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59Z (UTC)");
+            }
+        }
         if (st.is_ok()) {
             file->report = std::make_shared<const Report>(std::move(report));
             file->source = source->plugin_name();

@@ -137,7 +137,9 @@ Status Dir::list(const std::function<void(std::string_view name)>& visit) const 
     }
     const int err = errno;
     ::closedir(d);
-    if (err != 0) return io_error(log_text(path_.string(), kLogPathLimit), std::string("cannot list: ") + std::strerror(err));
+    if (err != 0) {
+        return io_error(log_text(path_.string(), kLogPathLimit), std::string("cannot list: ") + std::strerror(err));
+    }
     return Status::ok();
 }
 
@@ -153,7 +155,9 @@ Status open_regular_file(const Dir& dir, std::string_view name, OpenFile* out) {
     }
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0) return io_error(dir.shown(name), std::strerror(errno));
-    if (!S_ISREG(st.st_mode)) return io_error(dir.shown(name), "is a " + describe(kind_of(st)) + ", not a regular file");
+    if (!S_ISREG(st.st_mode)) {
+        return io_error(dir.shown(name), "is a " + describe(kind_of(st)) + ", not a regular file");
+    }
     out->fd = std::move(fd);
     out->st = st;
     return Status::ok();
@@ -167,7 +171,9 @@ Status stream_file(const OpenFile& file, const std::string& shown, std::int64_t 
     off_t offset = 0;
     while (limit < 0 || total < limit) {
         std::size_t want = kChunk;
-        if (limit >= 0 && static_cast<std::int64_t>(want) > limit - total) want = static_cast<std::size_t>(limit - total);
+        if (limit >= 0 && static_cast<std::int64_t>(want) > limit - total) {
+            want = static_cast<std::size_t>(limit - total);
+        }
         const ssize_t n = ::pread(file.fd.get(), buffer.data(), want, offset);
         if (n < 0) {
             if (errno == EINTR) continue;

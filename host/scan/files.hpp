@@ -54,7 +54,9 @@ FileKind kind_of(const struct stat& st);
 bool is_single_component(std::string_view name);
 
 // An open directory. path() is how it was reached, for messages only: no
-// file is ever opened by that path.
+// file is ever opened by that path. Opening and judging names may run on
+// several threads at once; list() may not (the listing shares the handle's
+// position), so one agent's folders belong to one worker at a time.
 class Dir {
 public:
     Dir() = default;

@@ -13,6 +13,8 @@ namespace vigil::host {
 constexpr std::size_t kLogFieldLimit = 200;
 // Paths are shown whole (a file name is at most 255 bytes).
 constexpr std::size_t kLogPathLimit = 4096;
+// A database's error message, which may quote what a report contains.
+constexpr std::size_t kLogErrorLimit = 1000;
 
 // The text with every byte that could break or forge a log line escaped:
 // newline, carriage return and tab as \n \r \t, other control bytes, DEL

@@ -15,7 +15,8 @@ namespace vigil::host {
 namespace {
 
 std::string job_label(const Job& j) {
-    return j.agent_id_responsible + "/" + j.database_name + " at " + time_of_day(j.expected_hour_utc, j.expected_minute_utc);
+    return j.agent_id_responsible + "/" + j.database_name + " at " +
+           time_of_day(j.expected_hour_utc, j.expected_minute_utc);
 }
 
 std::string shown(std::string_view agent_text) { return log_text(agent_text); }
@@ -247,12 +248,13 @@ RecordOutcome record_agent(const RecordContext& context, AgentFolder& agent, std
             return RecordOutcome::kFailed;
         }
         if (refused.count(culprit) == 0) {
-            spdlog::warn("{}: the database refused what it contains ({}): recording agent {} again, this report invalid",
-                         agent.log.shown(culprit), log_text(st.message()), agent.agent_id);
+            spdlog::warn("{}: the database refused what it contains ({}): "
+                         "recording agent {} again, this report invalid",
+                         agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit), agent.agent_id);
             refused.emplace(culprit, Message("the database refused to record what it contains: ").quote(st.message()));
         } else {
             spdlog::error("{}: the database refused even its fate ({}): left in place, unrecorded",
-                          agent.log.shown(culprit), log_text(st.message()));
+                          agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit));
             unrecorded->insert(culprit);
         }
     }

@@ -7,6 +7,7 @@
 #include "evaluate.hpp"
 #include "fault.hpp"
 #include "files.hpp"
+#include "log_text.hpp"
 #include "plugin_open.hpp"
 #include "plugin_paths.hpp"
 #include "record.hpp"
@@ -137,15 +138,9 @@ Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool
     summary_->reports_unsettled += agent.unsettled;
     summary_->entries_ignored += agent.ignored;
 
-    StagedFolder staged_folder;
-    std::map<std::string, StagedFacts> staged;
+    StagedFiles staged(agent, checks_, config_.verify_threads);
     if (!agent.reports.empty() && !jobs.empty()) {
-        staged_folder = open_staged_folder(agent);
-        const auto names = staged_files_to_verify(agent, jobs, likely_duplicates(*plugins_.storage, agent));
-        VerifyTotals totals;
-        staged = verify_staged_files(staged_folder, names, checks_, config_.verify_threads, &totals);
-        summary_->files_verified += totals.files;
-        summary_->bytes_verified += totals.bytes;
+        staged.verify(staged_files_to_verify(agent, jobs, likely_duplicates(*plugins_.storage, agent)));
     }
 
     RecordContext context;
@@ -153,33 +148,23 @@ Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool
     context.notifiers = &plugins_.notifiers;
     context.now = options_.now;
     context.content_change = config_.content_change;
-    // A staged file not foreseen (the job list changed in between) is verified when asked for.
-    context.staged = [&](const std::string& name) -> const StagedFacts* {
-        auto it = staged.find(name);
-        if (it == staged.end()) {
-            if (!staged_folder.dir.is_open() && staged_folder.unusable.state == StagedFacts::State::kMissing) {
-                staged_folder = open_staged_folder(agent);
-            }
-            VerifyTotals totals;
-            auto facts = verify_staged_files(staged_folder, {name}, checks_, 1, &totals);
-            summary_->files_verified += totals.files;
-            summary_->bytes_verified += totals.bytes;
-            it = staged.emplace(name, std::move(facts.begin()->second)).first;
-        }
-        return &it->second;
-    };
+    context.staged = [&](const std::string& name) { return staged.facts(name); };
 
     AgentTally tally;
     std::set<std::string> unrecorded;
     Status error;
-    switch (record_agent(context, agent, &unrecorded, &tally, &error)) {
+    const RecordOutcome outcome = record_agent(context, agent, &unrecorded, &tally, &error);
+    summary_->files_verified += staged.totals().files;
+    summary_->bytes_verified += staged.totals().bytes;
+    switch (outcome) {
         case RecordOutcome::kBusy:
             ++summary_->agents_busy;
             spdlog::info("agent {}: skipped: another scanner is processing it", agent_id);
             return Status::ok();
         case RecordOutcome::kFailed:
             ++summary_->agents_failed;
-            spdlog::error("agent {}: nothing recorded, reports left in place: {}", agent_id, error.message());
+            spdlog::error("agent {}: nothing recorded, reports left in place: {}", agent_id,
+                          log_text(error.message(), kLogErrorLimit));
             return error;
         case RecordOutcome::kCommitted:
             break;

@@ -127,4 +127,25 @@ std::map<std::string, StagedFacts> verify_staged_files(const StagedFolder& folde
     return out;
 }
 
+const StagedFolder& StagedFiles::folder() {
+    if (!folder_) folder_ = open_staged_folder(agent_);
+    return *folder_;
+}
+
+void StagedFiles::verify(const std::vector<std::string>& names) {
+    if (names.empty()) return;
+    for (auto& [name, facts] : verify_staged_files(folder(), names, checks_, threads_, &totals_)) {
+        facts_.insert_or_assign(name, std::move(facts));
+    }
+}
+
+const StagedFacts* StagedFiles::facts(const std::string& name) {
+    auto it = facts_.find(name);
+    if (it == facts_.end()) {
+        auto verified = verify_staged_files(folder(), {name}, checks_, 1, &totals_);
+        it = facts_.emplace(name, std::move(verified.begin()->second)).first;
+    }
+    return &it->second;
+}
+
 }  // namespace vigil::host

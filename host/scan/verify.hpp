@@ -12,6 +12,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,6 +43,31 @@ std::map<std::string, StagedFacts> verify_staged_files(const StagedFolder& folde
                                                        const std::vector<std::string>& names,
                                                        const std::vector<const IntegrityHandle*>& checks,
                                                        int threads, VerifyTotals* totals);
+
+// The facts of one agent's staged files: the foreseen ones verified up
+// front on the pool, any other the first time the evaluation asks for it
+// (the job list may change between the verification and the transaction).
+class StagedFiles {
+public:
+    StagedFiles(const AgentFolder& agent, std::vector<const IntegrityHandle*> checks, int threads)
+        : agent_(agent), checks_(std::move(checks)), threads_(threads) {}
+
+    // Verifies these files (database/ is opened on first use).
+    void verify(const std::vector<std::string>& names);
+    // The facts of one staged file, verifying it now when it was not yet.
+    const StagedFacts* facts(const std::string& name);
+    const VerifyTotals& totals() const { return totals_; }
+
+private:
+    const StagedFolder& folder();
+
+    const AgentFolder& agent_;
+    std::vector<const IntegrityHandle*> checks_;
+    int threads_;
+    std::optional<StagedFolder> folder_;
+    std::map<std::string, StagedFacts> facts_;
+    VerifyTotals totals_;
+};
 
 }  // namespace vigil::host
 
