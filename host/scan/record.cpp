@@ -126,9 +126,11 @@ Status AgentWriter::write() {
             std::int64_t id = 0;
             if (Status st = db.insert_entry(e, &id); !st.is_ok()) return st;
             ++tally_.entries[e.status];
-            lines_.emplace_back(e.status == "success" ? spdlog::level::info : spdlog::level::warn,
-                                job_label(job) + ": cycle " + format_iso(e.cycle_expected_at) + ": " + e.status +
-                                    ": " + result.messages[k].render(shown));
+            const auto level = e.status == "success" ? spdlog::level::info : spdlog::level::warn;
+            if (spdlog::should_log(level)) {
+                lines_.emplace_back(level, job_label(job) + ": cycle " + format_iso(e.cycle_expected_at) + ": " +
+                                               e.status + ": " + result.messages[k].render(shown));
+            }
             fault_point("evaluate.entry");
         }
         culprit_ = state_source(result);
@@ -182,9 +184,9 @@ Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::v
         }
         if (f.source) ++tally_.sources[*f.source];
         ++tally_.fates[fate];
-        if (fate != "used") {
-            lines_.emplace_back(fate == "duplicate" ? spdlog::level::info : spdlog::level::warn,
-                                agent_.log.shown(f.file_name) + ": " + fate + ": " + reason.render(shown));
+        const auto level = fate == "duplicate" ? spdlog::level::info : spdlog::level::warn;
+        if (fate != "used" && spdlog::should_log(level)) {
+            lines_.emplace_back(level, agent_.log.shown(f.file_name) + ": " + fate + ": " + reason.render(shown));
         }
         if (!record_fate[i]) continue;
         ReportRecord record;

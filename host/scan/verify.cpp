@@ -12,9 +12,13 @@ namespace vigil::host {
 
 namespace {
 
-StagedFacts verify_one(const Dir& dir, const std::string& name, const std::vector<const IntegrityHandle*>& checks) {
+// Below this many bytes to read in all, a second thread costs more than it saves.
+constexpr std::int64_t kBytesWorthAThread = 8 << 20;
+
+// `kind` is what the name was (fstatat) when the verification was planned.
+StagedFacts verify_one(const Dir& dir, const std::string& name, FileKind kind,
+                       const std::vector<const IntegrityHandle*>& checks) {
     StagedFacts facts;
-    const FileKind kind = dir.kind_of(name);
     if (kind == FileKind::kMissing) {
         facts.state = StagedFacts::State::kMissing;
         return facts;
@@ -102,15 +106,23 @@ std::map<std::string, StagedFacts> verify_staged_files(const StagedFolder& folde
                                                        const std::vector<const IntegrityHandle*>& checks,
                                                        int threads, VerifyTotals* totals) {
     std::vector<StagedFacts> results(names.size());
+    std::vector<FileKind> kinds(names.size(), FileKind::kMissing);
+    std::int64_t bytes = 0;
+    for (std::size_t i = 0; i < names.size() && folder.dir.is_open(); ++i) {
+        struct stat st {};
+        kinds[i] = folder.dir.kind_of(names[i], &st);
+        if (kinds[i] == FileKind::kRegular) bytes += st.st_size;
+    }
     std::atomic<std::size_t> next{0};
     auto worker = [&] {
         for (std::size_t i = next++; i < names.size(); i = next++) {
-            results[i] = folder.dir.is_open() ? verify_one(folder.dir, names[i], checks) : folder.unusable;
+            results[i] = folder.dir.is_open() ? verify_one(folder.dir, names[i], kinds[i], checks) : folder.unusable;
             fault_point("verify.file");
         }
     };
     unsigned count = threads > 0 ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
     count = static_cast<unsigned>(std::min<std::size_t>(count, names.size()));
+    if (bytes < kBytesWorthAThread) count = 1;
     std::vector<std::thread> pool;
     for (unsigned t = 1; t < count; ++t) pool.emplace_back(worker);
     worker();
