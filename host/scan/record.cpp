@@ -223,8 +223,9 @@ RecordOutcome record_agent(const RecordContext& context, AgentFolder& agent, std
                            AgentTally* tally, Status* error) {
     StorageHandle& db = *context.storage;
     std::map<std::string, Message> refused;  // file -> the database's refusal
+    std::set<std::string> suspects;          // files a write failed on once
     unrecorded->clear();
-    const std::size_t max_attempts = 2 * agent.reports.size() + 1;
+    const std::size_t max_attempts = 3 * agent.reports.size() + 1;
     for (std::size_t attempt = 1;; ++attempt) {
         AgentWriter writer(context, agent, refused, *unrecorded);
         Status st = db.begin();
@@ -249,7 +250,12 @@ RecordOutcome record_agent(const RecordContext& context, AgentFolder& agent, std
             *error = st;
             return RecordOutcome::kFailed;
         }
-        if (refused.count(culprit) == 0) {
+        if (suspects.insert(culprit).second) {
+            // Once may be the database's own passing trouble (a lock, a
+            // serialization failure): the same attempt again before blaming.
+            spdlog::warn("{}: the database refused a write made from it ({}): recording agent {} again",
+                         agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit), agent.agent_id);
+        } else if (refused.count(culprit) == 0) {
             spdlog::warn("{}: the database refused what it contains ({}): "
                          "recording agent {} again, this report invalid",
                          agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit), agent.agent_id);

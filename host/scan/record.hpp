@@ -5,11 +5,13 @@
 // Defence in depth: when the database refuses a write because of what one
 // report contains (any failure but a lost connection, on a write made from
 // that report), the transaction is rolled back and the agent recorded again
-// from the start, that report now `invalid` with the database's reason and
-// out of every evaluation. A report whose fate itself cannot be recorded is
-// left unrecorded and in place. Each retry sets one more report aside, so an
-// agent takes at most 2 x (its reports) + 1 attempts, and one report can
-// never keep the agent's other reports from being recorded.
+// from the start: once unchanged (the failure may have been the database's
+// own passing trouble), then, if the same report fails again, with that
+// report `invalid` with the database's reason and out of every evaluation.
+// A report whose fate itself cannot be recorded is then left unrecorded and
+// in place. A report takes at most three attempts to set aside, so an agent
+// takes at most 3 x (its reports) + 1 attempts, and one report can never
+// keep the agent's other reports from being recorded.
 #ifndef VIGIL_HOST_RECORD_HPP
 #define VIGIL_HOST_RECORD_HPP
 
