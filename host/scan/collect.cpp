@@ -64,6 +64,14 @@ void invalid(ReportFile* file, Message reason) {
     file->reason = std::move(reason);
 }
 
+// A file that could not be read gets a fingerprint no content can have (its
+// bytes were not all read), so two unreadable files are never each other's
+// duplicates.
+void unreadable(const AgentFolder& agent, const std::string& name, const Status& why, ReportFile* file) {
+    file->content_sha256 = "unreadable:" + Sha256::hex_of(agent.agent_id + "/" + name);
+    invalid(file, Message("cannot read the file: ").quote(why.message()));
+}
+
 enum class ReadResult { kRead, kGone, kUnsettled };
 
 // Reads one listed report into *file (fingerprint, then parsed and judged).
@@ -75,10 +83,7 @@ ReadResult read_report(const CollectSettings& s, ReportReader& reader, const Age
     Status st = open_regular_file(agent.log, name, &opened);
     if (st.code() == Status::Code::kNotFound) return ReadResult::kGone;
     if (!st.is_ok()) {
-        // Not the bytes' fingerprint (none were read): one no content can
-        // have, so two unreadable files are never each other's duplicates.
-        file->content_sha256 = "unreadable:" + Sha256::hex_of(agent.agent_id + "/" + name);
-        invalid(file, Message("cannot read the file: ").quote(st.message()));
+        unreadable(agent, name, st, file);
         return ReadResult::kRead;
     }
     if (!settled(s, opened.st)) return ReadResult::kUnsettled;
@@ -95,17 +100,18 @@ ReadResult read_report(const CollectSettings& s, ReportReader& reader, const Age
             bytes.append(reinterpret_cast<const char*>(data), n);
         },
         &read_size);
-    file->content_sha256 = fingerprint.finish_hex();
     if (!st.is_ok()) {
-        file->content_sha256 = "unreadable:" + Sha256::hex_of(agent.agent_id + "/" + name);
-        invalid(file, Message("cannot read the file: ").quote(st.message()));
+        unreadable(agent, name, st, file);
         return ReadResult::kRead;
     }
+    file->content_sha256 = fingerprint.finish_hex();
     if (read_size > s.max_report_bytes) {
         invalid(file, Message("file is more than max_report_bytes (" + std::to_string(s.max_report_bytes) +
                               ") bytes long (" + std::to_string(opened.st.st_size) + " when opened)"));
         return ReadResult::kRead;
     }
+    // Every report name reads alike (one pattern), so the same bytes parse
+    // and judge alike: parsed once, shared.
     auto same = by_content.find(file->content_sha256);
     if (same != by_content.end()) {
         const ReportFile& first = *same->second;
