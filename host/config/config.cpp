@@ -258,7 +258,7 @@ JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window
 void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     if (!root.IsMap()) throw ConfigError{r.file().string() + ":1: the configuration must be a YAML mapping"};
     static const std::set<std::string> kKeys{"storage_root", "window_minutes", "max_report_age_days",
-                                             "report_settle_seconds", "max_report_bytes", "content_change",
+                                             "report_settle_seconds", "max_report_bytes", "max_reports_per_agent", "content_change",
                                              "verify_threads", "database", "jobs", "plugins", "reports",
                                              "integrity", "notifiers"};
     for (const auto& kv : root) {
@@ -270,6 +270,7 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     if (root["max_report_age_days"]) c->max_report_age_days = r.number(root["max_report_age_days"], "max_report_age_days", 0);
     if (root["report_settle_seconds"]) c->report_settle_seconds = r.integer(root["report_settle_seconds"], "report_settle_seconds", 0, 86400);
     if (root["max_report_bytes"]) c->max_report_bytes = r.integer(root["max_report_bytes"], "max_report_bytes", 1, 1LL << 32);
+    if (root["max_reports_per_agent"]) c->max_reports_per_agent = static_cast<int>(r.integer(root["max_reports_per_agent"], "max_reports_per_agent", 1, 100000));
     if (root["verify_threads"]) c->verify_threads = static_cast<int>(r.integer(root["verify_threads"], "verify_threads", 0, 256));
     if (const auto node = root["content_change"]) {
         const std::string v = r.string(node, "content_change");

@@ -53,6 +53,7 @@ struct Config {
     double max_report_age_days = 1;
     std::int64_t report_settle_seconds = 10;
     std::int64_t max_report_bytes = 1048576;
+    int max_reports_per_agent = 100;  // report files considered per agent and scan (oldest names first)
     ContentChange content_change = ContentChange::kChanged;
     int verify_threads = 0;  // 0: one per core
     PluginChoice database;   // the storage plugin and its settings (url, ...)

@@ -110,6 +110,8 @@ class StorageHandle : public PluginInstance {
 public:
     static std::unique_ptr<StorageHandle> open(std::shared_ptr<PluginLibrary> library,
                                                const std::string& config_json, Status* status);
+    // find_report: content_seen when these bytes were recorded before from
+    // the same agent folder; same_file when under this very file name.
     struct ReportSeen {
         bool content_seen = false;
         bool same_file = false;

@@ -36,69 +36,73 @@ Entry entry_from_report(const Job& job, std::int64_t cycle, const Candidate& c, 
     return e;
 }
 
-std::string failed_phases_message(const DatabaseReport& db) {
+Message failed_phases_message(const DatabaseReport& db) {
     std::string names;
     for (const auto& [name, phase] : {std::pair<const char*, const Phase*>{"BACKUP", &db.backup},
                                       {"COMPRESS", &db.compress},
                                       {"TRANSFER", &db.transfer}}) {
         if (!phase->status) names += names.empty() ? name : std::string(", ") + name;
     }
-    std::string message = "agent reports failed phase(s): " + names;
+    Message message("agent reports failed phase(s): " + names);
     if (db.transfer.error_message && !db.transfer.error_message->empty()) {
-        message += "; transfer error: " + *db.transfer.error_message;
+        message.say("; transfer error: ").quote(*db.transfer.error_message);
     }
-    if (db.logs_summary && !db.logs_summary->empty()) message += "; logs: " + *db.logs_summary;
+    if (db.logs_summary && !db.logs_summary->empty()) message.say("; logs: ").quote(*db.logs_summary);
     return message;
 }
 
 // Rules 3 and 4: what the server found against what the agent claims.
-std::optional<std::string> integrity_problems(const DatabaseReport& db, const StagedFacts* facts) {
-    const std::string where = "database/" + db.staged_file_name;
+std::optional<Message> integrity_problems(const DatabaseReport& db, const StagedFacts* facts) {
+    Message where;
+    where.say("staged file database/").quote(db.staged_file_name);
     if (facts == nullptr || facts->state == StagedFacts::State::kMissing) {
-        return "staged file " + where + " is missing";
+        return where.say(" is missing");
     }
     if (facts->state == StagedFacts::State::kNotRegular) {
-        return "staged file " + where + " is not a regular file (" + facts->detail + ")";
+        return where.say(" is not a regular file (").quote(facts->detail).say(")");
     }
     if (facts->state == StagedFacts::State::kUnreadable) {
-        return "staged file " + where + " could not be read: " + facts->detail;
+        return where.say(" could not be read: ").quote(facts->detail);
     }
-    std::vector<std::string> problems;
+    std::vector<Message> problems;
     const auto& claimed_hash = db.compress.sha256_checksum;
     if (!claimed_hash) {
-        problems.push_back("COMPRESS.sha256_checksum absent: cannot verify");
+        problems.emplace_back("COMPRESS.sha256_checksum absent: cannot verify");
     } else if (!facts->sha256 || lower(*claimed_hash) != *facts->sha256) {
-        problems.push_back("checksum mismatch: agent " + *claimed_hash + ", server " +
-                           facts->sha256.value_or("(none)"));
+        problems.emplace_back("checksum mismatch: agent ");
+        problems.back().quote(*claimed_hash).say(", server " + facts->sha256.value_or("(none)"));
     }
     if (db.compress.size == kNoSize) {
-        problems.push_back("COMPRESS.size absent: cannot verify");
+        problems.emplace_back("COMPRESS.size absent: cannot verify");
     } else if (db.compress.size != facts->size) {
-        problems.push_back("size mismatch: agent " + std::to_string(db.compress.size) +
-                           " bytes, server " + std::to_string(facts->size) + " bytes");
+        problems.emplace_back("size mismatch: agent " + std::to_string(db.compress.size) + " bytes, server " +
+                              std::to_string(facts->size) + " bytes");
     }
-    for (const auto& failure : facts->failed_checks) problems.push_back(failure);
+    for (const auto& failure : facts->failed_checks) problems.emplace_back().quote(failure);
     if (problems.empty()) return std::nullopt;
-    std::string message = "staged file " + where + ": ";
-    for (std::size_t i = 0; i < problems.size(); ++i) message += (i ? "; " : "") + problems[i];
-    return message;
+    where.say(": ");
+    for (std::size_t i = 0; i < problems.size(); ++i) where.say(i ? "; " : "").append(problems[i]);
+    return where;
 }
 
 // Rules 1 to 6 for one selected report; updates the job's success state.
-Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationInput& in) {
+// *message receives the entry's message with the agent's text marked.
+Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationInput& in, Message* message) {
     Entry e = entry_from_report(job, cycle, c, in.now);
     const DatabaseReport& db = *c.database;
 
     if (!is_plain_file_name(db.staged_file_name)) {
         e.status = "failed";
-        e.message = db.staged_file_name.empty()
-                        ? "staged_file_name is empty"
-                        : "staged_file_name is not a plain file name: refusing to look outside database/";
+        *message = Message(db.staged_file_name.empty()
+                               ? "staged_file_name is empty"
+                               : "staged_file_name is not a plain file name: refusing to look outside database/");
+        e.message = message->text();
         return e;
     }
     if (!db.backup.status || !db.compress.status || !db.transfer.status) {
         e.status = "failed";
-        e.message = failed_phases_message(db);
+        *message = failed_phases_message(db);
+        e.message = message->text();
         return e;
     }
     const StagedFacts* facts = in.staged(db.staged_file_name);
@@ -108,7 +112,8 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
     }
     if (auto problem = integrity_problems(db, facts)) {
         e.status = "transfer_integrity_failed";
-        e.message = *problem;
+        *message = std::move(*problem);
+        e.message = message->text();
         return e;
     }
 
@@ -129,6 +134,7 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
                         *previous + (differ ? ", new " + hash : "");
         }
     }
+    *message = Message(e.message);
     // A late report for an older cycle must not roll the job's latest success back.
     if (job.last_successful_backup_timestamp == kNoTime ||
         c.end_time() >= job.last_successful_backup_timestamp) {
@@ -238,7 +244,9 @@ Evaluation evaluate_job(const EvaluationInput& in) {
                                         format_iso(held->second) + " or later"});
             continue;
         }
-        out.new_entries.push_back(judge(job, cycle, *candidate, in));
+        Message message;
+        out.new_entries.push_back(judge(job, cycle, *candidate, in, &message));
+        out.messages.push_back(std::move(message));
         out.outcomes.push_back({candidate->file_name, true, ""});
         has_entry[cycle] = true;
     }
@@ -246,6 +254,7 @@ Evaluation evaluate_job(const EvaluationInput& in) {
     const auto closed = latest_closed_cycle(schedule, in.now);
     if (closed && owes_cycle(schedule, *closed, job.created_at) && !has_entry[*closed]) {
         out.new_entries.push_back(missing_entry(job, schedule, *closed, in.now));
+        out.messages.emplace_back(out.new_entries.back().message);
     }
 
     for (const Entry& e : out.new_entries) {

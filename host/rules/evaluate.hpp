@@ -7,6 +7,7 @@
 
 #include "decisions.hpp"
 #include "status.hpp"
+#include "message.hpp"
 
 #include <vigil/types.hpp>
 
@@ -77,6 +78,7 @@ struct CandidateOutcome {
 
 struct Evaluation {
     std::vector<Entry> new_entries;        // in the order to record them
+    std::vector<Message> messages;         // new_entries[i].message, the agent's text marked
     Job job;                               // the job's new state
     std::vector<CandidateOutcome> outcomes;  // relevant candidates only
     std::string previous_status;           // current_status before the scan

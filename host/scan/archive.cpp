@@ -1,12 +1,9 @@
 #include "archive.hpp"
 
-#include "files.hpp"
-
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 namespace vigil::host {
@@ -14,12 +11,13 @@ namespace vigil::host {
 namespace {
 
 // 0, or the errno of a rename that refuses to replace an existing target.
-int rename_no_replace(const std::filesystem::path& from, const std::filesystem::path& to) {
-    if (::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_NOREPLACE) == 0) return 0;
+int rename_no_replace(const Dir& from_dir, const std::string& from, const Dir& to_dir, const std::string& to) {
+    if (::renameat2(from_dir.fd(), from.c_str(), to_dir.fd(), to.c_str(), RENAME_NOREPLACE) == 0) return 0;
     if (errno != EINVAL && errno != ENOSYS) return errno;
-    // File systems without RENAME_NOREPLACE: link() also refuses an existing target.
-    if (::link(from.c_str(), to.c_str()) != 0) return errno;
-    if (::unlink(from.c_str()) != 0) return errno;
+    // File systems without RENAME_NOREPLACE: link() also refuses an existing
+    // target, and linkat without AT_SYMLINK_FOLLOW links a symlink itself.
+    if (::linkat(from_dir.fd(), from.c_str(), to_dir.fd(), to.c_str(), 0) != 0) return errno;
+    if (::unlinkat(from_dir.fd(), from.c_str(), 0) != 0) return errno;
     return 0;
 }
 
@@ -31,42 +29,38 @@ std::string candidate_name(const std::string& file_name, int attempt) {
 
 }  // namespace
 
-ArchiveOutcome archive_report(const std::filesystem::path& log_dir, const std::string& file_name,
-                              std::string* archived_as, Status* status) {
-    const auto archive_dir = log_dir / "_archive";
-    const auto source = log_dir / file_name;
-    FileKind kind = file_kind(archive_dir);
-    if (kind == FileKind::kMissing) {
-        if (::mkdir(archive_dir.c_str(), 0755) != 0 && errno != EEXIST) {
-            *status = Status::error(Status::Code::kIo, printable(archive_dir.string()) + ": cannot create: " +
-                                                           std::strerror(errno));
-            return ArchiveOutcome::kFailed;
-        }
-        kind = file_kind(archive_dir);
+Status open_archive_dir(const Dir& log, Dir* archive) {
+    if (log.kind_of("_archive") == FileKind::kMissing) {
+        if (Status st = log.make_dir("_archive"); !st.is_ok()) return st;
     }
-    if (kind != FileKind::kDirectory) {
-        *status = Status::error(Status::Code::kIo, printable(archive_dir.string()) + " is a " + describe(kind) +
-                                                       ", not a directory: report left in place");
+    Status st = log.open_dir("_archive", archive);
+    if (!st.is_ok()) return Status::error(Status::Code::kIo, st.message() + ": reports left in place");
+    return st;
+}
+
+ArchiveOutcome archive_report(const Dir& log, const Dir& archive, const std::string& file_name,
+                              std::string* archived_as, Status* status) {
+    if (!is_single_component(file_name)) {
+        *status = Status::error(Status::Code::kIo, log.shown(file_name) + ": not a single file name: refused");
         return ArchiveOutcome::kFailed;
     }
     for (int attempt = 0; attempt < 100000; ++attempt) {
         const std::string name = candidate_name(file_name, attempt);
-        int err = rename_no_replace(source, archive_dir / name);
+        const int err = rename_no_replace(log, file_name, archive, name);
         if (err == 0) {
             *archived_as = name;
             *status = Status::ok();
             return ArchiveOutcome::kMoved;
         }
         if (err == EEXIST) continue;
-        if (err == ENOENT && file_kind(source) == FileKind::kMissing) {
+        if (err == ENOENT && log.kind_of(file_name) == FileKind::kMissing) {
             *status = Status::ok();
             return ArchiveOutcome::kAlreadyGone;
         }
-        *status = Status::error(Status::Code::kIo, printable(source.string()) + ": cannot archive: " +
-                                                       std::strerror(err));
+        *status = Status::error(Status::Code::kIo, log.shown(file_name) + ": cannot archive: " + std::strerror(err));
         return ArchiveOutcome::kFailed;
     }
-    *status = Status::error(Status::Code::kIo, printable(source.string()) + ": no free archive name");
+    *status = Status::error(Status::Code::kIo, log.shown(file_name) + ": no free archive name");
     return ArchiveOutcome::kFailed;
 }
 

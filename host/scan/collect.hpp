@@ -1,14 +1,20 @@
-// Phase 1: walking the storage root, reading and validating every report.
+// Phase 1, agent by agent: open an agent's folder, list its report files,
+// then read, fingerprint, parse and judge each (docs/storage-layout.md, docs/report-format.md, docs/scan.md). Each step
+// works on one AgentFolder, so agents can flow through them one at a time
+// (or several at once, one agent per worker): nothing here holds more than
+// one agent's capped reports.
 #ifndef VIGIL_HOST_COLLECT_HPP
 #define VIGIL_HOST_COLLECT_HPP
 
+#include "evaluate.hpp"
+#include "files.hpp"
+#include "message.hpp"
 #include "plugin_host.hpp"
 #include "status.hpp"
 
 #include <vigil/types.hpp>
 
 #include <cstdint>
-#include <filesystem>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,38 +26,34 @@ namespace vigil::host {
 struct ReportFile {
     std::string file_name;
     std::string content_sha256;
-    std::string fate;                   // "" while kept; invalid, stale, future, agent_mismatch
-    std::string reason;
-    std::optional<std::string> source;  // the report source that read it
-    std::optional<Report> report;       // parsed content, when it parsed
+    std::string fate;                     // "" while kept; invalid, stale, future, agent_mismatch
+    Message reason;                       // why, with the text the agent wrote marked
+    std::optional<std::string> source;    // the report source that read it
+    std::shared_ptr<const Report> report; // parsed content (shared by files of identical bytes)
     std::int64_t end_time = kNoTime;
 
     bool kept() const { return fate.empty(); }
 };
 
+// An agent and what the scan found in its folder.
 struct AgentFolder {
     std::string agent_id;
-    std::filesystem::path dir;  // <storage_root>/<agent_id>
-    std::vector<ReportFile> reports;
-
-    std::filesystem::path log_dir() const { return dir / "log"; }
-    std::filesystem::path database_dir() const { return dir / "database"; }
+    Dir dir;                          // <storage_root>/<agent_id>; not open: no usable folder
+    Dir log;                          // its log/, open from listing to archiving
+    std::vector<std::string> listed;  // report files to read this scan, in name order
+    std::vector<ReportFile> reports;  // the files read, in name order
+    int deferred = 0;                 // beyond max_reports_per_agent: left for the next scan
+    int unsettled = 0;                // modified less than report_settle_seconds ago
+    int ignored = 0;                  // named like a report, not a regular file
 };
 
 struct CollectSettings {
-    std::filesystem::path storage_root;
     std::int64_t now = 0;       // the scan's instant
     std::int64_t real_now = 0;  // the clock, for report_settle_seconds
     double max_report_age_days = 1;
     std::int64_t report_settle_seconds = 10;
     std::int64_t max_report_bytes = 1048576;
-};
-
-struct Collection {
-    std::vector<AgentFolder> agents;
-    int skipped_folders = 0;    // not agent folders, or without log/
-    int unsettled_reports = 0;  // left for the next scan
-    int ignored_entries = 0;    // FIFOs, links, ... named like reports
+    int max_reports_per_agent = 100;
 };
 
 // Asks the configured report sources in order (docs/report-format.md).
@@ -65,11 +67,33 @@ private:
     std::vector<ReportSourceHandle*> sources_;
 };
 
-// Walks the storage root (docs/storage-layout.md), reads every settled report file and
-// judges it (invalid, stale, future, agent mismatch or kept). Logs every
-// folder and file it skips, with the reason. Fails only when the storage
-// root itself cannot be listed.
-Status collect(const CollectSettings& settings, ReportReader& reader, Collection* out);
+// The names of the storage root's entries that are directories (not
+// symbolic links), not hidden, sorted. Fails when the root cannot be listed.
+Status list_agent_folders(const Dir& root, std::vector<std::string>* names);
+
+// Step "open": opens <root>/<name> and its log/, neither through a symbolic
+// link. False, with a warning naming the folder and the reason, when the
+// folder is skipped: its name is not an agent id, it has no log/ directory,
+// or it or its log/ is (now) a symbolic link or not a directory.
+bool open_agent_folder(const Dir& root, const std::string& name, AgentFolder* agent);
+
+// Step "list": picks the report files of an opened agent to read this scan:
+// regular files named like the agent's reports and settled, at most
+// max_reports_per_agent of them, the oldest names (by file name) first.
+// Counts the others (deferred, unsettled, ignored); logs the ignored and
+// unsettled ones. Holds at most max_reports_per_agent names at a time.
+void list_reports(const CollectSettings& settings, AgentFolder* agent);
+
+// Steps "read" and "parse": reads each listed file through the log/ handle
+// (at most max_report_bytes + 1 bytes, whatever it grew to), fingerprints
+// it, parses it and judges it: invalid, stale, future, agent mismatch or
+// kept. Files of identical bytes are parsed once and share the result. A
+// file gone since the listing (another scanner archived it) is skipped.
+void read_reports(const CollectSettings& settings, ReportReader& reader, AgentFolder* agent);
+
+// The database blocks of the agent's kept reports that name the job's
+// database, skipping reports whose `excluded` flag is set.
+std::vector<Candidate> candidates_for(const AgentFolder& agent, const Job& job, const std::vector<bool>& excluded);
 
 }  // namespace vigil::host
 

@@ -1,21 +1,39 @@
 #include "files.hpp"
 
+#include "log_text.hpp"
+
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
-#include <sys/stat.h>
 #include <unistd.h>
 #include <vector>
 
 namespace vigil::host {
 
-FileKind file_kind(const std::filesystem::path& path) {
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) return errno == ENOENT || errno == ENOTDIR ? FileKind::kMissing : FileKind::kError;
-    if (S_ISREG(st.st_mode)) return FileKind::kRegular;
-    if (S_ISDIR(st.st_mode)) return FileKind::kDirectory;
-    if (S_ISLNK(st.st_mode)) return FileKind::kSymlink;
-    return FileKind::kOther;
+namespace {
+
+Status io_error(const std::string& shown, const std::string& what) {
+    return Status::error(Status::Code::kIo, shown + ": " + what);
+}
+
+Status refuse_name(const Dir& dir, std::string_view name) {
+    return io_error(dir.shown(name), "not a single file name: refused");
+}
+
+}  // namespace
+
+Fd& Fd::operator=(Fd&& other) noexcept {
+    if (this != &other) {
+        if (fd_ >= 0) ::close(fd_);
+        fd_ = other.fd_;
+        other.fd_ = -1;
+    }
+    return *this;
+}
+
+Fd::~Fd() {
+    if (fd_ >= 0) ::close(fd_);
 }
 
 std::string describe(FileKind kind) {
@@ -30,66 +48,144 @@ std::string describe(FileKind kind) {
     return "unknown";
 }
 
-Status stream_regular_file(const std::filesystem::path& path,
-                           const std::function<void(const unsigned char*, std::size_t)>& consume,
-                           std::int64_t* size) {
-    auto io_error = [&](const std::string& what) {
-        return Status::error(Status::Code::kIo, printable(path.string()) + ": " + what);
-    };
-    int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-    if (fd < 0) {
-        if (errno == ELOOP) return io_error("is a symbolic link");
-        if (errno == ENOENT) {
-            return Status::error(Status::Code::kNotFound, printable(path.string()) + ": no longer there");
+FileKind kind_of(const struct stat& st) {
+    if (S_ISREG(st.st_mode)) return FileKind::kRegular;
+    if (S_ISDIR(st.st_mode)) return FileKind::kDirectory;
+    if (S_ISLNK(st.st_mode)) return FileKind::kSymlink;
+    return FileKind::kOther;
+}
+
+bool is_single_component(std::string_view name) {
+    return !name.empty() && name != "." && name != ".." && name.find('/') == std::string_view::npos &&
+           name.find('\0') == std::string_view::npos;
+}
+
+Status Dir::open_root(const std::filesystem::path& path, Dir* out) {
+    Fd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!fd.valid()) {
+        return io_error(log_text(path.string(), kLogPathLimit), std::string("cannot open: ") + std::strerror(errno));
+    }
+    *out = Dir(std::move(fd), path);
+    return Status::ok();
+}
+
+std::string Dir::shown(std::string_view name) const { return log_text((path_ / name).string(), kLogPathLimit); }
+
+FileKind Dir::kind_of(std::string_view name, struct stat* st) const {
+    if (!is_single_component(name)) return FileKind::kError;
+    struct stat local {};
+    struct stat* target = st != nullptr ? st : &local;
+    const std::string z(name);
+    if (::fstatat(fd_.get(), z.c_str(), target, AT_SYMLINK_NOFOLLOW) != 0) {
+        return errno == ENOENT ? FileKind::kMissing : FileKind::kError;
+    }
+    return host::kind_of(*target);
+}
+
+Status Dir::open_dir(std::string_view name, Dir* out, FileKind* found) const {
+    FileKind local = FileKind::kError;
+    FileKind& kind = found != nullptr ? *found : local;
+    kind = FileKind::kError;
+    if (!is_single_component(name)) return refuse_name(*this, name);
+    const std::string z(name);
+    Fd fd(::openat(fd_.get(), z.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (!fd.valid()) {
+        const int err = errno;
+        if (err == ENOENT) {
+            kind = FileKind::kMissing;
+            return Status::error(Status::Code::kNotFound, shown(name) + ": missing");
         }
-        return io_error(std::strerror(errno));
+        // ELOOP or ENOTDIR: say what is there instead (it may change again,
+        // but it is only named, never opened).
+        kind = kind_of(name);
+        if (kind == FileKind::kMissing) kind = FileKind::kError;
+        if (kind == FileKind::kDirectory || kind == FileKind::kError) {
+            return io_error(shown(name), std::string("cannot open: ") + std::strerror(err));
+        }
+        return io_error(shown(name), "is a " + describe(kind) + ", not a directory: never followed");
+    }
+    kind = FileKind::kDirectory;
+    *out = Dir(std::move(fd), path_ / name);
+    return Status::ok();
+}
+
+Status Dir::make_dir(std::string_view name) const {
+    if (!is_single_component(name)) return refuse_name(*this, name);
+    const std::string z(name);
+    if (::mkdirat(fd_.get(), z.c_str(), 0755) != 0 && errno != EEXIST) {
+        return io_error(shown(name), std::string("cannot create: ") + std::strerror(errno));
+    }
+    return Status::ok();
+}
+
+Status Dir::list(const std::function<void(std::string_view name)>& visit) const {
+    // fdopendir takes the descriptor over: give it a duplicate, and rewind,
+    // since the duplicate shares the handle's position.
+    const int copy = ::fcntl(fd_.get(), F_DUPFD_CLOEXEC, 0);
+    DIR* d = copy >= 0 ? ::fdopendir(copy) : nullptr;
+    if (d == nullptr) {
+        const int err = errno;
+        if (copy >= 0) ::close(copy);
+        return io_error(log_text(path_.string(), kLogPathLimit), std::string("cannot list: ") + std::strerror(err));
+    }
+    ::rewinddir(d);
+    errno = 0;
+    while (dirent* e = ::readdir(d)) {
+        const std::string_view name = e->d_name;
+        if (name != "." && name != "..") visit(name);
+        errno = 0;
+    }
+    const int err = errno;
+    ::closedir(d);
+    if (err != 0) {
+        return io_error(log_text(path_.string(), kLogPathLimit), std::string("cannot list: ") + std::strerror(err));
+    }
+    return Status::ok();
+}
+
+Status open_regular_file(const Dir& dir, std::string_view name, OpenFile* out) {
+    if (!is_single_component(name)) return refuse_name(dir, name);
+    const std::string z(name);
+    Fd fd(::openat(dir.fd(), z.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC));
+    if (!fd.valid()) {
+        const int err = errno;
+        if (err == ENOENT) return Status::error(Status::Code::kNotFound, dir.shown(name) + ": no longer there");
+        if (err == ELOOP) return io_error(dir.shown(name), "is a symbolic link: never followed");
+        return io_error(dir.shown(name), std::strerror(err));
     }
     struct stat st {};
-    if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-        ::close(fd);
-        return io_error("is not a regular file");
+    if (::fstat(fd.get(), &st) != 0) return io_error(dir.shown(name), std::strerror(errno));
+    if (!S_ISREG(st.st_mode)) {
+        return io_error(dir.shown(name), "is a " + describe(kind_of(st)) + ", not a regular file");
     }
-    std::vector<unsigned char> buffer(1 << 20);
+    out->fd = std::move(fd);
+    out->st = st;
+    return Status::ok();
+}
+
+Status stream_file(const OpenFile& file, const std::string& shown, std::int64_t limit,
+                   const std::function<void(const unsigned char*, std::size_t)>& consume, std::int64_t* read) {
+    constexpr std::size_t kChunk = 1 << 20;
+    std::vector<unsigned char> buffer(kChunk);
     std::int64_t total = 0;
-    while (true) {
-        ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    off_t offset = 0;
+    while (limit < 0 || total < limit) {
+        std::size_t want = kChunk;
+        if (limit >= 0 && static_cast<std::int64_t>(want) > limit - total) {
+            want = static_cast<std::size_t>(limit - total);
+        }
+        const ssize_t n = ::pread(file.fd.get(), buffer.data(), want, offset);
         if (n < 0) {
             if (errno == EINTR) continue;
-            int err = errno;
-            ::close(fd);
-            return io_error(std::strerror(err));
+            return io_error(shown, std::strerror(errno));
         }
         if (n == 0) break;
         consume(buffer.data(), static_cast<std::size_t>(n));
         total += n;
+        offset += n;
     }
-    ::close(fd);
-    *size = total;
+    *read = total;
     return Status::ok();
-}
-
-Status read_regular_file(const std::filesystem::path& path, std::string* bytes) {
-    bytes->clear();
-    std::int64_t size = 0;
-    return stream_regular_file(
-        path, [&](const unsigned char* data, std::size_t n) { bytes->append(reinterpret_cast<const char*>(data), n); },
-        &size);
-}
-
-std::string printable(std::string_view name) {
-    static const char* kHex = "0123456789abcdef";
-    std::string out;
-    out.reserve(name.size());
-    for (unsigned char c : name) {
-        if (c < 0x20 || c >= 0x7f || c == '\\') {
-            out += "\\x";
-            out += kHex[c >> 4];
-            out += kHex[c & 0xf];
-        } else {
-            out += static_cast<char>(c);
-        }
-    }
-    return out;
 }
 
 }  // namespace vigil::host

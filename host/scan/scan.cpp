@@ -7,10 +7,12 @@
 #include "evaluate.hpp"
 #include "fault.hpp"
 #include "files.hpp"
+#include "job_view.hpp"
+#include "log_text.hpp"
 #include "plugin_open.hpp"
 #include "plugin_paths.hpp"
+#include "record.hpp"
 #include "verify.hpp"
-#include "zones.hpp"
 
 #include <vigil/timestamp.hpp>
 
@@ -55,36 +57,30 @@ std::vector<Job> configured_jobs(const Config& config) {
     return jobs;
 }
 
-std::string job_label(const Job& j) {
-    return j.agent_id_responsible + "/" + j.database_name + " " +
-           when_label(j.expected_hour_utc, j.expected_minute_utc, j.schedule_text(), j.timezone);
-}
-
-// A stored job's schedule, its zone found in this machine's tz database.
-Status schedule_for(const Job& job, std::optional<Schedule>* out) {
-    Zone zone;
-    Status st = find_zone(job.timezone, &zone);
-    if (st.is_ok()) st = job_schedule(job, zone, out);
-    if (!st.is_ok()) return Status::error(st.code(), job_label(job) + ": " + st.message());
-    return st;
-}
-
 // Whether a database block could reach the staged-file rules (3-4).
 bool needs_staged_file(const DatabaseReport& db) {
     return is_plain_file_name(db.staged_file_name) && db.backup.status && db.compress.status && db.transfer.status;
 }
 
-std::vector<Candidate> candidates_for(const AgentFolder& agent, const Job& job,
-                                      const std::vector<bool>& excluded) {
-    std::vector<Candidate> out;
+// The staged files the agent's evaluation will ask about, foreseen from the
+// jobs known before its transaction (reports recorded before are left out).
+std::vector<std::string> staged_files_to_verify(const AgentFolder& agent, const std::vector<const Job*>& jobs,
+                                                const std::set<std::string>& recorded_before) {
+    std::vector<bool> excluded(agent.reports.size());
     for (std::size_t i = 0; i < agent.reports.size(); ++i) {
-        const ReportFile& f = agent.reports[i];
-        if (!f.kept() || excluded[i]) continue;
-        for (const DatabaseReport& db : f.report->databases) {
-            if (db.database_name == job.database_name) out.push_back(Candidate{f.file_name, &*f.report, &db});
+        excluded[i] = recorded_before.count(agent.reports[i].file_name) > 0;
+    }
+    std::set<std::string> names;
+    for (const Job* job : jobs) {
+        // A job whose schedule does not resolve fails its agent when recorded.
+        std::optional<Schedule> schedule;
+        if (!schedule_for(*job, &schedule).is_ok()) continue;
+        const auto candidates = candidates_for(agent, *job, excluded);
+        for (const auto& [cycle, c] : select_per_cycle(*schedule, candidates)) {
+            if (needs_staged_file(*c->database)) names.insert(c->database->staged_file_name);
         }
     }
-    return out;
+    return {names.begin(), names.end()};
 }
 
 class Scanner {
@@ -92,26 +88,28 @@ public:
     Scanner(const Config& config, ScanPlugins& plugins, const ScanOptions& options, ScanSummary* summary)
         : config_(config), plugins_(plugins), options_(options), summary_(summary) {
         for (const auto& check : plugins_.integrity_checks) checks_.push_back(check.get());
+        settings_.now = options.now;
+        settings_.real_now = options.real_now;
+        settings_.max_report_age_days = config.max_report_age_days;
+        settings_.report_settle_seconds = config.report_settle_seconds;
+        settings_.max_report_bytes = config.max_report_bytes;
+        settings_.max_reports_per_agent = config.max_reports_per_agent;
     }
 
     Status run();
 
 private:
     Status sync_jobs();
-    void precheck_duplicates(Collection& collection);
-    void verify_candidates(const Collection& collection, const std::vector<Job>& jobs);
-    const StagedFacts* staged_facts(const AgentFolder& agent, const std::string& staged_file_name);
-    Status process_agent(AgentFolder& agent);
-    Status evaluate_agent(AgentFolder& agent, std::vector<bool>& duplicate);
-    void archive_agent(const AgentFolder& agent);
+    Status process_agent(const Dir& root, const std::string& agent_id, bool has_folder, ReportReader& reader,
+                         const std::vector<const Job*>& jobs);
+    void archive_agent(const AgentFolder& agent, const std::set<std::string>& unrecorded);
 
     const Config& config_;
     ScanPlugins& plugins_;
     const ScanOptions& options_;
     ScanSummary* summary_;
+    CollectSettings settings_;
     std::vector<const IntegrityHandle*> checks_;
-    std::set<std::string> likely_duplicates_;  // content hashes already recorded before this scan
-    std::map<std::filesystem::path, StagedFacts> staged_;
 };
 
 Status Scanner::sync_jobs() {
@@ -126,209 +124,90 @@ Status Scanner::sync_jobs() {
     return st;
 }
 
-// Reports recorded by an earlier scan need no staged-file work; the final
-// word is taken again inside each agent's transaction.
-void Scanner::precheck_duplicates(Collection& collection) {
-    for (const AgentFolder& agent : collection.agents) {
-        for (const ReportFile& f : agent.reports) {
-            StorageHandle::ReportSeen seen;
-            if (plugins_.storage->find_report(f.content_sha256, agent.agent_id, f.file_name, &seen).is_ok() &&
-                seen.content_seen) {
-                likely_duplicates_.insert(f.content_sha256);
-            }
-        }
+// One agent through every step: open, list, read and parse, verify, record,
+// archive. Only this agent's capped reports are held meanwhile.
+Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool has_folder, ReportReader& reader,
+                              const std::vector<const Job*>& jobs) {
+    AgentFolder agent;
+    agent.agent_id = agent_id;
+    if (has_folder && !open_agent_folder(root, agent_id, &agent)) {
+        ++summary_->agents_skipped;
+        // Its jobs are still judged (missing entries), from no report.
+        if (jobs.empty()) return Status::ok();
+        agent = AgentFolder();
+        agent.agent_id = agent_id;
     }
-}
-
-void Scanner::verify_candidates(const Collection& collection, const std::vector<Job>& jobs) {
-    std::map<std::string, std::vector<const Job*>> jobs_by_agent;
-    for (const Job& j : jobs) jobs_by_agent[j.agent_id_responsible].push_back(&j);
-    std::set<std::filesystem::path> paths;
-    for (const AgentFolder& agent : collection.agents) {
-        std::vector<bool> excluded(agent.reports.size());
-        for (std::size_t i = 0; i < agent.reports.size(); ++i) {
-            excluded[i] = likely_duplicates_.count(agent.reports[i].content_sha256) > 0;
-        }
-        for (const Job* job : jobs_by_agent[agent.agent_id]) {
-            const auto candidates = candidates_for(agent, *job, excluded);
-            // A job whose schedule does not resolve fails its agent in phase 2.
-            std::optional<Schedule> schedule;
-            if (!schedule_for(*job, &schedule).is_ok()) continue;
-            for (const auto& [cycle, c] : select_per_cycle(*schedule, candidates)) {
-                if (needs_staged_file(*c->database)) paths.insert(agent.database_dir() / c->database->staged_file_name);
-            }
-        }
+    if (agent.log.is_open()) {
+        list_reports(settings_, &agent);
+        read_reports(settings_, reader, &agent);
     }
-    VerifyTotals totals;
-    staged_ = verify_staged_files({paths.begin(), paths.end()}, checks_, config_.verify_threads, &totals);
-    summary_->files_verified += totals.files;
-    summary_->bytes_verified += totals.bytes;
-}
+    summary_->reports_found += static_cast<int>(agent.reports.size());
+    summary_->reports_deferred += agent.deferred;
+    summary_->reports_unsettled += agent.unsettled;
+    summary_->entries_ignored += agent.ignored;
 
-// Facts for a staged file, verifying it now if phase 2 needs one that was
-// not foreseen (the job list changed in between, or a precheck was wrong).
-const StagedFacts* Scanner::staged_facts(const AgentFolder& agent, const std::string& staged_file_name) {
-    const auto path = agent.database_dir() / staged_file_name;
-    auto it = staged_.find(path);
-    if (it == staged_.end()) {
-        VerifyTotals totals;
-        auto facts = verify_staged_files({path}, checks_, 1, &totals);
-        summary_->files_verified += totals.files;
-        summary_->bytes_verified += totals.bytes;
-        it = staged_.emplace(path, std::move(facts.begin()->second)).first;
-    }
-    return &it->second;
-}
-
-Status Scanner::evaluate_agent(AgentFolder& agent, std::vector<bool>& duplicate) {
-    StorageHandle& db = *plugins_.storage;
-
-    // Duplicates: content already recorded (by an earlier scan, or earlier in this one).
-    std::vector<bool> record_fate(agent.reports.size(), true);
-    std::set<std::string> seen_here;
-    for (std::size_t i = 0; i < agent.reports.size(); ++i) {
-        ReportFile& f = agent.reports[i];
-        StorageHandle::ReportSeen seen;
-        if (Status st = db.find_report(f.content_sha256, agent.agent_id, f.file_name, &seen); !st.is_ok()) return st;
-        if (seen.content_seen || !seen_here.insert(f.content_sha256).second) {
-            duplicate[i] = true;
-            // Already recorded under this very name: a rerun after a crash, nothing new to say.
-            record_fate[i] = !seen.same_file;
-        }
+    StagedFiles staged(agent, checks_, config_.verify_threads);
+    if (!agent.reports.empty() && !jobs.empty()) {
+        staged.verify(staged_files_to_verify(agent, jobs, likely_duplicates(*plugins_.storage, agent)));
     }
 
-    std::vector<Job> jobs;
-    if (Status st = db.load_jobs(agent.agent_id, &jobs); !st.is_ok()) return st;
+    RecordContext context;
+    context.storage = plugins_.storage.get();
+    context.notifiers = &plugins_.notifiers;
+    context.now = options_.now;
+    context.content_change = config_.content_change;
+    context.staged = [&](const std::string& name) { return staged.facts(name); };
 
-    std::map<std::string, bool> used;                      // file -> made an entry
-    std::map<std::string, std::vector<std::string>> why;   // file -> reasons it made none
-    std::set<std::string> job_databases;
-    for (const Job& job : jobs) job_databases.insert(job.database_name);
-
-    for (const Job& job : jobs) {
-        EvaluationInput in;
-        in.job = job;
-        in.candidates = candidates_for(agent, job, duplicate);
-        in.now = options_.now;
-        in.content_change = config_.content_change;
-        in.staged = [&](const std::string& name) { return staged_facts(agent, name); };
-        if (Status st = schedule_for(job, &in.schedule); !st.is_ok()) return st;
-        const Schedule& schedule = *in.schedule;
-        const std::int64_t since = earliest_cycle_needed(schedule, in.candidates, options_.now);
-        if (Status st = db.load_entries(job.id, since, &in.existing); !st.is_ok()) return st;
-
-        Evaluation result = evaluate_job(in);
-        for (const Candidate& c : in.candidates) {
-            if (!cycle_of(schedule, c.end_time())) {
-                why[c.file_name].push_back("ended outside every window of " + job_label(job));
-            }
-        }
-        for (const CandidateOutcome& o : result.outcomes) {
-            if (o.used) used[o.file_name] = true;
-            else why[o.file_name].push_back(job_label(job) + ": " + o.reason);
-        }
-        for (const Entry& e : result.new_entries) {
-            std::int64_t id = 0;
-            if (Status st = db.insert_entry(e, &id); !st.is_ok()) return st;
-            ++summary_->entries[e.status];
-            const auto level = e.status == "success" ? spdlog::level::info : spdlog::level::warn;
-            spdlog::log(level, "{}: cycle {}: {}: {}", job_label(job), format_iso(e.cycle_expected_at), e.status,
-                        e.message);
-            fault_point("evaluate.entry");
-        }
-        if (Status st = db.update_job_state(result.job); !st.is_ok()) return st;
-        if (Status st = plugins_.notifiers.queue(db, result, options_.now, &summary_->events_queued); !st.is_ok()) {
-            return st;
-        }
-        if (result.job.current_status != result.previous_status) {
-            spdlog::info("{}: status {} -> {}", job_label(job), result.previous_status, result.job.current_status);
-        }
-        ++summary_->job_status[result.job.current_status];
-    }
-
-    for (std::size_t i = 0; i < agent.reports.size(); ++i) {
-        ReportFile& f = agent.reports[i];
-        if (duplicate[i]) {
-            f.fate = "duplicate";
-            f.reason = "the same content was already processed";
-        } else if (f.kept()) {
-            bool names_a_job = false;
-            for (const DatabaseReport& d : f.report->databases) names_a_job |= job_databases.count(d.database_name) > 0;
-            if (used[f.file_name]) {
-                f.fate = "used";
-            } else if (!names_a_job) {
-                f.fate = "no_job";
-                f.reason = f.report->databases.empty() ? "the report lists no database"
-                                                       : "no active job of agent " + agent.agent_id +
-                                                             " for the database(s) it lists";
-            } else {
-                f.fate = "irrelevant";
-                for (const auto& reason : why[f.file_name]) f.reason += (f.reason.empty() ? "" : "; ") + reason;
-            }
-        }
-        if (f.source) ++summary_->sources[*f.source];
-        ++summary_->fates[f.fate];
-        if (f.fate != "used") {
-            const auto level = f.fate == "duplicate" ? spdlog::level::info : spdlog::level::warn;
-            spdlog::log(level, "{}: {}: {}", printable((agent.log_dir() / f.file_name).string()), f.fate, f.reason);
-        }
-        if (!record_fate[i]) continue;
-        ReportRecord record;
-        record.content_sha256 = f.content_sha256;
-        record.agent_id = agent.agent_id;
-        record.file_name = f.file_name;
-        record.fate = f.fate;
-        record.reason = f.reason;
-        record.source = f.source;
-        record.operation_end_time = f.report ? f.report->operation_end_time : kNoTime;
-        record.scanned_at = options_.now;
-        if (Status st = db.record_report(record); !st.is_ok()) return st;
-        fault_point("evaluate.report");
-    }
-    return Status::ok();
-}
-
-Status Scanner::process_agent(AgentFolder& agent) {
-    StorageHandle& db = *plugins_.storage;
-    Status st = db.begin();
-    bool acquired = false;
-    if (st.is_ok()) st = db.try_lock_agent(agent.agent_id, &acquired);
-    if (st.is_ok() && !acquired) {
-        db.rollback();
-        ++summary_->agents_busy;
-        spdlog::info("agent {}: skipped: another scanner is processing it", agent.agent_id);
-        return Status::ok();
-    }
-    fault_point("agent.begin");
-    std::vector<bool> duplicate(agent.reports.size(), false);
-    if (st.is_ok()) st = evaluate_agent(agent, duplicate);
-    fault_point("agent.before_commit");
-    if (st.is_ok()) st = db.commit();
-    if (!st.is_ok()) {
-        db.rollback();
-        ++summary_->agents_failed;
-        spdlog::error("agent {}: nothing recorded, reports left in place: {}", agent.agent_id, st.message());
-        return st;
+    AgentTally tally;
+    std::set<std::string> unrecorded;
+    Status error;
+    const RecordOutcome outcome = record_agent(context, agent, &unrecorded, &tally, &error);
+    summary_->files_verified += staged.totals().files;
+    summary_->bytes_verified += staged.totals().bytes;
+    switch (outcome) {
+        case RecordOutcome::kBusy:
+            ++summary_->agents_busy;
+            spdlog::info("agent {}: skipped: another scanner is processing it", agent_id);
+            return Status::ok();
+        case RecordOutcome::kFailed:
+            ++summary_->agents_failed;
+            spdlog::error("agent {}: nothing recorded, reports left in place: {}", agent_id,
+                          log_text(error.message(), kLogErrorLimit));
+            return error;
+        case RecordOutcome::kCommitted:
+            break;
     }
     fault_point("agent.committed");
     ++summary_->agents_scanned;
-    archive_agent(agent);
+    for (const auto& [fate, n] : tally.fates) summary_->fates[fate] += n;
+    for (const auto& [source, n] : tally.sources) summary_->sources[source] += n;
+    for (const auto& [status, n] : tally.entries) summary_->entries[status] += n;
+    for (const auto& [status, n] : tally.job_status) summary_->job_status[status] += n;
+    summary_->events_queued += tally.events_queued;
+    archive_agent(agent, unrecorded);
     return Status::ok();
 }
 
-void Scanner::archive_agent(const AgentFolder& agent) {
+void Scanner::archive_agent(const AgentFolder& agent, const std::set<std::string>& unrecorded) {
+    if (agent.reports.size() == unrecorded.size()) return;
+    Dir archive;
+    if (Status st = open_archive_dir(agent.log, &archive); !st.is_ok()) {
+        summary_->archive_failed += static_cast<int>(agent.reports.size() - unrecorded.size());
+        spdlog::warn("agent {}: nothing archived: {}", agent.agent_id, st.message());
+        return;
+    }
     for (const ReportFile& f : agent.reports) {
+        if (unrecorded.count(f.file_name)) continue;
         std::string archived_as;
         Status st;
-        ArchiveOutcome outcome = archive_report(agent.log_dir(), f.file_name, &archived_as, &st);
+        ArchiveOutcome outcome = archive_report(agent.log, archive, f.file_name, &archived_as, &st);
         if (outcome == ArchiveOutcome::kFailed) {
             ++summary_->archive_failed;
             spdlog::error("{}", st.message());
         } else if (outcome == ArchiveOutcome::kMoved) {
             ++summary_->archived;
             if (archived_as != f.file_name) {
-                spdlog::info("{}: archived as _archive/{} (name taken)",
-                             printable((agent.log_dir() / f.file_name).string()), archived_as);
+                spdlog::info("{}: archived as _archive/{} (name taken)", agent.log.shown(f.file_name), archived_as);
             }
         }
         fault_point("archive.report");
@@ -338,44 +217,31 @@ void Scanner::archive_agent(const AgentFolder& agent) {
 Status Scanner::run() {
     if (Status st = sync_jobs(); !st.is_ok()) return st;
 
-    std::vector<ReportSourceHandle*> sources;
-    for (auto& s : plugins_.report_sources) sources.push_back(s.get());
-    ReportReader reader(sources);
-    CollectSettings settings;
-    settings.storage_root = config_.storage_root;
-    settings.now = options_.now;
-    settings.real_now = options_.real_now;
-    settings.max_report_age_days = config_.max_report_age_days;
-    settings.report_settle_seconds = config_.report_settle_seconds;
-    settings.max_report_bytes = config_.max_report_bytes;
-    Collection collection;
-    if (Status st = collect(settings, reader, &collection); !st.is_ok()) return st;
-    summary_->agents_skipped = collection.skipped_folders;
-    summary_->reports_unsettled = collection.unsettled_reports;
-    summary_->entries_ignored = collection.ignored_entries;
-    for (const auto& a : collection.agents) summary_->reports_found += static_cast<int>(a.reports.size());
+    Dir root;
+    if (Status st = Dir::open_root(config_.storage_root, &root); !st.is_ok()) {
+        return Status::error(Status::Code::kIo, "storage_root " + st.message());
+    }
+    std::vector<std::string> folders;
+    if (Status st = list_agent_folders(root, &folders); !st.is_ok()) return st;
 
     std::vector<Job> jobs;
     if (Status st = plugins_.storage->load_jobs("", &jobs); !st.is_ok()) {
         return Status::error(Status::Code::kUnavailable, st.message());
     }
-    precheck_duplicates(collection);
-    verify_candidates(collection, jobs);
+    // Every agent folder, and every agent with jobs (those without a folder
+    // still get their missing entries), one at a time in name order.
+    std::map<std::string, std::vector<const Job*>> jobs_by_agent;
+    for (const std::string& folder : folders) jobs_by_agent[folder];
+    for (const Job& j : jobs) jobs_by_agent[j.agent_id_responsible].push_back(&j);
+    const std::set<std::string> with_folder(folders.begin(), folders.end());
 
-    // Jobs are evaluated per agent, including agents that dropped nothing.
-    std::map<std::string, AgentFolder*> by_agent;
-    for (auto& a : collection.agents) by_agent[a.agent_id] = &a;
-    std::vector<AgentFolder> absent;
-    for (const Job& j : jobs) {
-        if (by_agent.count(j.agent_id_responsible)) continue;
-        absent.push_back(AgentFolder{j.agent_id_responsible, config_.storage_root / j.agent_id_responsible, {}});
-        by_agent[j.agent_id_responsible] = nullptr;
-    }
-    for (auto& a : absent) by_agent[a.agent_id] = &a;
+    std::vector<ReportSourceHandle*> sources;
+    for (auto& s : plugins_.report_sources) sources.push_back(s.get());
+    ReportReader reader(sources);
 
     Status overall = Status::ok();
-    for (auto& [id, agent] : by_agent) {
-        Status st = process_agent(*agent);
+    for (const auto& [agent_id, agent_jobs] : jobs_by_agent) {
+        Status st = process_agent(root, agent_id, with_folder.count(agent_id) > 0, reader, agent_jobs);
         if (!st.is_ok() && overall.is_ok()) overall = Status::error(Status::Code::kUnavailable, st.message());
     }
     summary_->deliveries = plugins_.notifiers.deliver(*plugins_.storage, options_.now, options_.real_now);
@@ -394,7 +260,7 @@ Status open_scan_plugins(const Config& config, ScanPlugins* plugins) {
         plugins->report_sources.push_back(std::move(h));
     }
     auto checks = config.integrity;
-    // The server hash (docs/scan.md, rule 4) comes from sha256, configured or not.
+    // The server hash (docs/scan.md rule 4) comes from sha256, configured or not.
     bool has_sha256 = false;
     for (const auto& c : checks) has_sha256 |= c.plugin == "sha256";
     if (!has_sha256) checks.insert(checks.begin(), default_choice(config, "sha256"));
@@ -438,7 +304,8 @@ void ScanSummary::print(std::ostream& out) const {
     out << "  reports:  " << reports_total << " processed: "
         << list(fates, {"used", "invalid", "stale", "future", "agent_mismatch", "irrelevant", "no_job", "duplicate"})
         << "\n";
-    out << "            " << reports_unsettled << " not yet settled, " << entries_ignored
+    out << "            " << reports_deferred << " left for the next scan (max_reports_per_agent), "
+        << reports_unsettled << " not yet settled, " << entries_ignored
         << " non-regular files ignored, " << archived << " archived, " << archive_failed << " could not be archived\n";
     if (!sources.empty()) {
         std::string text;

@@ -1,4 +1,6 @@
-// `vigil scan`: the three phases of docs/scan.md over the loaded plugins.
+// `vigil scan`: the phases of docs/scan.md over the loaded plugins, agent by
+// agent: open, list, read and parse (collect.hpp), verify (verify.hpp),
+// record (record.hpp), archive (archive.hpp), then notify (notify.hpp).
 #ifndef VIGIL_HOST_SCAN_HPP
 #define VIGIL_HOST_SCAN_HPP
 
@@ -35,8 +37,9 @@ struct ScanSummary {
     int agents_scanned = 0;
     int agents_skipped = 0;   // folders that are not agent folders
     int agents_busy = 0;      // held by another scanner
-    int agents_failed = 0;    // database error: nothing archived for them
+    int agents_failed = 0;    // database error: nothing recorded or archived for them
     int reports_found = 0;
+    int reports_deferred = 0;  // beyond max_reports_per_agent: left for the next scan
     int reports_unsettled = 0;
     int entries_ignored = 0;  // FIFOs, links named like reports
     std::map<std::string, int> fates;       // used, invalid, ... -> count

@@ -67,12 +67,15 @@ std::string ReportNode::need_string(std::string_view key) const {
     return std::string(text);
 }
 
-std::int64_t ReportNode::need_time(std::string_view key) const {
-    const std::string text = need_string(key);
-    std::optional<std::int64_t> micros = parse_timestamp(text);
-    if (!micros) refuse(path_of(key), in_quotes(text) + " is not an ISO-8601 timestamp");
+// A timestamp must parse and lie in the span every database can store.
+std::int64_t ReportNode::checked_time(std::string_view text, std::string_view key) const {
+    std::string why;
+    std::optional<std::int64_t> micros = parse_report_timestamp(text, &why);
+    if (!micros) refuse(path_of(key), in_quotes(text) + " " + why);
     return *micros;
 }
+
+std::int64_t ReportNode::need_time(std::string_view key) const { return checked_time(need_string(key), key); }
 
 std::optional<std::string> ReportNode::maybe_string(std::string_view key) const {
     std::optional<element> value = find(key);
@@ -83,8 +86,12 @@ std::optional<std::string> ReportNode::maybe_string(std::string_view key) const 
 }
 
 std::int64_t ReportNode::maybe_time(std::string_view key) const {
-    std::optional<std::string> text = maybe_string(key);
-    return text ? parse_timestamp(*text).value_or(kNoTime) : kNoTime;
+    std::optional<element> value = find(key);
+    if (!value || value->type() == element_type::NULL_VALUE) return kNoTime;
+    if (value->type() != element_type::STRING) {
+        refuse(path_of(key), std::string("expected a timestamp string, found ") + json_type_name(value->type()));
+    }
+    return checked_time(value->get_string().value_unsafe(), key);
 }
 
 std::int64_t ReportNode::maybe_size(std::string_view key) const {

@@ -53,19 +53,25 @@ public:
     bool need_bool(std::string_view key) const;
     // Refused when it contains a NUL.
     std::string need_string(std::string_view key) const;
-    // An ISO-8601 timestamp as vigil::parse_timestamp reads it.
+    // An ISO-8601 timestamp as vigil::parse_report_timestamp reads it: one
+    // that does not parse or lies outside 1970..9999 (UTC) is refused.
     std::int64_t need_time(std::string_view key) const;
 
     // Optional values that are present but unusable count as absent: the
     // host then blames the one database concerned ("checksum absent")
     // instead of the whole report being thrown away.
     std::optional<std::string> maybe_string(std::string_view key) const;
+    // Unlike the other optional values, a timestamp that is present and not
+    // null must be usable: one that does not parse, or lies outside the span
+    // a database can store, makes the report invalid.
     std::int64_t maybe_time(std::string_view key) const;
     // A byte count is a non-negative JSON integer: 4e2 or 400.0 are not how
     // an agent writes one, and values past int64 cannot be a file's size.
     std::int64_t maybe_size(std::string_view key) const;
 
 private:
+    std::int64_t checked_time(std::string_view text, std::string_view key) const;
+
     simdjson::dom::object fields_;
     std::string path_;
 };

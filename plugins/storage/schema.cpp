@@ -20,7 +20,7 @@ struct Migration {
     std::vector<const char*> postgresql = {};
 };
 
-// SQLite's rebuilt tables for migration 3: as before, with the hour and
+// SQLite's rebuilt tables for migration 4: as before, with the hour and
 // minute nullable and the schedule columns at the end.
 constexpr const char* kJobsBySchedule = R"(CREATE TABLE expected_backup_jobs_new (
         id {ID},
@@ -174,7 +174,13 @@ const std::vector<Migration>& migrations() {
                 UNIQUE (event_id, notifier)
             ))",
           "CREATE INDEX notification_deliveries_due ON notification_deliveries (notifier, state)"}},
-        // 3: schedules (docs/scan.md, docs/records.md). A job's identity becomes (agent,
+        // 3: duplicates are found per agent folder (docs/scan.md): one agent's
+        // copy of another's report must not make it a duplicate. Existing
+        // rows already carry the folder they were found in, so they keep
+        // matching there.
+        {{"CREATE INDEX IF NOT EXISTS processed_reports_agent_content ON processed_reports (agent_id, content_sha256)",
+          "DROP INDEX IF EXISTS processed_reports_content"}},
+        // 4: schedules (docs/scan.md, docs/records.md). A job's identity becomes (agent,
         // database, schedule, timezone); an `at` job keeps its row (id,
         // history, status) with the schedule "MM HH * * *" in UTC, and only
         // `at` jobs keep an hour and minute. Events name the schedule too.
@@ -280,7 +286,7 @@ void migrate(soci::session& session, const ConnectionUrl& url, int target) {
     int version = 0;
     try {
         if (url.backend == Backend::sqlite3) {
-            // Rebuilding a table that others reference (migration 3) needs
+            // Rebuilding a table that others reference (migration 4) needs
             // the references unchecked until it is back under its name; the
             // pragma cannot change inside a transaction.
             session << "PRAGMA foreign_keys=OFF";

@@ -125,16 +125,16 @@ Storage::ReportSeen SociStorage::find_report(const std::string& content_sha256, 
                                              const std::string& file_name) {
     return guarded("find_report", [&] {
         sql::Params params(url_.backend);
-        // Placeholders are made one statement at a time: the operands of one
-        // `+` chain may be evaluated in any order.
-        std::string agent = params.text(agent_id);
+        // Placeholders are made one statement at a time, in the order they
+        // appear: the operands of one `+` chain may be evaluated in any order.
         std::string file = params.text(file_name);
+        std::string agent = params.text(agent_id);
         std::string content = params.text(content_sha256);
         sql::Columns columns(url_.backend);
         columns.computed("rows", "COUNT(*)");
-        columns.computed("same_file",
-                         "MAX(CASE WHEN agent_id = " + agent + " AND file_name = " + file + " THEN 1 ELSE 0 END)");
-        std::string where = " FROM processed_reports WHERE content_sha256 = " + content;
+        columns.computed("same_file", "MAX(CASE WHEN file_name = " + file + " THEN 1 ELSE 0 END)");
+        // Per agent folder (docs/scan.md): the same bytes in another agent's folder are not seen here.
+        std::string where = " FROM processed_reports WHERE agent_id = " + agent + " AND content_sha256 = " + content;
         ReportSeen seen;
         sql::query(session_, "SELECT " + columns.select_list() + where, params, columns, [&] {
             seen.content_seen = columns.get_integer("rows").value_or(0) > 0;

@@ -2,6 +2,7 @@
 // break one rule of plugin.h (or throw where a careless author would): the
 // host refuses what it cannot trust with a message naming the file and the
 // reason, turns plugin failures into Status values, and keeps working.
+#include "collect.hpp"
 #include "plugin_host.hpp"
 
 #include <catch2/catch.hpp>
@@ -202,6 +203,25 @@ TEST_CASE("a well-behaved plugin is accepted and described from its descriptor")
     const Status invalid = source->parse("b.good", "garbled", &report);
     CHECK(invalid.code() == Status::Code::kInvalid);
     CHECK_THAT(invalid.message(), Contains("content: expected"));
+}
+
+TEST_CASE("a report whose source gave a time outside 1970..9999 is invalid, whatever the source checked") {
+    Status status;
+    auto source = ReportSourceHandle::open(accepted("good_source"), "{}", &status);
+    REQUIRE(source != nullptr);
+    vigil::host::ReportReader reader({source.get()});
+    vigil::host::ReportFile file;
+    reader.parse("a.good", "ACME completed 1969", &file);
+    CHECK(file.fate == "invalid");
+    CHECK_THAT(file.reason.text(), Contains("good_source") && Contains("operation_end_time") &&
+                                       Contains("outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59Z"));
+    CHECK(file.report == nullptr);
+
+    vigil::host::ReportFile fine;
+    reader.parse("b.good", "ACME completed", &fine);
+    CHECK(fine.kept());
+    REQUIRE(fine.report != nullptr);
+    CHECK(fine.report->operation_end_time == 2000000);
 }
 
 TEST_CASE("a handle refuses a library that lacks its capability") {

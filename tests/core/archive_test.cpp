@@ -1,6 +1,7 @@
 // Archiving never overwrites, never follows links, and tolerates a report
 // another scanner already moved.
 #include "archive.hpp"
+#include "test_db.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -13,13 +14,10 @@ using namespace vigil::host;
 namespace fs = std::filesystem;
 
 namespace {
+// A scratch directory, removed with everything in it.
 struct TempDir {
-    fs::path path;
-    TempDir() {
-        std::string pattern = (fs::temp_directory_path() / "vigil-archive-XXXXXX").string();
-        path = ::mkdtemp(pattern.data());
-    }
-    ~TempDir() { fs::remove_all(path); }
+    vigil::test::ScratchDir scratch;
+    const fs::path& path = scratch.path();
 };
 void write(const fs::path& p, const std::string& text) { std::ofstream(p) << text; }
 std::string read(const fs::path& p) {
@@ -27,6 +25,16 @@ std::string read(const fs::path& p) {
     std::stringstream s;
     s << in.rdbuf();
     return s.str();
+}
+// Archives as the scan does: through a handle of the log folder, then one
+// of its _archive.
+ArchiveOutcome archive_report(const fs::path& log, const std::string& name, std::string* archived_as, Status* st) {
+    Dir dir;
+    REQUIRE(Dir::open_root(log, &dir).is_ok());
+    Dir archive;
+    *st = open_archive_dir(dir, &archive);
+    if (!st->is_ok()) return ArchiveOutcome::kFailed;
+    return vigil::host::archive_report(dir, archive, name, archived_as, st);
 }
 }  // namespace
 

@@ -47,6 +47,20 @@ TEST_CASE("a minimal config gets the documented defaults") {
     CHECK(c.jobs[0].window_minutes == 60);
 }
 
+TEST_CASE("max_reports_per_agent defaults to 100 and must be from 1 to 100000") {
+    Config c;
+    REQUIRE(load("storage_root: r\n", &c).is_ok());
+    CHECK(c.max_reports_per_agent == 100);
+    REQUIRE(load("storage_root: r\nmax_reports_per_agent: 5\n", &c).is_ok());
+    CHECK(c.max_reports_per_agent == 5);
+    for (const char* value : {"0", "100001", "-1", "many"}) {
+        INFO(value);
+        Status st = load(std::string("storage_root: r\nmax_reports_per_agent: ") + value + "\n", &c);
+        CHECK(st.code() == Status::Code::kConfig);
+        CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:2: max_reports_per_agent"));
+    }
+}
+
 TEST_CASE("per-job windows and relative SQLite paths") {
     ConfigFile f(
         "storage_root: /srv/backups\nwindow_minutes: 45\ndatabase:\n  url: sqlite3://db=data/v.db\n"

@@ -139,6 +139,38 @@ TEST_CASE("rule 2: a failed phase fails, naming phases, transfer error and logs"
     CHECK_FALSE(ev.job.previous_successful_hash_global);
 }
 
+TEST_CASE("every piece of an entry message that the agent wrote is marked, the host's words are not") {
+    const auto marked = [](const Message& m) {
+        return m.render([](std::string_view text) { return "<" + std::string(text) + ">"; });
+    };
+    Fixture fx;
+    SECTION("failed phases") {
+        DatabaseReport& db = fx.add_report("r1.json", "2026-11-23T02:31:00Z");
+        db.transfer.status = false;
+        db.transfer.error_message = "reset";
+        db.logs_summary = "rsync 12";
+        Evaluation ev = evaluate_job(fx.in);
+        REQUIRE(ev.messages.size() == ev.new_entries.size());
+        CHECK(ev.messages[0].text() == ev.new_entries[0].message);
+        CHECK(marked(ev.messages[0]) == "agent reports failed phase(s): TRANSFER; transfer error: <reset>; logs: <rsync 12>");
+    }
+    SECTION("the agent's checksum and staged file name") {
+        fx.add_report("r1.json", "2026-11-23T02:31:00Z", "s.sql.gz", "claimed");
+        fx.stage("s.sql.gz", kHashB);
+        Evaluation ev = evaluate_job(fx.in);
+        CHECK(ev.messages[0].text() == ev.new_entries[0].message);
+        CHECK(marked(ev.messages[0]) == "staged file database/<s.sql.gz>: checksum mismatch: agent <claimed>, server " +
+                                            std::string(kHashB));
+    }
+    SECTION("missing entries are the host's words only") {
+        fx.in.now = *vigil::parse_timestamp("2026-11-23T04:00:00Z");
+        Evaluation ev = evaluate_job(fx.in);
+        REQUIRE(ev.new_entries.size() == 1);
+        CHECK(ev.new_entries[0].status == "missing");
+        CHECK(marked(ev.messages[0]) == ev.new_entries[0].message);
+    }
+}
+
 TEST_CASE("rule 3: a missing or non-regular staged file is a transfer integrity failure") {
     Fixture fx;
     fx.add_report("r1.json", "2026-11-23T02:31:00Z");

@@ -14,14 +14,13 @@
 #include <stdexcept>
 #include <sys/stat.h>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 namespace vigil::test {
 
 namespace fs = std::filesystem;
-
-namespace {
 
 std::string sha256_hex(const std::string& bytes) {
     unsigned char digest[EVP_MAX_MD_SIZE];
@@ -35,6 +34,18 @@ std::string sha256_hex(const std::string& bytes) {
     }
     return hex;
 }
+
+std::string shell_quote(const std::string& s) {
+    std::string out = "'";
+    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return out + "'";
+}
+
+std::string fault_run_at(const std::string& label, const std::string& command) {
+    return "VIGIL_FAULT_RUN_AT=" + shell_quote(label) + " VIGIL_FAULT_RUN=" + shell_quote(command);
+}
+
+namespace {
 
 void write_bytes(const fs::path& path, const std::string& bytes) {
     fs::create_directories(path.parent_path());
@@ -50,12 +61,6 @@ void age(const fs::path& path) {
     times[0].tv_sec -= 3600;
     times[1] = times[0];
     ::utimensat(AT_FDCWD, path.c_str(), times, AT_SYMLINK_NOFOLLOW);
-}
-
-std::string shell_quote(const std::string& s) {
-    std::string out = "'";
-    for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return out + "'";
 }
 
 soci::session open_session(const std::string& url) {
@@ -161,11 +166,22 @@ RunResult Site::vigil(const std::string& args, const std::string& env) const {
     const char* bin = vigil_bin();
     const fs::path out = dir() / "run.out";
     const fs::path err = dir() / "run.err";
-    const std::string command = env + " " + shell_quote(bin) + " " + args + " >" + shell_quote(out.string()) +
+    // exec: the shell becomes vigil, so the child's resource usage is vigil's.
+    const std::string command = env + " exec " + shell_quote(bin) + " " + args + " >" + shell_quote(out.string()) +
                                 " 2>" + shell_quote(err.string()) + " </dev/null";
-    const int status = std::system(command.c_str());
+    const pid_t pid = ::fork();
+    if (pid < 0) throw std::runtime_error("fork failed");
+    if (pid == 0) {
+        ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    int status = 0;
+    struct rusage usage {};
+    while (::wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+    }
     RunResult r;
     r.exit_code = exit_code_of(status);
+    r.max_rss_kib = usage.ru_maxrss;
     r.out = read_file(out);
     r.err = read_file(err);
     return r;
@@ -277,6 +293,11 @@ std::vector<Row> Site::query(const std::string& sql) const {
         out.push_back(std::move(row));
     }
     return out;
+}
+
+void Site::execute(const std::string& sql) const {
+    soci::session session = open_session(url_);
+    session << sql;
 }
 
 std::int64_t Site::count(const std::string& sql) const {

@@ -21,6 +21,7 @@ struct RunResult {
     int exit_code = -1;
     std::string out;
     std::string err;
+    long max_rss_kib = 0;  // peak resident memory of the vigil process (getrusage)
 };
 
 struct Staged {
@@ -76,6 +77,8 @@ public:
 
     // Query helpers on the scan's database.
     std::vector<Row> query(const std::string& sql) const;
+    // Runs one statement (DDL, a trigger) on the scan's database.
+    void execute(const std::string& sql) const;
     std::int64_t count(const std::string& sql) const;
     // The entries of a job, oldest first, with the job's identity columns.
     std::vector<Row> entries(const std::string& agent, const std::string& database) const;
@@ -95,6 +98,12 @@ private:
 };
 
 std::string read_file(const std::filesystem::path& path);
+std::string sha256_hex(const std::string& bytes);
+// The text quoted for sh, e.g. to build an environment for Site::scan.
+std::string shell_quote(const std::string& text);
+// The environment that makes `vigil` run `command` (sh -c) once, the first
+// time it reaches the fault point `label` (host/scan/fault.hpp).
+std::string fault_run_at(const std::string& label, const std::string& command);
 std::vector<std::string> list_names(const std::filesystem::path& dir);
 std::string gzip_bytes(const std::string& text);
 // Every directory and file under `root`, one sorted line each: the relative

@@ -2,11 +2,14 @@
 
 // Prints std::optional values in failed assertions.
 #define CATCH_CONFIG_ENABLE_OPTIONAL_STRINGMAKER
+#include <vigil/timestamp.hpp>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 using vigil::Report;
 using vigil::plugins::StatusJsonSource;
@@ -300,15 +303,15 @@ TEST_CASE("optional fields that are null, absent or unusable count as absent") {
     SECTION("wrong type") {
         compress["sha256_checksum"] = 12345;
         compress["size"] = "400";
-        compress["start_time"] = 1795395600;
+        compress.erase("start_time");
         transfer["error_message"] = Json::object();
         doc["databases"]["sales"]["logs_summary"] = Json::array({"a", "b"});
     }
-    SECTION("unparseable timestamp, unusable sizes") {
+    SECTION("unusable sizes") {
         compress.erase("sha256_checksum");
         transfer.erase("error_message");
         doc["databases"]["sales"].erase("logs_summary");
-        compress["start_time"] = "2026-11-23T25:00:00Z";
+        compress.erase("start_time");
         SECTION("negative") { compress["size"] = -1; }
         SECTION("fractional") { compress["size"] = 400.5; }
         SECTION("integral but written as a fraction") { compress["size"] = 400.0; }
@@ -322,6 +325,50 @@ TEST_CASE("optional fields that are null, absent or unusable count as absent") {
     CHECK(sales.compress.end_time == kStart + 3600 * kSecond);
     CHECK_FALSE(sales.transfer.error_message.has_value());
     CHECK_FALSE(sales.logs_summary.has_value());
+}
+
+TEST_CASE("an optional timestamp that is present must parse: the report is invalid otherwise") {
+    Json doc = valid_report();
+    Json& compress = doc["databases"]["sales"]["COMPRESS"];
+    compress["start_time"] = "2026-11-23T25:00:00Z";
+    CHECK(refusal(doc) ==
+          R"(field "databases.sales.COMPRESS.start_time": "2026-11-23T25:00:00Z" is not an ISO-8601 timestamp)");
+    compress["start_time"] = 1795395600;
+    CHECK(refusal(doc) == R"(field "databases.sales.COMPRESS.start_time": expected a timestamp string, found a number)");
+}
+
+TEST_CASE("a timestamp outside 1970..9999 (in UTC) makes the report invalid, in every timestamp field") {
+    const std::string range = "is outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59Z once converted to UTC";
+    for (const char* text : {"0000-01-01T00:00:00Z", "9999-12-31T23:30:00-01:00", "1969-12-31T23:59:59Z",
+                             "1970-01-01T00:30:00+01:00"}) {
+        for (const std::vector<std::string>& field :
+             std::vector<std::vector<std::string>>{{"operation_start_time"},
+                                                   {"operation_end_time"},
+                                                   {"databases", "sales", "BACKUP", "start_time"},
+                                                   {"databases", "sales", "BACKUP", "end_time"},
+                                                   {"databases", "sales", "COMPRESS", "start_time"},
+                                                   {"databases", "sales", "COMPRESS", "end_time"},
+                                                   {"databases", "sales", "TRANSFER", "start_time"},
+                                                   {"databases", "sales", "TRANSFER", "end_time"}}) {
+            Json doc = valid_report();
+            Json* node = &doc;
+            std::string path;
+            for (const std::string& key : field) {
+                node = &(*node)[key];
+                path += (path.empty() ? "" : ".") + key;
+            }
+            *node = text;
+            INFO(path << " = " << text);
+            CHECK(refusal(doc) == "field \"" + path + "\": \"" + text + "\" " + range);
+        }
+    }
+}
+
+TEST_CASE("the first and last instants of the range are accepted") {
+    CHECK(end_time_of("1970-01-01T00:00:00Z") == 0);
+    CHECK(end_time_of("1970-01-01T01:00:00+01:00") == 0);
+    CHECK(end_time_of("9999-12-31T23:59:59Z") == vigil::kLatestReportTime);
+    CHECK(end_time_of("9999-12-31T22:59:59-01:00") == vigil::kLatestReportTime);
 }
 
 TEST_CASE("a size of zero and the largest int64 are kept") {

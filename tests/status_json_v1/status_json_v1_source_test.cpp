@@ -220,7 +220,7 @@ TEST_CASE("v1: unusable optional fields count as absent") {
     SECTION("wrong types") {
         compress["sha256_checksum"] = 42;
         compress["size_bytes"] = "400";
-        compress["timestamp"] = "soon";
+        compress["timestamp"] = nullptr;
         Report r = parse(doc);
         CHECK(r.databases[0].compress.sha256_checksum == std::nullopt);
         CHECK(r.databases[0].compress.size == vigil::kNoSize);
@@ -244,6 +244,34 @@ TEST_CASE("v1: unusable optional fields count as absent") {
     SECTION("an empty staged_file_name is kept for the host to judge") {
         sales(doc)["staged_file_name"] = "";
         CHECK(parse(doc).databases[0].staged_file_name.empty());
+    }
+}
+
+TEST_CASE("v1: a phase timestamp that is present must parse: the report is invalid otherwise") {
+    Json doc = valid_report();
+    auto& compress = sales(doc)["compress_process"];
+    compress["timestamp"] = "soon";
+    CHECK(refusal(doc) == R"(field "databases.sales.compress_process.timestamp": "soon" is not an ISO-8601 timestamp)");
+    compress["timestamp"] = 12;
+    CHECK(refusal(doc) ==
+          R"(field "databases.sales.compress_process.timestamp": expected a timestamp string, found a number)");
+}
+
+TEST_CASE("v1: a timestamp outside 1970..9999 (in UTC) makes the report invalid, in every timestamp field") {
+    const std::string range = "is outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59Z once converted to UTC";
+    for (const char* text : {"0000-01-01T00:00:00Z", "9999-12-31T23:30:00-01:00", "1969-12-31T23:59:59Z"}) {
+        for (const char* process : {"", "backup_process", "compress_process", "transfer_process"}) {
+            Json doc = valid_report();
+            std::string path = "operation_timestamp";
+            if (*process) {
+                sales(doc)[process]["timestamp"] = text;
+                path = std::string("databases.sales.") + process + ".timestamp";
+            } else {
+                doc["operation_timestamp"] = text;
+            }
+            INFO(path << " = " << text);
+            CHECK(refusal(doc) == "field \"" + path + "\": \"" + text + "\" " + range);
+        }
     }
 }
 

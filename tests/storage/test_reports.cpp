@@ -19,7 +19,7 @@ vigil::ReportRecord record(const std::string& sha, const std::string& file, cons
 
 }  // namespace
 
-TEST_CASE("find_report tells seen content from the same file") {
+TEST_CASE("find_report tells seen content from the same file, within one agent folder") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     const std::string sha(64, 'e'), other_sha(64, 'f');
@@ -39,8 +39,9 @@ TEST_CASE("find_report tells seen content from the same file") {
     seen = db.storage.find_report(sha, "ACME_PARIS_CENTRE", "20261124_023107_ACME_PARIS_CENTRE.json");
     CHECK(seen.content_seen);
     CHECK_FALSE(seen.same_file);
+    // The same bytes in another agent's folder were never seen there.
     seen = db.storage.find_report(sha, "BETA_LYON_GARE", file);
-    CHECK(seen.content_seen);
+    CHECK_FALSE(seen.content_seen);
     CHECK_FALSE(seen.same_file);
     seen = db.storage.find_report(other_sha, "ACME_PARIS_CENTRE", file);
     CHECK_FALSE(seen.content_seen);

@@ -125,7 +125,7 @@ TEST_CASE("a database written before schedules is upgraded in place: `at` jobs k
     {
         // What the previous version wrote: its schema, and rows in its layout.
         soci::session raw(parsed.backend_name, parsed.connect_string);
-        vigil::plugins::migrate(raw, parsed, 2);
+        vigil::plugins::migrate(raw, parsed, 3);
         if (pg) raw << "SET TIME ZONE 'UTC'";
         raw << "INSERT INTO expected_backup_jobs (id, agent_id_responsible, company_name, city, neighborhood,"
                " database_name, expected_hour_utc, expected_minute_utc, window_minutes, is_active, current_status,"

@@ -131,6 +131,40 @@ TEST_CASE("configure refuses a missing or unknown URL naming database.url") {
     CHECK_THROWS_AS(storage.begin(), std::logic_error);
 }
 
+TEST_CASE("a database left at schema version 2 keeps its report fingerprints, matched per agent folder") {
+    FOR_EACH_BACKEND(backend);
+    vigil::test::ScratchDir scratch;
+    const std::string url = vigil::test::fresh_database_url(backend, scratch.path());
+    const auto parsed = vigil::plugins::parse_connection_url(url);
+    const std::string sha(64, 'e');
+    const std::string file = "20261123_023107_ACME_PARIS_CENTRE.json";
+    soci::session raw(parsed.backend_name, parsed.connect_string);
+    // What version 2 wrote: fingerprints indexed by content alone.
+    vigil::plugins::migrate(raw, parsed, 2);
+    raw << "INSERT INTO processed_reports (content_sha256, agent_id, file_name, fate, reason) VALUES ('" + sha +
+               "', 'ACME_PARIS_CENTRE', '" + file + "', 'used', '')";
+    vigil::plugins::SociStorage upgraded;
+    upgraded.configure(url_config(url));
+    auto count = [&](const std::string& sql) {
+        long long n = -1;
+        raw << sql, soci::into(n);
+        return n;
+    };
+    CHECK(count("SELECT MAX(version) FROM vigil_schema_version") == vigil::plugins::latest_schema_version());
+    const std::string index_count =
+        backend == "postgresql" ? "SELECT COUNT(*) FROM pg_indexes WHERE indexname = "
+                                : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ";
+    CHECK(count(index_count + "'processed_reports_agent_content'") == 1);
+    CHECK(count(index_count + "'processed_reports_content'") == 0);
+    auto seen = upgraded.find_report(sha, "ACME_PARIS_CENTRE", file);
+    CHECK(seen.content_seen);
+    CHECK(seen.same_file);
+    seen = upgraded.find_report(sha, "ACME_PARIS_CENTRE", "20261124_023107_ACME_PARIS_CENTRE.json");
+    CHECK(seen.content_seen);
+    CHECK_FALSE(seen.same_file);
+    CHECK_FALSE(upgraded.find_report(sha, "BETA_LYON_GARE", "20261123_023107_BETA_LYON_GARE.json").content_seen);
+}
+
 TEST_CASE("a database left at schema version 1 by an older Vigil is upgraded in place") {
     FOR_EACH_BACKEND(backend);
     vigil::test::ScratchDir scratch;

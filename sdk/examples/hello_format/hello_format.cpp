@@ -50,8 +50,9 @@ public:
             } else if (keyword == "ended") {
                 std::string text;
                 words >> text;
-                auto micros = vigil::parse_timestamp(text);
-                if (!micros) fail(number, "\"" + text + "\" is not an ISO-8601 timestamp");
+                std::string why;
+                auto micros = vigil::parse_report_timestamp(text, &why);
+                if (!micros) fail(number, "\"" + text + "\" " + why);
                 report.operation_end_time = *micros;
             } else if (keyword == "database") {
                 report.databases.push_back(database(words, number));

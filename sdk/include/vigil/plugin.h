@@ -355,8 +355,11 @@ typedef struct vigil_report_record {
  *                   updated_at of job->id (the host sets updated_at to the
  *                   scan's now).
  * find_report:      *content_seen = 1 when a report with this content was
- *                   recorded before; *same_file = 1 when it was recorded
- *                   under this agent and file name.
+ *                   recorded before from the same agent folder (agent_id):
+ *                   the same bytes recorded from another agent's folder do
+ *                   not count, so one agent can never make another's report
+ *                   a duplicate; *same_file = 1 when it was recorded under
+ *                   this agent and file name.
  * record_report:    stores a report's fate.
  *
  * The notification outbox (docs/notifications.md): events are stored in the transaction

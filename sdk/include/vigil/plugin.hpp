@@ -98,8 +98,8 @@ public:
 class Storage {
 public:
     struct ReportSeen {
-        bool content_seen = false;
-        bool same_file = false;
+        bool content_seen = false;  // recorded before from this agent folder
+        bool same_file = false;     // ... under this very file name
     };
     virtual ~Storage() = default;
     // Opens the database named by the `url` setting (throw Unavailable when

@@ -76,6 +76,31 @@ inline std::optional<std::int64_t> parse_timestamp(std::string_view text) {
     return (tp - offset).time_since_epoch().count();
 }
 
+// The span every timestamp of a report must lie in once converted to UTC,
+// 1970-01-01T00:00:00Z to 9999-12-31T23:59:59Z (both included): earlier or
+// later instants cannot be stored or read back by every database.
+constexpr std::int64_t kEarliestReportTime = 0;
+constexpr std::int64_t kLatestReportTime = 253402300799LL * 1000000;  // 9999-12-31T23:59:59Z
+
+// Whether a parsed timestamp lies in that span.
+inline bool in_report_range(std::int64_t micros) {
+    return micros >= kEarliestReportTime && micros <= kLatestReportTime;
+}
+
+// A timestamp of a report: parse_timestamp, then the span above. When the
+// text is not usable, returns nullopt and *why says so ("is not an ISO-8601
+// timestamp", "is outside ..."), for a message that quotes the text first.
+inline std::optional<std::int64_t> parse_report_timestamp(std::string_view text, std::string* why) {
+    std::optional<std::int64_t> micros = parse_timestamp(text);
+    if (!micros) {
+        *why = "is not an ISO-8601 timestamp";
+    } else if (!in_report_range(*micros)) {
+        *why = "is outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59Z once converted to UTC";
+        micros.reset();
+    }
+    return micros;
+}
+
 // `YYYY-MM-DD HH:MM:SS` (UTC, fraction dropped): the database's text form.
 inline std::string format_db_time(std::int64_t micros) {
     date::sys_seconds tp{std::chrono::floor<std::chrono::seconds>(Micros(micros))};

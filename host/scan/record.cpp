@@ -1,0 +1,268 @@
+#include "record.hpp"
+
+#include "fault.hpp"
+#include "job_view.hpp"
+#include "log_text.hpp"
+
+#include <vigil/timestamp.hpp>
+
+#include <spdlog/spdlog.h>
+
+#include <utility>
+#include <vector>
+
+namespace vigil::host {
+
+namespace {
+
+std::string shown(std::string_view agent_text) { return log_text(agent_text); }
+
+// The report whose content the job's new state carries: the one that made
+// its latest entry from a report ("" when only missing entries were made).
+std::string state_source(const Evaluation& result) {
+    std::string file;
+    for (const Entry& e : result.new_entries) {
+        if (e.operation_log_file_name) file = *e.operation_log_file_name;
+    }
+    return file;
+}
+
+// One attempt at recording an agent, inside the transaction the caller
+// opened. Counts and log lines are kept until the caller commits.
+class AgentWriter {
+public:
+    AgentWriter(const RecordContext& context, const AgentFolder& agent, const std::map<std::string, Message>& refused,
+                const std::set<std::string>& unrecorded)
+        : context_(context), agent_(agent), refused_(refused), unrecorded_(unrecorded) {}
+
+    Status write();
+    // The report file the write that failed was made from; "" when that
+    // write came from no single report.
+    const std::string& culprit() const { return culprit_; }
+    // Writes the log lines of what was recorded (after the commit).
+    void emit_logs() const {
+        for (const auto& [level, line] : lines_) spdlog::log(level, "{}", line);
+    }
+    const AgentTally& tally() const { return tally_; }
+
+private:
+    Status write_fates(const std::vector<bool>& duplicate, const std::vector<bool>& record_fate,
+                       const std::map<std::string, bool>& used,
+                       const std::map<std::string, std::vector<std::string>>& why,
+                       const std::set<std::string>& job_databases);
+
+    const RecordContext& context_;
+    const AgentFolder& agent_;
+    const std::map<std::string, Message>& refused_;
+    const std::set<std::string>& unrecorded_;
+    std::string culprit_;
+    AgentTally tally_;
+    std::vector<std::pair<spdlog::level::level_enum, std::string>> lines_;
+};
+
+Status AgentWriter::write() {
+    StorageHandle& db = *context_.storage;
+    const std::vector<ReportFile>& reports = agent_.reports;
+
+    // Duplicates: content already recorded from this folder (by an earlier
+    // scan, or earlier in this one). Reports set aside are in no evaluation.
+    std::vector<bool> duplicate(reports.size(), false), record_fate(reports.size(), true),
+        excluded(reports.size(), false);
+    std::set<std::string> seen_here;
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        const ReportFile& f = reports[i];
+        if (unrecorded_.count(f.file_name)) {
+            excluded[i] = true;
+            continue;
+        }
+        culprit_ = f.file_name;
+        StorageHandle::ReportSeen seen;
+        if (Status st = db.find_report(f.content_sha256, agent_.agent_id, f.file_name, &seen); !st.is_ok()) return st;
+        if (seen.content_seen || !seen_here.insert(f.content_sha256).second) {
+            duplicate[i] = true;
+            // Already recorded under this very name: a rerun after a crash, nothing new to say.
+            record_fate[i] = !seen.same_file;
+        }
+        excluded[i] = duplicate[i] || refused_.count(f.file_name) > 0;
+    }
+    culprit_.clear();
+
+    std::vector<Job> jobs;
+    if (Status st = db.load_jobs(agent_.agent_id, &jobs); !st.is_ok()) return st;
+
+    std::map<std::string, bool> used;                     // file -> made an entry
+    std::map<std::string, std::vector<std::string>> why;  // file -> reasons it made none
+    std::set<std::string> job_databases;
+    for (const Job& job : jobs) job_databases.insert(job.database_name);
+
+    for (const Job& job : jobs) {
+        EvaluationInput in;
+        in.job = job;
+        in.candidates = candidates_for(agent_, job, excluded);
+        in.now = context_.now;
+        in.content_change = context_.content_change;
+        in.staged = context_.staged;
+        if (Status st = schedule_for(job, &in.schedule); !st.is_ok()) return st;
+        const Schedule& schedule = *in.schedule;
+        const std::int64_t since = earliest_cycle_needed(schedule, in.candidates, context_.now);
+        if (Status st = db.load_entries(job.id, since, &in.existing); !st.is_ok()) return st;
+
+        const Evaluation result = evaluate_job(in);
+        for (const Candidate& c : in.candidates) {
+            if (!cycle_of(schedule, c.end_time())) {
+                why[c.file_name].push_back("ended outside every window of " + job_label(job));
+            }
+        }
+        for (const CandidateOutcome& o : result.outcomes) {
+            if (o.used) used[o.file_name] = true;
+            else why[o.file_name].push_back(job_label(job) + ": " + o.reason);
+        }
+        for (std::size_t k = 0; k < result.new_entries.size(); ++k) {
+            const Entry& e = result.new_entries[k];
+            culprit_ = e.operation_log_file_name.value_or("");
+            std::int64_t id = 0;
+            if (Status st = db.insert_entry(e, &id); !st.is_ok()) return st;
+            ++tally_.entries[e.status];
+            const auto level = e.status == "success" ? spdlog::level::info : spdlog::level::warn;
+            if (spdlog::should_log(level)) {
+                lines_.emplace_back(level, job_label(job) + ": cycle " + format_iso(e.cycle_expected_at) + ": " +
+                                               e.status + ": " + result.messages[k].render(shown));
+            }
+            fault_point("evaluate.entry");
+        }
+        culprit_ = state_source(result);
+        if (Status st = db.update_job_state(result.job); !st.is_ok()) return st;
+        if (Status st = context_.notifiers->queue(db, result, context_.now, &tally_.events_queued); !st.is_ok()) {
+            return st;
+        }
+        culprit_.clear();
+        if (result.job.current_status != result.previous_status) {
+            lines_.emplace_back(spdlog::level::info, job_label(job) + ": status " + result.previous_status + " -> " +
+                                                         result.job.current_status);
+        }
+        ++tally_.job_status[result.job.current_status];
+    }
+    return write_fates(duplicate, record_fate, used, why, job_databases);
+}
+
+Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::vector<bool>& record_fate,
+                                const std::map<std::string, bool>& used,
+                                const std::map<std::string, std::vector<std::string>>& why,
+                                const std::set<std::string>& job_databases) {
+    for (std::size_t i = 0; i < agent_.reports.size(); ++i) {
+        const ReportFile& f = agent_.reports[i];
+        if (unrecorded_.count(f.file_name)) continue;
+        std::string fate = f.fate;
+        Message reason = f.reason;
+        if (auto refusal = refused_.find(f.file_name); refusal != refused_.end()) {
+            fate = "invalid";
+            reason = refusal->second;
+        } else if (duplicate[i]) {
+            fate = "duplicate";
+            reason = Message("the same content was already processed from this agent's folder");
+        } else if (f.kept()) {
+            bool names_a_job = false;
+            for (const DatabaseReport& d : f.report->databases) names_a_job |= job_databases.count(d.database_name) > 0;
+            if (used.count(f.file_name)) {
+                fate = "used";
+            } else if (!names_a_job) {
+                fate = "no_job";
+                reason = Message(f.report->databases.empty() ? "the report lists no database"
+                                                             : "no active job of agent " + agent_.agent_id +
+                                                                   " for the database(s) it lists");
+            } else {
+                fate = "irrelevant";
+                std::string text;
+                if (auto it = why.find(f.file_name); it != why.end()) {
+                    for (const auto& part : it->second) text += (text.empty() ? "" : "; ") + part;
+                }
+                reason = Message(text);
+            }
+        }
+        if (f.source) ++tally_.sources[*f.source];
+        ++tally_.fates[fate];
+        const auto level = fate == "duplicate" ? spdlog::level::info : spdlog::level::warn;
+        if (fate != "used" && spdlog::should_log(level)) {
+            lines_.emplace_back(level, agent_.log.shown(f.file_name) + ": " + fate + ": " + reason.render(shown));
+        }
+        if (!record_fate[i]) continue;
+        ReportRecord record;
+        record.content_sha256 = f.content_sha256;
+        record.agent_id = agent_.agent_id;
+        record.file_name = f.file_name;
+        record.fate = fate;
+        record.reason = reason.text();
+        record.source = f.source;
+        record.operation_end_time = f.report ? f.report->operation_end_time : kNoTime;
+        record.scanned_at = context_.now;
+        culprit_ = f.file_name;
+        if (Status st = context_.storage->record_report(record); !st.is_ok()) return st;
+        culprit_.clear();
+        fault_point("evaluate.report");
+    }
+    return Status::ok();
+}
+
+}  // namespace
+
+std::set<std::string> likely_duplicates(StorageHandle& storage, const AgentFolder& agent) {
+    std::set<std::string> files;
+    for (const ReportFile& f : agent.reports) {
+        StorageHandle::ReportSeen seen;
+        if (storage.find_report(f.content_sha256, agent.agent_id, f.file_name, &seen).is_ok() && seen.content_seen) {
+            files.insert(f.file_name);
+        }
+    }
+    return files;
+}
+
+RecordOutcome record_agent(const RecordContext& context, AgentFolder& agent, std::set<std::string>* unrecorded,
+                           AgentTally* tally, Status* error) {
+    StorageHandle& db = *context.storage;
+    std::map<std::string, Message> refused;  // file -> the database's refusal
+    std::set<std::string> suspects;          // files a write failed on once
+    unrecorded->clear();
+    const std::size_t max_attempts = 3 * agent.reports.size() + 1;
+    for (std::size_t attempt = 1;; ++attempt) {
+        AgentWriter writer(context, agent, refused, *unrecorded);
+        Status st = db.begin();
+        bool acquired = false;
+        if (st.is_ok()) st = db.try_lock_agent(agent.agent_id, &acquired);
+        if (st.is_ok() && !acquired) {
+            db.rollback();
+            return RecordOutcome::kBusy;
+        }
+        fault_point("agent.begin");
+        if (st.is_ok()) st = writer.write();
+        fault_point("agent.before_commit");
+        if (st.is_ok()) st = db.commit();
+        if (st.is_ok()) {
+            writer.emit_logs();
+            *tally = writer.tally();
+            return RecordOutcome::kCommitted;
+        }
+        db.rollback();
+        const std::string culprit = writer.culprit();
+        if (st.code() == Status::Code::kUnavailable || culprit.empty() || attempt >= max_attempts) {
+            *error = st;
+            return RecordOutcome::kFailed;
+        }
+        if (suspects.insert(culprit).second) {
+            // Once may be the database's own passing trouble (a lock, a
+            // serialization failure): the same attempt again before blaming.
+            spdlog::warn("{}: the database refused a write made from it ({}): recording agent {} again",
+                         agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit), agent.agent_id);
+        } else if (refused.count(culprit) == 0) {
+            spdlog::warn("{}: the database refused what it contains ({}): "
+                         "recording agent {} again, this report invalid",
+                         agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit), agent.agent_id);
+            refused.emplace(culprit, Message("the database refused to record what it contains: ").quote(st.message()));
+        } else {
+            spdlog::error("{}: the database refused even its fate ({}): left in place, unrecorded",
+                          agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit));
+            unrecorded->insert(culprit);
+        }
+    }
+}
+
+}  // namespace vigil::host
