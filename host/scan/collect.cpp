@@ -50,7 +50,8 @@ void judge(const CollectSettings& s, const std::string& folder_agent, ReportFile
         case Timeliness::kStale:
             file->fate = "stale";
             file->reason = "operation_end_time " + format_iso(r.operation_end_time) + " is " +
-                           age_text(s.now - r.operation_end_time) + " before the scan, more than max_report_age_days";
+                           age_text(s.now - r.operation_end_time) + " before the scan, more than max_report_age_days (" +
+                           fmt::format("{}", s.max_report_age_days) + ")";
             return;
         case Timeliness::kFuture:
             file->fate = "future";
@@ -135,14 +136,21 @@ Status collect(const CollectSettings& s, ReportReader& reader, Collection* out) 
         const auto dir = s.storage_root / name;
         if (file_kind(dir) != FileKind::kDirectory) continue;
         if (!parse_agent_id(name)) {
-            spdlog::warn("{}: skipped: the folder name is not an agent id (COMPANY_CITY_NEIGHBORHOOD)",
-                         printable(dir.string()));
+            // At debug level: said every ten minutes it would drown the log.
+            // The summary counts it; `vigil config check` names it.
+            spdlog::debug("{}: skipped: the folder name is not an agent id (COMPANY_CITY_NEIGHBORHOOD)",
+                          printable(dir.string()));
             ++out->skipped_folders;
             continue;
         }
         AgentFolder agent{name, dir, {}};
-        if (file_kind(agent.log_dir()) != FileKind::kDirectory) {
-            spdlog::warn("{}: skipped: no log/ directory", printable(dir.string()));
+        const FileKind log_kind = file_kind(agent.log_dir());
+        const int log_errno = errno;
+        if (log_kind != FileKind::kDirectory) {
+            spdlog::warn("{}: skipped: {}", printable(dir.string()),
+                         log_kind == FileKind::kMissing ? std::string("no log/ directory")
+                         : log_kind == FileKind::kError ? "cannot look into the folder: " + std::string(std::strerror(log_errno))
+                                                        : "log/ is a " + describe(log_kind) + ", not a directory");
             ++out->skipped_folders;
             continue;
         }
@@ -153,7 +161,13 @@ Status collect(const CollectSettings& s, ReportReader& reader, Collection* out) 
             continue;
         }
         for (const std::string& entry : entries) {
-            if (!is_report_file_name(entry, name)) continue;
+            if (!is_report_file_name(entry, name)) {
+                if (entry != "_archive") {
+                    spdlog::debug("{}: left alone: not named like a report of {} (YYYYMMDD_HHMMSS_{}.json)",
+                                  printable((agent.log_dir() / entry).string()), name, name);
+                }
+                continue;
+            }
             const auto path = agent.log_dir() / entry;
             struct stat st {};
             if (::lstat(path.c_str(), &st) != 0) continue;
@@ -166,8 +180,8 @@ Status collect(const CollectSettings& s, ReportReader& reader, Collection* out) 
             const std::int64_t mtime = static_cast<std::int64_t>(st.st_mtim.tv_sec) * kMicrosPerSecond +
                                        st.st_mtim.tv_nsec / 1000;
             if (mtime > s.real_now - s.report_settle_seconds * kMicrosPerSecond) {
-                spdlog::info("{}: left for the next scan: modified less than report_settle_seconds ago",
-                             printable(path.string()));
+                spdlog::debug("{}: left for the next scan: modified less than report_settle_seconds ago",
+                              printable(path.string()));
                 ++out->unsettled_reports;
                 continue;
             }

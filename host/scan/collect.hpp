@@ -33,6 +33,7 @@ struct AgentFolder {
     std::string agent_id;
     std::filesystem::path dir;  // <storage_root>/<agent_id>
     std::vector<ReportFile> reports;
+    bool has_folder = true;     // false: an agent with jobs and no folder at all
 
     std::filesystem::path log_dir() const { return dir / "log"; }
     std::filesystem::path database_dir() const { return dir / "database"; }

@@ -292,13 +292,18 @@ Status Scanner::process_agent(AgentFolder& agent) {
         return st;
     }
     fault_point("agent.committed");
-    ++summary_->agents_scanned;
+    ++(agent.has_folder ? summary_->agents_scanned : summary_->agents_without_folder);
     archive_agent(agent);
     return Status::ok();
 }
 
 void Scanner::archive_agent(const AgentFolder& agent) {
     for (const ReportFile& f : agent.reports) {
+        if (options_.dry_run) {
+            ++summary_->archived;
+            spdlog::info("{}: would be archived ({})", printable((agent.log_dir() / f.file_name).string()), f.fate);
+            continue;
+        }
         std::string archived_as;
         Status st;
         ArchiveOutcome outcome = archive_report(agent.log_dir(), f.file_name, &archived_as, &st);
@@ -349,7 +354,7 @@ Status Scanner::run() {
     std::vector<AgentFolder> absent;
     for (const Job& j : jobs) {
         if (by_agent.count(j.agent_id_responsible)) continue;
-        absent.push_back(AgentFolder{j.agent_id_responsible, config_.storage_root / j.agent_id_responsible, {}});
+        absent.push_back(AgentFolder{j.agent_id_responsible, config_.storage_root / j.agent_id_responsible, {}, false});
         by_agent[j.agent_id_responsible] = nullptr;
     }
     for (auto& a : absent) by_agent[a.agent_id] = &a;
@@ -359,7 +364,9 @@ Status Scanner::run() {
         Status st = process_agent(*agent);
         if (!st.is_ok() && overall.is_ok()) overall = Status::error(Status::Code::kUnavailable, st.message());
     }
-    summary_->deliveries = plugins_.notifiers.deliver(*plugins_.storage, options_.now, options_.real_now);
+    if (!options_.dry_run) {
+        summary_->deliveries = plugins_.notifiers.deliver(*plugins_.storage, options_.now, options_.real_now);
+    }
     return overall;
 }
 
@@ -391,6 +398,7 @@ Status open_scan_plugins(const Config& config, ScanPlugins* plugins) {
 Status run_scan(const Config& config, ScanPlugins& plugins, const ScanOptions& options, ScanSummary* summary) {
     const auto started = std::chrono::steady_clock::now();
     summary->now = options.now;
+    summary->dry_run = options.dry_run;
     Scanner scanner(config, plugins, options, summary);
     Status st = scanner.run();
     summary->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -413,14 +421,17 @@ void ScanSummary::print(std::ostream& out) const {
     int entries_total = 0;
     for (const auto& [status, n] : entries) entries_total += n;
 
-    out << "vigil scan at " << format_iso(now) << "\n";
-    out << "  agents:   " << agents_scanned << " scanned, " << agents_skipped << " folders skipped, " << agents_busy
-        << " held by another scanner, " << agents_failed << " failed\n";
+    out << "vigil scan " << (dry_run ? "--dry-run " : "") << "at " << format_iso(now)
+        << (dry_run ? ": nothing was recorded, archived or sent" : "") << "\n";
+    out << "  agents:   " << agents_scanned << " scanned, " << agents_without_folder << " without a folder, "
+        << agents_skipped << " folders skipped, " << agents_busy << " held by another scanner, " << agents_failed
+        << " failed\n";
     out << "  reports:  " << reports_total << " processed: "
         << list(fates, {"used", "invalid", "stale", "future", "agent_mismatch", "irrelevant", "no_job", "duplicate"})
         << "\n";
     out << "            " << reports_unsettled << " not yet settled, " << entries_ignored
-        << " non-regular files ignored, " << archived << " archived, " << archive_failed << " could not be archived\n";
+        << " non-regular files ignored, " << archived << (dry_run ? " would be archived, " : " archived, ")
+        << archive_failed << " could not be archived\n";
     if (!sources.empty()) {
         std::string text;
         for (const auto& [name, n] : sources) text += (text.empty() ? "" : ", ") + name + " " + std::to_string(n);

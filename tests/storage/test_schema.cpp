@@ -138,8 +138,9 @@ TEST_CASE("a database left at schema version 1 by an older Vigil is upgraded in 
     db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "sales", 2, 30)}, at("2026-11-23T04:00:00Z"));
     db.storage.commit();
     {
-        // What version 1 had: no notification tables.
+        // What version 1 had: no notification tables, no scans.
         auto raw = db.raw();
+        undo_scans_migration(*raw);
         *raw << "DROP TABLE notification_deliveries";
         *raw << "DROP TABLE notification_events";
         *raw << "UPDATE vigil_schema_version SET version = 1";

@@ -1,0 +1,93 @@
+#include "history.hpp"
+
+#include "files.hpp"
+
+#include <vigil/timestamp.hpp>
+
+namespace vigil::host {
+
+namespace {
+
+nlohmann::ordered_json text_or_null(const std::optional<std::string>& text) {
+    return text ? nlohmann::ordered_json(*text) : nlohmann::ordered_json(nullptr);
+}
+
+nlohmann::ordered_json time_or_null(std::int64_t micros) {
+    return micros == kNoTime ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(format_iso(micros));
+}
+
+}  // namespace
+
+const Job* job_of(const std::vector<Job>& jobs, const Entry& entry) {
+    for (const Job& j : jobs) {
+        if (j.id == entry.expected_job_id) return &j;
+    }
+    return nullptr;
+}
+
+Status load_history(StorageHandle& storage, const std::string& agent, const std::string& database,
+                    std::int64_t since, History* history) {
+    history->agent = agent;
+    history->database = database;
+    history->since = since;
+    if (Status st = storage.load_all_jobs(agent, &history->jobs); !st.is_ok()) return st;
+    std::vector<Entry> entries;
+    if (Status st = storage.find_entries(agent, "", since, &entries); !st.is_ok()) return st;
+    for (Entry& e : entries) {
+        const Job* job = job_of(history->jobs, e);
+        if (database.empty() || (job && job->database_name == database)) history->entries.push_back(std::move(e));
+    }
+    return storage.load_reports(agent, "", since, &history->reports);
+}
+
+nlohmann::ordered_json history_json(const History& h) {
+    nlohmann::ordered_json entries = nlohmann::ordered_json::array();
+    for (const Entry& e : h.entries) {
+        const Job* job = job_of(h.jobs, e);
+        entries.push_back({{"recorded_at", time_or_null(e.timestamp)},
+                           {"database", job ? nlohmann::ordered_json(job->database_name) : nlohmann::ordered_json(nullptr)},
+                           {"schedule", job ? nlohmann::ordered_json(schedule_text(*job)) : nlohmann::ordered_json(nullptr)},
+                           {"cycle", time_or_null(e.cycle_expected_at)},
+                           {"status", e.status},
+                           {"message", e.message},
+                           {"report", text_or_null(e.operation_log_file_name)}});
+    }
+    nlohmann::ordered_json reports = nlohmann::ordered_json::array();
+    for (const ReportRecord& r : h.reports) {
+        reports.push_back({{"scanned_at", time_or_null(r.scanned_at)},
+                           {"file_name", r.file_name},
+                           {"fate", r.fate},
+                           {"reason", r.reason},
+                           {"source", text_or_null(r.source)},
+                           {"operation_end_time", time_or_null(r.operation_end_time)}});
+    }
+    return {{"format", "vigil-history"},
+            {"version", 1},
+            {"agent", h.agent},
+            {"database", h.database.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(h.database)},
+            {"since", time_or_null(h.since)},
+            {"entries", entries},
+            {"reports", reports}};
+}
+
+void print_history(std::ostream& out, const History& h) {
+    out << h.agent << (h.database.empty() ? "" : " " + h.database)
+        << (h.since == kNoTime ? "" : ", recorded since " + format_iso(h.since)) << ", newest first\n";
+    out << "\nentries (" << h.entries.size() << "):\n";
+    for (const Entry& e : h.entries) {
+        const Job* job = job_of(h.jobs, e);
+        out << "  " << time_or_dash(e.timestamp) << "  " << (job ? job_name(*job) : "?") << "  cycle "
+            << time_or_dash(e.cycle_expected_at) << "  " << e.status << ": " << printable(e.message);
+        if (e.operation_log_file_name) out << "  [" << printable(*e.operation_log_file_name) << "]";
+        out << "\n";
+    }
+    out << "\nreports (" << h.reports.size() << "):\n";
+    for (const ReportRecord& r : h.reports) {
+        out << "  " << time_or_dash(r.scanned_at) << "  " << printable(r.file_name) << "  " << r.fate;
+        if (!r.reason.empty()) out << ": " << printable(r.reason);
+        if (r.source) out << "  (read by " << *r.source << ", ended " << time_or_dash(r.operation_end_time) << ")";
+        out << "\n";
+    }
+}
+
+}  // namespace vigil::host
