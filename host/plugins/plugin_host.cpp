@@ -86,6 +86,21 @@ std::string host_abi() {
 
 const char* safe(const char* s) { return s ? s : ""; }
 
+// The dynamic loader's own words inside Boost.DLL's message ("boost::dll::
+// ...(dlerror system message: FILE: REASON): <an unrelated errno text>"):
+// only "REASON" says anything to an operator.
+std::string loader_message(const std::string& what) {
+    const std::string marker = "dlerror system message: ";
+    const std::size_t start = what.find(marker);
+    if (start == std::string::npos) return what;
+    std::string said = what.substr(start + marker.size());
+    const std::size_t close = said.rfind("): ");
+    if (close != std::string::npos) said.resize(close);
+    // dlerror names the file first; the caller names it already.
+    const std::size_t colon = said.find(": ");
+    return colon == std::string::npos ? said : said.substr(colon + 2);
+}
+
 }  // namespace
 
 Status::Code status_code_for(vigil_result result) {
@@ -113,7 +128,7 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
         const auto no_delete = static_cast<boost::dll::load_mode::type>(RTLD_NODELETE);
         lib->library_.load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local | no_delete);
     } catch (const std::exception& e) {
-        return refuse(std::string("cannot be loaded: ") + e.what());
+        return refuse("cannot be loaded: " + loader_message(e.what()));
     }
     if (!lib->library_.has(VIGIL_PLUGIN_ENTRY_SYMBOL)) {
         return refuse(std::string("it does not export ") + VIGIL_PLUGIN_ENTRY_SYMBOL);
