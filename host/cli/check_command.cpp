@@ -62,9 +62,8 @@ int run_check(const CheckArgs& args) {
     CheckInput input;
     if (Status st = read_options(args, &options, &input.now); !st.is_ok()) return report(unknown_check(st.message()));
     Config config;
-    if (Status st = load_config(args.config, &config); !st.is_ok()) return report(unknown_check(st.message()));
     std::unique_ptr<StorageHandle> storage;
-    Status st = open_records(config, &storage);
+    Status st = load_records(args.config, &config, &storage);
     if (st.is_ok()) st = storage->load_jobs("", &input.jobs);
     if (st.is_ok()) st = latest_scan(*storage, false, &input.last_scan);
     if (st.is_ok()) st = latest_scan(*storage, true, &input.last_completed);

@@ -18,9 +18,8 @@ struct ExplainArgs {
 
 int run_explain(const ExplainArgs& args) {
     Config config;
-    if (Status st = load_config(args.config, &config); !st.is_ok()) return fail(st);
     std::unique_ptr<StorageHandle> storage;
-    if (Status st = open_records(config, &storage); !st.is_ok()) return fail(st);
+    if (Status st = load_records(args.config, &config, &storage); !st.is_ok()) return fail(st);
     if (Status st = explain_report(config, *storage, args.file, clock_now(), std::cout); !st.is_ok()) return fail(st);
     return kExitOk;
 }

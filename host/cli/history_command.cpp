@@ -31,9 +31,8 @@ int run_history(const HistoryArgs& args) {
         }
     }
     Config config;
-    if (Status st = load_config(args.config, &config); !st.is_ok()) return fail(st);
     std::unique_ptr<StorageHandle> storage;
-    if (Status st = open_records(config, &storage); !st.is_ok()) return fail(st);
+    if (Status st = load_records(args.config, &config, &storage); !st.is_ok()) return fail(st);
     History history;
     if (Status st = load_history(*storage, args.agent, args.database, since, &history); !st.is_ok()) return fail(st);
     if (args.json) {

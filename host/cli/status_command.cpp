@@ -19,9 +19,8 @@ struct StatusArgs {
 
 int run_status(const StatusArgs& args) {
     Config config;
-    if (Status st = load_config(args.config, &config); !st.is_ok()) return fail(st);
     std::unique_ptr<StorageHandle> storage;
-    if (Status st = open_records(config, &storage); !st.is_ok()) return fail(st);
+    if (Status st = load_records(args.config, &config, &storage); !st.is_ok()) return fail(st);
     std::vector<JobState> jobs;
     std::optional<Scan> last;
     std::string database;

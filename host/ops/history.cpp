@@ -1,22 +1,11 @@
 #include "history.hpp"
 
 #include "files.hpp"
+#include "status_report.hpp"
 
 #include <vigil/timestamp.hpp>
 
 namespace vigil::host {
-
-namespace {
-
-nlohmann::ordered_json text_or_null(const std::optional<std::string>& text) {
-    return text ? nlohmann::ordered_json(*text) : nlohmann::ordered_json(nullptr);
-}
-
-nlohmann::ordered_json time_or_null(std::int64_t micros) {
-    return micros == kNoTime ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(format_iso(micros));
-}
-
-}  // namespace
 
 const Job* job_of(const std::vector<Job>& jobs, const Entry& entry) {
     for (const Job& j : jobs) {
@@ -44,28 +33,28 @@ nlohmann::ordered_json history_json(const History& h) {
     nlohmann::ordered_json entries = nlohmann::ordered_json::array();
     for (const Entry& e : h.entries) {
         const Job* job = job_of(h.jobs, e);
-        entries.push_back({{"recorded_at", time_or_null(e.timestamp)},
+        entries.push_back({{"recorded_at", time_json(e.timestamp)},
                            {"database", job ? nlohmann::ordered_json(job->database_name) : nlohmann::ordered_json(nullptr)},
                            {"schedule", job ? nlohmann::ordered_json(schedule_text(*job)) : nlohmann::ordered_json(nullptr)},
-                           {"cycle", time_or_null(e.cycle_expected_at)},
+                           {"cycle", time_json(e.cycle_expected_at)},
                            {"status", e.status},
                            {"message", e.message},
-                           {"report", text_or_null(e.operation_log_file_name)}});
+                           {"report", text_json(e.operation_log_file_name)}});
     }
     nlohmann::ordered_json reports = nlohmann::ordered_json::array();
     for (const ReportRecord& r : h.reports) {
-        reports.push_back({{"scanned_at", time_or_null(r.scanned_at)},
+        reports.push_back({{"scanned_at", time_json(r.scanned_at)},
                            {"file_name", r.file_name},
                            {"fate", r.fate},
                            {"reason", r.reason},
-                           {"source", text_or_null(r.source)},
-                           {"operation_end_time", time_or_null(r.operation_end_time)}});
+                           {"source", text_json(r.source)},
+                           {"operation_end_time", time_json(r.operation_end_time)}});
     }
     return {{"format", "vigil-history"},
             {"version", 1},
             {"agent", h.agent},
             {"database", h.database.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(h.database)},
-            {"since", time_or_null(h.since)},
+            {"since", time_json(h.since)},
             {"entries", entries},
             {"reports", reports}};
 }

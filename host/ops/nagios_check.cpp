@@ -40,6 +40,15 @@ std::string job_list(const std::vector<const Job*>& jobs, const char* what) {
     return text;
 }
 
+// The text as the one line of output may carry it: control characters
+// would break the line, '|' would start the performance data.
+std::string one_line(std::string text) {
+    for (char& c : text) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == '|') c = ' ';
+    }
+    return text;
+}
+
 }  // namespace
 
 const std::set<std::string>& job_statuses() {
@@ -91,10 +100,6 @@ CheckVerdict judge_check(const CheckInput& in, const CheckOptions& options) {
         text = std::to_string(in.jobs.size()) + " jobs, none in a warning or critical status; last scan ended " +
                age_text(*scan_age) + " ago";
     }
-    // Control characters would break the one-line output, '|' the perfdata.
-    for (char& c : text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == '|') c = ' ';
-    }
 
     std::int64_t pending = 0, failed = 0;
     for (const DeliveryCount& d : in.deliveries) {
@@ -109,15 +114,11 @@ CheckVerdict judge_check(const CheckInput& in, const CheckOptions& options) {
     }
     perf += "deliveries_pending=" + std::to_string(pending) + ";;;0 deliveries_failed=" + std::to_string(failed) +
             ";;;0";
-    return {code, std::string("VIGIL ") + code_name(code) + " - " + text + " | " + perf};
+    return {code, std::string("VIGIL ") + code_name(code) + " - " + one_line(text) + " | " + perf};
 }
 
 CheckVerdict unknown_check(const std::string& why) {
-    std::string text = why;
-    for (char& c : text) {
-        if (static_cast<unsigned char>(c) < 0x20 || c == '|') c = ' ';
-    }
-    return {CheckCode::kUnknown, "VIGIL UNKNOWN - " + text};
+    return {CheckCode::kUnknown, "VIGIL UNKNOWN - " + one_line(why)};
 }
 
 }  // namespace vigil::host

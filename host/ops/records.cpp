@@ -38,6 +38,11 @@ Status open_records(const Config& config, std::unique_ptr<StorageHandle>* storag
     return require_dry_run(**storage);
 }
 
+Status load_records(const std::string& config_file, Config* config, std::unique_ptr<StorageHandle>* storage) {
+    if (Status st = load_config(config_file, config); !st.is_ok()) return st;
+    return open_records(*config, storage);
+}
+
 Status load_job_states(StorageHandle& storage, std::vector<JobState>* states) {
     std::vector<Job> jobs;
     if (Status st = storage.load_jobs("", &jobs); !st.is_ok()) return st;

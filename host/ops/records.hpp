@@ -31,6 +31,9 @@ Status require_dry_run(StorageHandle& storage);
 // kUnavailable when the database cannot be reached.
 Status open_records(const Config& config, std::unique_ptr<StorageHandle>* storage);
 
+// Reads the configuration file, then opens its records as open_records does.
+Status load_records(const std::string& config_file, Config* config, std::unique_ptr<StorageHandle>* storage);
+
 // A job and its latest entry (the one its status follows).
 struct JobState {
     Job job;

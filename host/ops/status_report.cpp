@@ -12,18 +12,13 @@ namespace vigil::host {
 
 namespace {
 
-nlohmann::ordered_json time_json(std::int64_t micros) {
-    return micros == kNoTime ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(format_iso(micros));
-}
-
 nlohmann::ordered_json entry_json(const std::optional<Entry>& entry) {
     if (!entry) return nullptr;
     return {{"cycle", time_json(entry->cycle_expected_at)},
             {"status", entry->status},
             {"message", entry->message},
             {"recorded_at", time_json(entry->timestamp)},
-            {"report", entry->operation_log_file_name ? nlohmann::ordered_json(*entry->operation_log_file_name)
-                                                      : nlohmann::ordered_json(nullptr)}};
+            {"report", text_json(entry->operation_log_file_name)}};
 }
 
 std::string seconds_text(std::int64_t micros) {
@@ -33,6 +28,14 @@ std::string seconds_text(std::int64_t micros) {
 }
 
 }  // namespace
+
+nlohmann::ordered_json time_json(std::int64_t micros) {
+    return micros == kNoTime ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(format_iso(micros));
+}
+
+nlohmann::ordered_json text_json(const std::optional<std::string>& text) {
+    return text ? nlohmann::ordered_json(*text) : nlohmann::ordered_json(nullptr);
+}
 
 std::vector<JobState> filter_jobs(const std::vector<JobState>& jobs, const StatusFilter& filter) {
     std::vector<JobState> kept;

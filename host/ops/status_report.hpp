@@ -24,6 +24,10 @@ struct StatusFilter {
 // The jobs the filter keeps, in their order.
 std::vector<JobState> filter_jobs(const std::vector<JobState>& jobs, const StatusFilter& filter);
 
+// A time as ISO-8601 UTC, null for kNoTime; a text, null when absent.
+nlohmann::ordered_json time_json(std::int64_t micros);
+nlohmann::ordered_json text_json(const std::optional<std::string>& text);
+
 // The JSON form of a scan row; null for none.
 nlohmann::ordered_json scan_json(const std::optional<Scan>& scan);
 

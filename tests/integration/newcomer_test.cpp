@@ -21,7 +21,7 @@ TEST_CASE("a mistyped command is named, with the nearest one") {
     CHECK_THAT(site.vigil("--log-level debug frobnicate").err, Catch::Contains("unknown command \"frobnicate\";"));
 }
 
-TEST_CASE("--log-level works after the command too") {
+TEST_CASE("the option --log-level works after the command too") {
     Site site("sqlite");
     site.configure({{A, "sales", "02:30"}});
     fs::create_directories(site.root() / "lost+found");  // said at debug level
@@ -90,7 +90,7 @@ TEST_CASE("the summary counts agent folders scanned apart from agents that have 
     CHECK_THAT(r.out, Catch::Contains("agents:   1 scanned, 2 without a folder, 0 folders skipped"));
 }
 
-TEST_CASE("--now earlier than the last recorded scan is a warning; an empty --now is an error") {
+TEST_CASE("a --now earlier than the last recorded scan is a warning; an empty --now is an error") {
     Site site("sqlite");
     site.configure({{A, "sales", "02:30"}});
     REQUIRE(site.scan("2026-11-23T04:00:00Z").exit_code == 0);
