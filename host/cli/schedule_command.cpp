@@ -1,10 +1,14 @@
 #include "schedule_command.hpp"
 
 #include "cli.hpp"
+#include "commands.hpp"
 #include "decisions.hpp"
 #include "zones.hpp"
 
 #include <vigil/timestamp.hpp>
+
+#include <iostream>
+#include <memory>
 
 namespace vigil::host {
 
@@ -50,6 +54,38 @@ int schedule_command(const ScheduleRequest& request, std::ostream& out, std::ost
         return kExitConfig;
     }
     return kExitOk;
+}
+
+Command add_schedule_command(CLI::App& vigil) {
+    struct Args {
+        ScheduleRequest request;
+        std::string from;
+    };
+    auto args = std::make_shared<Args>();
+    auto* app = vigil.add_subcommand(
+        "schedule", "print the next instants of a cron schedule and their windows, in UTC and local time");
+    app->add_option("expression", args->request.expression, "five cron fields: minute hour day-of-month month day-of-week")
+        ->required();
+    app->add_option("--timezone,-z", args->request.timezone, "IANA time zone the schedule is read in")
+        ->capture_default_str();
+    app->add_option("--count,-n", args->request.count, "how many instants")->check(CLI::Range(1, 1000))->capture_default_str();
+    auto* from = app->add_option("--from", args->from, "list the instants after this one (ISO-8601; default: now)");
+    app->add_option("--window-minutes", args->request.window_minutes, "window either side of each instant")
+        ->check(CLI::Range(1, 719))
+        ->capture_default_str();
+    app->add_option("--early-minutes", args->request.early_minutes, "window before each instant (default: the window)")
+        ->check(CLI::Range(0, 1439));
+    app->add_option("--late-minutes", args->request.late_minutes, "window after each instant (default: the window)")
+        ->check(CLI::Range(0, 1439));
+    return {app, [args, from] {
+                args->request.from = clock_now();
+                if (from->count() > 0) {
+                    if (Status st = parse_time_option("--from", args->from, &args->request.from); !st.is_ok()) {
+                        return fail(st);
+                    }
+                }
+                return schedule_command(args->request, std::cout, std::cerr);
+            }};
 }
 
 }  // namespace vigil::host

@@ -7,7 +7,11 @@
 #include <yaml-cpp/yaml.h>
 
 #include <chrono>
+#include <cerrno>
+#include <cstring>
+#include <fcntl.h>
 #include <regex>
+#include <unistd.h>
 #include <set>
 #include <sstream>
 #include <tuple>
@@ -85,6 +89,13 @@ private:
     std::filesystem::path file_;
 };
 
+// "a, b, c": the keys a mapping accepts, for an unknown key's message.
+std::string known_list(const std::set<std::string>& keys) {
+    std::string out;
+    for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
+    return out;
+}
+
 nlohmann::json to_json(const YAML::Node& node) {
     switch (node.Type()) {
         case YAML::NodeType::Map: {
@@ -117,6 +128,8 @@ PluginChoice plugin_choice(const Reader& r, const YAML::Node& item, const std::s
         r.fail(item["plugin"], key + ".plugin", "\"" + choice.plugin + "\" is not a plugin name");
     }
     choice.name = item["name"] ? r.string(item["name"], key + ".name") : choice.plugin;
+    for (const auto& kv : item) choice.key_where[kv.first.Scalar()] = r.where(kv.first);
+    choice.host_keys = {"plugin", "name"};
     nlohmann::json settings = to_json(item);
     settings.erase("plugin");
     settings["vigil_config_dir"] = r.file().parent_path().string();
@@ -177,6 +190,8 @@ std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& nod
         NotifierConfig n;
         auto settings = nlohmann::json::parse(choice.config_json);
         for (const char* key : kPolicyKeys) settings.erase(key);
+        choice.host_keys = {"plugin"};
+        choice.host_keys.insert(choice.host_keys.end(), std::begin(kPolicyKeys), std::end(kPolicyKeys));
         choice.config_json = settings.dump();
         n.choice = std::move(choice);
         out.push_back(std::move(n));
@@ -217,7 +232,9 @@ JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window
     static const std::set<std::string> kKeys{"agent",    "database",       "at",           "schedule",
                                              "timezone", "window_minutes", "early_minutes", "late_minutes"};
     for (const auto& kv : item) {
-        if (!kKeys.count(kv.first.Scalar())) r.fail(kv.first, "jobs", "unknown key `" + kv.first.Scalar() + "`");
+        if (!kKeys.count(kv.first.Scalar())) {
+            r.fail(kv.first, "jobs", "unknown key `" + kv.first.Scalar() + "` (known: " + known_list(kKeys) + ")");
+        }
     }
     JobConfig job;
     job.where = r.where(item);
@@ -260,9 +277,11 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     static const std::set<std::string> kKeys{"storage_root", "window_minutes", "max_report_age_days",
                                              "report_settle_seconds", "max_report_bytes", "max_reports_per_agent", "content_change",
                                              "verify_threads", "database", "jobs", "plugins", "reports",
-                                             "integrity", "notifiers"};
+                                             "integrity", "notifiers", "heartbeat_url", "metrics_file"};
     for (const auto& kv : root) {
-        if (!kKeys.count(kv.first.Scalar())) r.fail(kv.first, kv.first.Scalar(), "unknown setting");
+        if (!kKeys.count(kv.first.Scalar())) {
+            r.fail(kv.first, kv.first.Scalar(), "unknown setting (known: " + known_list(kKeys) + ")");
+        }
     }
     if (!root["storage_root"]) throw ConfigError{r.file().string() + ":1: storage_root: required setting missing"};
     c->storage_root = r.path(root["storage_root"], "storage_root");
@@ -311,7 +330,7 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     if (const auto plugins = root["plugins"]) {
         if (!plugins.IsMap()) r.fail(plugins, "plugins", "must be a mapping (plugins.path: [DIR, ...])");
         for (const auto& kv : plugins) {
-            if (kv.first.Scalar() != "path") r.fail(kv.first, "plugins." + kv.first.Scalar(), "unknown setting");
+            if (kv.first.Scalar() != "path") r.fail(kv.first, "plugins." + kv.first.Scalar(), "unknown setting (known: path)");
         }
         if (const auto path = plugins["path"]) {
             if (path.IsScalar()) {
@@ -323,6 +342,14 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
             }
         }
     }
+    if (const auto node = root["heartbeat_url"]) {
+        c->heartbeat_url = r.string(node, "heartbeat_url");
+        static const std::regex kHttp("^https?://[^/?#]+.*$", std::regex::icase);
+        if (!std::regex_match(c->heartbeat_url, kHttp)) {
+            r.fail(node, "heartbeat_url", "must be an http:// or https:// URL");
+        }
+    }
+    if (const auto node = root["metrics_file"]) c->metrics_file = r.path(node, "metrics_file");
     c->reports = plugin_list(r, root["reports"], "reports");
     c->integrity = plugin_list(r, root["integrity"], "integrity");
     c->notifiers = notifier_list(r, root["notifiers"]);
@@ -345,12 +372,30 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     }
 }
 
+// Why the file cannot be read, in the system's words, before YAML is asked
+// (which says only that it failed).
+Status check_readable(const std::filesystem::path& file) {
+    std::error_code ec;
+    if (std::filesystem::is_directory(file, ec)) {
+        return Status::error(Status::Code::kConfig,
+                             file.string() + ": is a directory; --config names the YAML file itself");
+    }
+    const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+        return Status::error(Status::Code::kConfig,
+                             file.string() + ": cannot read the configuration file: " + std::strerror(errno));
+    }
+    ::close(fd);
+    return Status::ok();
+}
+
 }  // namespace
 
 Status load_config(const std::filesystem::path& file, Config* config) {
     Config c;
     c.file = std::filesystem::absolute(file).lexically_normal();
     Reader reader(c.file);
+    if (Status st = check_readable(c.file); !st.is_ok()) return st;
     try {
         YAML::Node root = YAML::LoadFile(c.file.string());
         read_config(reader, root, &c);
@@ -361,6 +406,8 @@ Status load_config(const std::filesystem::path& file, Config* config) {
     } catch (const YAML::Exception& e) {
         return Status::error(Status::Code::kConfig,
                              c.file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    } catch (const std::exception& e) {
+        return Status::error(Status::Code::kConfig, c.file.string() + ": cannot read the configuration file: " + e.what());
     }
     *config = std::move(c);
     return Status::ok();

@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -20,6 +21,8 @@ struct PluginChoice {
     std::string name;         // the item's `name`, or the plugin name
     std::string config_json;  // the item's other keys (+ vigil_config_dir)
     std::string where;        // "vigil.yaml:12", for messages
+    std::map<std::string, std::string> key_where;  // each key of the item -> "vigil.yaml:13"
+    std::vector<std::string> host_keys;            // the keys the host reads from such an item
 };
 
 // A notifier and the host's policy for it. The policy keys are taken out of
@@ -62,6 +65,8 @@ struct Config {
     std::vector<NotifierConfig> notifiers;
     std::vector<std::filesystem::path> plugin_path;
     std::vector<JobConfig> jobs;
+    std::string heartbeat_url;           // fetched after each scan; "" for none
+    std::filesystem::path metrics_file;  // Prometheus text written after each scan; empty for none
 };
 
 // Reads and validates the file. On error the message reads

@@ -86,6 +86,21 @@ std::string host_abi() {
 
 const char* safe(const char* s) { return s ? s : ""; }
 
+// The dynamic loader's own words inside Boost.DLL's message ("boost::dll::
+// ...(dlerror system message: FILE: REASON): <an unrelated errno text>"):
+// only "REASON" says anything to an operator.
+std::string loader_message(const std::string& what) {
+    const std::string marker = "dlerror system message: ";
+    const std::size_t start = what.find(marker);
+    if (start == std::string::npos) return what;
+    std::string said = what.substr(start + marker.size());
+    const std::size_t close = said.rfind("): ");
+    if (close != std::string::npos) said.resize(close);
+    // dlerror names the file first; the caller names it already.
+    const std::size_t colon = said.find(": ");
+    return colon == std::string::npos ? said : said.substr(colon + 2);
+}
+
 }  // namespace
 
 Status::Code status_code_for(vigil_result result) {
@@ -113,7 +128,7 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
         const auto no_delete = static_cast<boost::dll::load_mode::type>(RTLD_NODELETE);
         lib->library_.load(file, boost::dll::load_mode::rtld_now | boost::dll::load_mode::rtld_local | no_delete);
     } catch (const std::exception& e) {
-        return refuse(std::string("cannot be loaded: ") + e.what());
+        return refuse("cannot be loaded: " + loader_message(e.what()));
     }
     if (!lib->library_.has(VIGIL_PLUGIN_ENTRY_SYMBOL)) {
         return refuse(std::string("it does not export ") + VIGIL_PLUGIN_ENTRY_SYMBOL);
@@ -406,6 +421,109 @@ Status StorageHandle::finish_deliveries(const std::string& notifier, const std::
 Status StorageHandle::last_notified(const std::string& notifier, std::int64_t job_id, std::int64_t* at) {
     return check(api_->last_notified(self_, notifier.c_str(), job_id, at), "last_notified");
 }
+
+// The optional functions: present when the table is large enough to hold
+// the pointer and the pointer is set.
+#define VIGIL_STORAGE_OFFERS(api, function) (VIGIL_HAS_FIELD(api, function) && (api)->function != nullptr)
+
+Status StorageHandle::not_offered(const char* what) const {
+    return Status::error(Status::Code::kError, "storage plugin " + plugin_name_ + " does not offer " + what +
+                                                   ": this command needs a newer storage plugin");
+}
+
+Status StorageHandle::dry_run(bool* active) {
+    *active = false;
+    if (!VIGIL_STORAGE_OFFERS(api_, dry_run)) return Status::ok();
+    int32_t on = 0;
+    Status s = check(api_->dry_run(self_, &on), "dry_run");
+    *active = s.is_ok() && on != 0;
+    return s;
+}
+
+Status StorageHandle::describe(std::string* text) {
+    if (!VIGIL_STORAGE_OFFERS(api_, describe)) return not_offered("describe");
+    const char* out = nullptr;
+    Status s = check(api_->describe(self_, &out), "describe");
+    if (s.is_ok()) *text = safe(out);
+    return s;
+}
+
+Status StorageHandle::start_scan(const Scan& scan, std::int64_t* id) {
+    if (!VIGIL_STORAGE_OFFERS(api_, start_scan)) return not_offered("start_scan");
+    ScanView view(scan);
+    return check(api_->start_scan(self_, &view.c, id), "start_scan");
+}
+
+Status StorageHandle::finish_scan(const Scan& scan) {
+    if (!VIGIL_STORAGE_OFFERS(api_, finish_scan)) return not_offered("finish_scan");
+    ScanView view(scan);
+    return check(api_->finish_scan(self_, &view.c), "finish_scan");
+}
+
+namespace {
+
+// Copies an array the plugin returned into owning values.
+template <typename Value, typename CStruct>
+void copy_out(const CStruct* const* out, std::size_t count, std::vector<Value>* values) {
+    values->clear();
+    for (std::size_t i = 0; i < count; ++i) values->push_back(from_c(*out[i]));
+}
+
+}  // namespace
+
+Status StorageHandle::load_scans(bool completed_only, std::size_t limit, std::vector<Scan>* scans) {
+    if (!VIGIL_STORAGE_OFFERS(api_, load_scans)) return not_offered("load_scans");
+    const vigil_scan* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->load_scans(self_, completed_only ? 1 : 0, limit, &out, &count), "load_scans");
+    if (s.is_ok()) copy_out(out, count, scans);
+    return s;
+}
+
+Status StorageHandle::load_all_jobs(const std::string& agent_id, std::vector<Job>* jobs) {
+    if (!VIGIL_STORAGE_OFFERS(api_, load_all_jobs)) return not_offered("load_all_jobs");
+    const vigil_job* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->load_all_jobs(self_, agent_id.empty() ? nullptr : agent_id.c_str(), &out, &count),
+                     "load_all_jobs");
+    if (s.is_ok()) copy_out(out, count, jobs);
+    return s;
+}
+
+Status StorageHandle::find_entries(const std::string& agent_id, const std::string& file_name, std::int64_t since,
+                                   std::vector<Entry>* entries) {
+    if (!VIGIL_STORAGE_OFFERS(api_, find_entries)) return not_offered("find_entries");
+    const vigil_entry* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->find_entries(self_, agent_id.c_str(), file_name.empty() ? nullptr : file_name.c_str(),
+                                        since, &out, &count),
+                     "find_entries");
+    if (s.is_ok()) copy_out(out, count, entries);
+    return s;
+}
+
+Status StorageHandle::load_reports(const std::string& agent_id, const std::string& file_name, std::int64_t since,
+                                   std::vector<ReportRecord>* reports) {
+    if (!VIGIL_STORAGE_OFFERS(api_, load_reports)) return not_offered("load_reports");
+    const vigil_report_record* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->load_reports(self_, agent_id.c_str(), file_name.empty() ? nullptr : file_name.c_str(),
+                                        since, &out, &count),
+                     "load_reports");
+    if (s.is_ok()) copy_out(out, count, reports);
+    return s;
+}
+
+Status StorageHandle::count_deliveries(std::vector<DeliveryCount>* counts) {
+    if (!VIGIL_STORAGE_OFFERS(api_, count_deliveries)) return not_offered("count_deliveries");
+    const vigil_delivery_count* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->count_deliveries(self_, &out, &count), "count_deliveries");
+    if (s.is_ok()) copy_out(out, count, counts);
+    return s;
+}
+
+#undef VIGIL_STORAGE_OFFERS
 
 // ---- notifier ----
 

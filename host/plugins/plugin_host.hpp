@@ -136,9 +136,27 @@ public:
                              std::int64_t at);
     Status last_notified(const std::string& notifier, std::int64_t job_id, std::int64_t* at);
 
+    // The optional functions (plugin.h). Each fails with kError naming the
+    // plugin and the function when the plugin does not offer it.
+    // *active: the instance keeps nothing it writes (false when not offered).
+    Status dry_run(bool* active);
+    Status describe(std::string* text);
+    Status start_scan(const Scan& scan, std::int64_t* id);
+    Status finish_scan(const Scan& scan);
+    Status load_scans(bool completed_only, std::size_t limit, std::vector<Scan>* scans);
+    // agent_id empty: every agent.
+    Status load_all_jobs(const std::string& agent_id, std::vector<Job>* jobs);
+    // file_name empty: entries from any report; since kNoTime: from the start.
+    Status find_entries(const std::string& agent_id, const std::string& file_name, std::int64_t since,
+                        std::vector<Entry>* entries);
+    Status load_reports(const std::string& agent_id, const std::string& file_name, std::int64_t since,
+                        std::vector<ReportRecord>* reports);
+    Status count_deliveries(std::vector<DeliveryCount>* counts);
+
 private:
     using PluginInstance::PluginInstance;
     Status check(vigil_result result, const char* what) const;
+    Status not_offered(const char* what) const;
     const vigil_storage_api* api_ = nullptr;
 };
 

@@ -6,6 +6,7 @@
 #include "config.hpp"
 #include "plugin_host.hpp"
 #include "plugin_paths.hpp"
+#include "plugin_refusal.hpp"
 #include "status.hpp"
 
 #include <filesystem>
@@ -38,7 +39,7 @@ Status open_plugin(const PluginChoice& choice, const std::vector<std::filesystem
     *out = Handle::open(library, choice.config_json, &st);
     if (!*out) {
         auto code = st.code() == Status::Code::kUnavailable ? st.code() : Status::Code::kConfig;
-        return Status::error(code, choice.where + ": " + st.message());
+        return Status::error(code, refusal_message(choice, st.message()));
     }
     return Status::ok();
 }

@@ -263,6 +263,7 @@ Evaluation evaluate_job(const EvaluationInput& in) {
             job.current_status = job_status_for(e.status);
         }
     }
+    if (job.current_status != out.previous_status) job.status_changed_at = in.now;
     job.last_checked_timestamp = in.now;
     job.updated_at = in.now;
     return out;

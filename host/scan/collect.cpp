@@ -8,6 +8,7 @@
 
 #include <vigil/timestamp.hpp>
 
+#include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -41,8 +42,8 @@ void judge(const CollectSettings& s, const std::string& folder_agent, ReportFile
         case Timeliness::kStale:
             file->fate = "stale";
             file->reason = Message("operation_end_time " + format_iso(r.operation_end_time) + " is " +
-                                   age_text(s.now - r.operation_end_time) +
-                                   " before the scan, more than max_report_age_days");
+                                   age_text(s.now - r.operation_end_time) + " before the scan, more than max_report_age_days (" +
+                                   fmt::format("{}", s.max_report_age_days) + ")");
             return;
         case Timeliness::kFuture:
             file->fate = "future";
@@ -185,7 +186,9 @@ Status list_agent_folders(const Dir& root, std::vector<std::string>* names) {
 
 bool open_agent_folder(const Dir& root, const std::string& name, AgentFolder* agent) {
     if (!parse_agent_id(name)) {
-        spdlog::warn("{}: skipped: the folder name is not an agent id (COMPANY_CITY_NEIGHBORHOOD)", root.shown(name));
+        // At debug level: said every ten minutes it would drown the log.
+        // The summary counts it; `vigil config check` names it.
+        spdlog::debug("{}: skipped: the folder name is not an agent id (COMPANY_CITY_NEIGHBORHOOD)", root.shown(name));
         return false;
     }
     agent->agent_id = name;
@@ -211,7 +214,13 @@ void list_reports(const CollectSettings& s, AgentFolder* agent) {
     std::priority_queue<std::string> oldest;
     const std::size_t cap = static_cast<std::size_t>(std::max(1, s.max_reports_per_agent));
     Status st = agent->log.list([&](std::string_view name) {
-        if (!is_report_file_name(name, agent->agent_id)) return;
+        if (!is_report_file_name(name, agent->agent_id)) {
+            if (name != "_archive") {
+                spdlog::debug("{}: left alone: not named like a report of {} (YYYYMMDD_HHMMSS_{}.json)",
+                              agent->log.shown(name), agent->agent_id, agent->agent_id);
+            }
+            return;
+        }
         struct stat info {};
         const FileKind kind = agent->log.kind_of(name, &info);
         if (kind == FileKind::kMissing) return;
@@ -221,7 +230,7 @@ void list_reports(const CollectSettings& s, AgentFolder* agent) {
             return;
         }
         if (!settled(s, info)) {
-            spdlog::info("{}: left for the next scan: modified less than report_settle_seconds ago",
+            spdlog::debug("{}: left for the next scan: modified less than report_settle_seconds ago",
                          agent->log.shown(name));
             ++agent->unsettled;
             return;
@@ -258,7 +267,7 @@ void read_reports(const CollectSettings& s, ReportReader& reader, AgentFolder* a
                 spdlog::debug("{}: gone before it was read (another scanner archived it)", agent->log.shown(name));
                 continue;
             case ReadResult::kUnsettled:
-                spdlog::info("{}: left for the next scan: modified less than report_settle_seconds ago",
+                spdlog::debug("{}: left for the next scan: modified less than report_settle_seconds ago",
                              agent->log.shown(name));
                 ++agent->unsettled;
                 continue;

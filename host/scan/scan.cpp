@@ -178,7 +178,11 @@ Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool
             break;
     }
     fault_point("agent.committed");
-    ++summary_->agents_scanned;
+    if (agent.log.is_open()) {
+        ++summary_->agents_scanned;
+    } else if (!has_folder) {
+        ++summary_->agents_without_folder;
+    }
     for (const auto& [fate, n] : tally.fates) summary_->fates[fate] += n;
     for (const auto& [source, n] : tally.sources) summary_->sources[source] += n;
     for (const auto& [status, n] : tally.entries) summary_->entries[status] += n;
@@ -190,6 +194,14 @@ Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool
 
 void Scanner::archive_agent(const AgentFolder& agent, const std::set<std::string>& unrecorded) {
     if (agent.reports.size() == unrecorded.size()) return;
+    if (options_.dry_run) {
+        for (const ReportFile& f : agent.reports) {
+            if (unrecorded.count(f.file_name)) continue;
+            ++summary_->archived;
+            spdlog::info("{}: would be archived ({})", agent.log.shown(f.file_name), f.fate);
+        }
+        return;
+    }
     Dir archive;
     if (Status st = open_archive_dir(agent.log, &archive); !st.is_ok()) {
         summary_->archive_failed += static_cast<int>(agent.reports.size() - unrecorded.size());
@@ -244,7 +256,9 @@ Status Scanner::run() {
         Status st = process_agent(root, agent_id, with_folder.count(agent_id) > 0, reader, agent_jobs);
         if (!st.is_ok() && overall.is_ok()) overall = Status::error(Status::Code::kUnavailable, st.message());
     }
-    summary_->deliveries = plugins_.notifiers.deliver(*plugins_.storage, options_.now, options_.real_now);
+    if (!options_.dry_run) {
+        summary_->deliveries = plugins_.notifiers.deliver(*plugins_.storage, options_.now, options_.real_now);
+    }
     return overall;
 }
 
@@ -276,6 +290,7 @@ Status open_scan_plugins(const Config& config, ScanPlugins* plugins) {
 Status run_scan(const Config& config, ScanPlugins& plugins, const ScanOptions& options, ScanSummary* summary) {
     const auto started = std::chrono::steady_clock::now();
     summary->now = options.now;
+    summary->dry_run = options.dry_run;
     Scanner scanner(config, plugins, options, summary);
     Status st = scanner.run();
     summary->seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
@@ -298,15 +313,17 @@ void ScanSummary::print(std::ostream& out) const {
     int entries_total = 0;
     for (const auto& [status, n] : entries) entries_total += n;
 
-    out << "vigil scan at " << format_iso(now) << "\n";
-    out << "  agents:   " << agents_scanned << " scanned, " << agents_skipped << " folders skipped, " << agents_busy
-        << " held by another scanner, " << agents_failed << " failed\n";
+    out << "vigil scan " << (dry_run ? "--dry-run " : "") << "at " << format_iso(now)
+        << (dry_run ? ": nothing was recorded, archived or sent" : "") << "\n";
+    out << "  agents:   " << agents_scanned << " scanned, " << agents_without_folder << " without a folder, "
+        << agents_skipped << " folders skipped, " << agents_busy << " held by another scanner, " << agents_failed
+        << " failed\n";
     out << "  reports:  " << reports_total << " processed: "
         << list(fates, {"used", "invalid", "stale", "future", "agent_mismatch", "irrelevant", "no_job", "duplicate"})
         << "\n";
     out << "            " << reports_deferred << " left for the next scan (max_reports_per_agent), "
-        << reports_unsettled << " not yet settled, " << entries_ignored
-        << " non-regular files ignored, " << archived << " archived, " << archive_failed << " could not be archived\n";
+        << reports_unsettled << " not yet settled, " << entries_ignored << " non-regular files ignored, " << archived
+        << (dry_run ? " would be archived, " : " archived, ") << archive_failed << " could not be archived\n";
     if (!sources.empty()) {
         std::string text;
         for (const auto& [name, n] : sources) text += (text.empty() ? "" : ", ") + name + " " + std::to_string(n);

@@ -34,7 +34,9 @@ Status open_scan_plugins(const Config& config, ScanPlugins* plugins);
 
 struct ScanSummary {
     std::int64_t now = 0;
-    int agents_scanned = 0;
+    bool dry_run = false;     // nothing was kept: "archived" counts what would have been
+    int agents_scanned = 0;   // agent folders scanned and recorded
+    int agents_without_folder = 0;  // agents with jobs but no folder, recorded
     int agents_skipped = 0;   // folders that are not agent folders
     int agents_busy = 0;      // held by another scanner
     int agents_failed = 0;    // database error: nothing recorded or archived for them
@@ -60,6 +62,10 @@ struct ScanSummary {
 struct ScanOptions {
     std::int64_t now = 0;       // the instant every decision is judged at
     std::int64_t real_now = 0;  // the clock (for report_settle_seconds)
+    // Judge and log everything, keep nothing: the storage (opened for a dry
+    // run) discards what the scan writes, no report is archived and no
+    // notification is delivered.
+    bool dry_run = false;
 };
 
 // Runs one scan. Returns ok when it ran to its end (rejected reports are

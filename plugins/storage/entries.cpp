@@ -104,6 +104,23 @@ std::vector<Entry> SociStorage::load_entries(std::int64_t job_id, std::int64_t s
     });
 }
 
+std::vector<Entry> SociStorage::find_entries(const std::string& agent_id, const std::string& file_name,
+                                             std::int64_t since) {
+    return guarded("find_entries", [&] {
+        sql::Params params(url_.backend);
+        sql::Columns c(url_.backend);
+        declare_columns(c);
+        std::string where = " WHERE agent_id = " + params.text(agent_id);
+        if (!file_name.empty()) where += " AND operation_log_file_name = " + params.text(file_name);
+        if (since != kNoTime) where += " AND \"timestamp\" >= " + params.time(since);
+        std::vector<Entry> entries;
+        sql::query(session_,
+                   "SELECT " + c.select_list() + " FROM backup_entries" + where + " ORDER BY \"timestamp\" DESC, id DESC",
+                   params, c, [&] { entries.push_back(read_entry(c)); });
+        return entries;
+    });
+}
+
 std::int64_t SociStorage::insert_entry(const Entry& e) {
     return guarded("insert_entry", [&] {
         sql::Params params(url_.backend);

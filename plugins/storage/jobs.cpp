@@ -60,6 +60,7 @@ void upsert(soci::session& session, Backend backend, const Job* const* first, co
         row.set("current_status", "'unknown'");
         row.set("created_at", params.time(now));
         row.set("updated_at", params.time(now));
+        row.set("status_changed_at", params.time(now));
         columns = row.columns();
         rows.push_back(row.values());
     }
@@ -152,7 +153,11 @@ void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
     });
 }
 
-std::vector<Job> SociStorage::load_jobs(const std::string& agent_id) {
+std::vector<Job> SociStorage::load_jobs(const std::string& agent_id) { return select_jobs(agent_id, true); }
+
+std::vector<Job> SociStorage::load_all_jobs(const std::string& agent_id) { return select_jobs(agent_id, false); }
+
+std::vector<Job> SociStorage::select_jobs(const std::string& agent_id, bool active_only) {
     return guarded("load_jobs", [&] {
         sql::Params params(url_.backend);
         sql::Columns c(url_.backend);
@@ -166,10 +171,10 @@ std::vector<Job> SociStorage::load_jobs(const std::string& agent_id) {
         }
         c.boolean("is_active");
         for (const char* name : {"last_checked_timestamp", "last_successful_backup_timestamp", "created_at",
-                                 "updated_at", "last_entry_cycle_at"}) {
+                                 "updated_at", "last_entry_cycle_at", "status_changed_at"}) {
             c.time(name);
         }
-        std::string where = " WHERE is_active = TRUE";
+        std::string where = active_only ? " WHERE is_active = TRUE" : " WHERE 1 = 1";
         if (!agent_id.empty()) where += " AND agent_id_responsible = " + params.text(agent_id);
         // `at` jobs by time, then the other schedules (NULL sorts differently on each backend).
         std::string order = " ORDER BY " + text_order("agent_id_responsible", postgres()) + ", " +
@@ -202,6 +207,7 @@ std::vector<Job> SociStorage::load_jobs(const std::string& agent_id) {
                        j.created_at = c.get_time("created_at");
                        j.updated_at = c.get_time("updated_at");
                        j.last_entry_cycle_at = c.get_time("last_entry_cycle_at");
+                       j.status_changed_at = c.get_time("status_changed_at");
                        jobs.push_back(std::move(j));
                    });
         return jobs;
@@ -219,6 +225,7 @@ void SociStorage::update_job_state(const Job& job) {
         set.set("last_entry_cycle_at", params.time(job.last_entry_cycle_at));
         // A job always has an updated_at: keep it when the caller has none.
         set.set("updated_at", "COALESCE(" + params.time(job.updated_at) + ", updated_at)");
+        set.set("status_changed_at", "COALESCE(" + params.time(job.status_changed_at) + ", status_changed_at)");
         std::string sql =
             "UPDATE expected_backup_jobs SET " + set.assignments() + " WHERE id = " + params.integer(job.id);
         if (sql::execute(session_, sql, params) != 1) {

@@ -237,6 +237,38 @@ const std::vector<Migration>& migrations() {
               FROM expected_backup_jobs j WHERE j.id = notification_events.job_id)",
           R"(ALTER TABLE notification_events
                 ALTER COLUMN expected_hour_utc DROP NOT NULL, ALTER COLUMN expected_minute_utc DROP NOT NULL)"}},
+        // 5: the operator's records (docs/records.md): one row per scan, and
+        // when each job's status last changed. Jobs still unknown have not
+        // changed since they were created; for the others it is not known
+        // until their next change (NULL).
+        {{R"(CREATE TABLE scans (
+                id {ID},
+                started_at {TIME} NOT NULL,
+                finished_at {TIME},
+                duration_us BIGINT,
+                scan_time {TIME} NOT NULL,
+                host TEXT NOT NULL,
+                pid BIGINT NOT NULL,
+                outcome TEXT NOT NULL,
+                message TEXT NOT NULL DEFAULT '',
+                agents_scanned BIGINT NOT NULL DEFAULT 0,
+                agents_without_folder BIGINT NOT NULL DEFAULT 0,
+                folders_skipped BIGINT NOT NULL DEFAULT 0,
+                agents_busy BIGINT NOT NULL DEFAULT 0,
+                agents_failed BIGINT NOT NULL DEFAULT 0,
+                reports_processed BIGINT NOT NULL DEFAULT 0,
+                entries_recorded BIGINT NOT NULL DEFAULT 0,
+                events_queued BIGINT NOT NULL DEFAULT 0,
+                reports_archived BIGINT NOT NULL DEFAULT 0,
+                archive_failures BIGINT NOT NULL DEFAULT 0,
+                jobs_active BIGINT NOT NULL DEFAULT 0,
+                bytes_verified BIGINT NOT NULL DEFAULT 0
+            ))",
+          "CREATE INDEX scans_outcome ON scans (outcome, id)",
+          "ALTER TABLE expected_backup_jobs ADD COLUMN status_changed_at {TIME}",
+          "UPDATE expected_backup_jobs SET status_changed_at = created_at WHERE current_status = 'unknown'",
+          "CREATE INDEX backup_entries_agent_time ON backup_entries (agent_id, \"timestamp\")",
+          "CREATE INDEX processed_reports_agent_file ON processed_reports (agent_id, file_name)"}},
     };
     return list;
 }
@@ -278,11 +310,44 @@ void apply(soci::session& session, Backend backend, int target, int& version) {
     session << "UPDATE vigil_schema_version SET version = " + std::to_string(target);
 }
 
+// Waits for any other start-up of this PostgreSQL database to finish its
+// migration; held until the transaction ends.
+void lock_schema(soci::session& session) {
+    std::string ignored;
+    soci::indicator ind;
+    session << std::string("SELECT CAST(pg_advisory_xact_lock(") + kSchemaLockKey + ") AS TEXT)",
+        soci::into(ignored, ind);
+}
+
+// The stored version without writing anything: 0 when the database has no
+// version table yet.
+int peek_version(soci::session& session, Backend backend) {
+    long long tables = 0;
+    session << (backend == Backend::postgresql
+                    ? "SELECT COUNT(*) FROM information_schema.tables WHERE table_schema = current_schema()"
+                      " AND table_name = 'vigil_schema_version'"
+                    : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'vigil_schema_version'"),
+        soci::into(tables);
+    if (tables == 0) return 0;
+    long long current = 0;
+    soci::indicator ind = soci::i_null;
+    session << "SELECT MAX(version) FROM vigil_schema_version", soci::into(current, ind);
+    return ind == soci::i_null ? 0 : static_cast<int>(current);
+}
+
+void refuse_newer(const ConnectionUrl& url, int version) {
+    if (version > latest_schema_version()) {
+        throw Unavailable("database " + url.redacted + " has schema version " + std::to_string(version) +
+                          ", newer than this Vigil supports (" + std::to_string(latest_schema_version()) +
+                          "); upgrade Vigil");
+    }
+}
+
 }  // namespace
 
 int latest_schema_version() { return static_cast<int>(migrations().size()); }
 
-void migrate(soci::session& session, const ConnectionUrl& url, int target) {
+int migrate(soci::session& session, const ConnectionUrl& url, int target) {
     int version = 0;
     try {
         if (url.backend == Backend::sqlite3) {
@@ -295,10 +360,7 @@ void migrate(soci::session& session, const ConnectionUrl& url, int target) {
             session << "BEGIN IMMEDIATE";
         } else {
             session << "BEGIN";
-            std::string ignored;
-            soci::indicator ind;
-            session << std::string("SELECT CAST(pg_advisory_xact_lock(") + kSchemaLockKey + ") AS TEXT)",
-                soci::into(ignored, ind);
+            lock_schema(session);
         }
         apply(session, url.backend, target, version);
         session << "COMMIT";
@@ -312,11 +374,20 @@ void migrate(soci::session& session, const ConnectionUrl& url, int target) {
         }
         throw;
     }
-    if (version > latest_schema_version()) {
-        throw Unavailable("database " + url.redacted + " has schema version " + std::to_string(version) +
-                          ", newer than this Vigil supports (" + std::to_string(latest_schema_version()) +
-                          "); upgrade Vigil");
+    refuse_newer(url, version);
+    return version;
+}
+
+int migrate_inside(soci::session& session, const ConnectionUrl& url) {
+    int version = peek_version(session, url.backend);
+    refuse_newer(url, version);
+    if (version < latest_schema_version()) {
+        // Only an upgrade takes the schema lock: a dry run on a current
+        // schema never holds up the start of a scan.
+        if (url.backend == Backend::postgresql) lock_schema(session);
+        apply(session, url.backend, latest_schema_version(), version);
     }
+    return version;
 }
 
 }  // namespace vigil::plugins

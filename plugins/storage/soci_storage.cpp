@@ -35,16 +35,27 @@ void SociStorage::configure(const Config& config) {
     std::string url = config.get<std::string>("url", "");
     if (url.empty()) throw InvalidInput("database.url: required setting is missing");
     url_ = parse_connection_url(url);
+    dry_run_ = config.get<bool>("vigil_dry_run", false);
+    if (dry_run_) {
+        open_for_dry_run();
+        return;
+    }
+    open_session(url_.connect_string);
+    found_schema_version_ = guarded("schema upgrade", [&] { return migrate(session_, url_); });
+}
+
+void SociStorage::open_session(const std::string& connect_string) {
     try {
-        session_.open(url_.backend_name, url_.connect_string);
+        session_.open(url_.backend_name, connect_string);
         if (postgres()) {
             session_ << "SET TIME ZONE 'UTC'";
             // libpq prints notices (CREATE ... IF NOT EXISTS skipping) on stderr.
             session_ << "SET client_min_messages TO WARNING";
         } else {
             // This pragma answers with the mode now in force: a row to read.
+            // A dry run leaves the file's mode alone (Vigil's files are WAL already).
             std::string mode;
-            session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
+            if (!dry_run_) session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
             session_ << "PRAGMA synchronous=FULL";
             session_ << "PRAGMA foreign_keys=ON";
         }
@@ -52,7 +63,6 @@ void SociStorage::configure(const Config& config) {
         session_.close();
         throw Unavailable("cannot open database " + url_.redacted + ": " + one_line(e.get_error_message()));
     }
-    guarded("schema upgrade", [&] { migrate(session_, url_); });
 }
 
 void SociStorage::rethrow(const char* operation, const soci::soci_error& error) {
@@ -73,8 +83,9 @@ void SociStorage::begin() {
     if (in_transaction_) throw std::logic_error("begin: a transaction is already open");
     guarded("begin", [&] {
         // IMMEDIATE takes SQLite's write lock now, so concurrent scanners
-        // queue here rather than fail when a read turns into a write.
-        session_ << (postgres() ? "BEGIN" : "BEGIN IMMEDIATE");
+        // queue here rather than fail when a read turns into a write. A dry
+        // run is already inside its one transaction: a step is a savepoint.
+        session_ << (dry_run_ ? "SAVEPOINT vigil_step" : postgres() ? "BEGIN" : "BEGIN IMMEDIATE");
     });
     in_transaction_ = true;
     transaction_failed_ = false;
@@ -86,7 +97,7 @@ void SociStorage::commit() {
         throw std::runtime_error("database " + url_.redacted +
                                  ": commit: a statement of this transaction failed; roll it back");
     }
-    guarded("commit", [&] { session_ << "COMMIT"; });
+    guarded("commit", [&] { session_ << (dry_run_ ? "RELEASE SAVEPOINT vigil_step" : "COMMIT"); });
     in_transaction_ = false;
 }
 
@@ -95,6 +106,11 @@ void SociStorage::rollback() {
     in_transaction_ = false;
     transaction_failed_ = false;
     guarded("rollback", [&] {
+        if (dry_run_) {
+            session_ << "ROLLBACK TO SAVEPOINT vigil_step";
+            session_ << "RELEASE SAVEPOINT vigil_step";
+            return;
+        }
         try {
             session_ << "ROLLBACK";
         } catch (const soci::soci_error& e) {

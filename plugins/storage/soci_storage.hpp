@@ -17,6 +17,12 @@ namespace vigil::plugins {
 
 class SociStorage : public vigil::Storage {
 public:
+    SociStorage() = default;
+    SociStorage(const SociStorage&) = delete;
+    SociStorage& operator=(const SociStorage&) = delete;
+    // A dry run's transaction ends here, rolled back.
+    ~SociStorage() override;
+
     void configure(const Config& config) override;
     void begin() override;
     void commit() override;
@@ -38,7 +44,27 @@ public:
                            std::int64_t at) override;
     std::int64_t last_notified(const std::string& notifier, std::int64_t job_id) override;
 
+    // The operator's side (dry_run.cpp, scans.cpp, and beside the tables they read).
+    bool dry_run() override { return dry_run_; }
+    std::string description() override;
+    std::int64_t start_scan(const Scan& scan) override;
+    void finish_scan(const Scan& scan) override;
+    std::vector<Scan> load_scans(bool completed_only, std::size_t limit) override;
+    std::vector<Job> load_all_jobs(const std::string& agent_id) override;
+    std::vector<Entry> find_entries(const std::string& agent_id, const std::string& file_name,
+                                    std::int64_t since) override;
+    std::vector<ReportRecord> load_reports(const std::string& agent_id, const std::string& file_name,
+                                           std::int64_t since) override;
+    std::vector<DeliveryCount> count_deliveries() override;
+
 private:
+    // Opens the session for a dry run: the database as it is (an empty one
+    // in memory when its SQLite file does not exist yet), inside one
+    // transaction that is never committed.
+    void open_for_dry_run();
+    // Connects and sets the session up; vigil::Unavailable naming the URL when it cannot.
+    void open_session(const std::string& connect_string);
+    std::vector<Job> select_jobs(const std::string& agent_id, bool active_only);
     // Runs f, turning SOCI's errors into the plugin's: vigil::Unavailable
     // when the connection is gone, std::runtime_error naming the operation
     // otherwise.
@@ -50,6 +76,9 @@ private:
 
     ConnectionUrl url_;
     soci::session session_;
+    bool dry_run_ = false;
+    bool database_missing_ = false;  // dry run: the SQLite file does not exist yet
+    int found_schema_version_ = 0;   // before any upgrade
     bool in_transaction_ = false;
     // A statement failed since begin(): PostgreSQL would turn COMMIT into a
     // silent ROLLBACK, so commit() refuses instead.

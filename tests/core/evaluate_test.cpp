@@ -422,3 +422,28 @@ TEST_CASE("earliest_cycle_needed covers every candidate cycle and the latest clo
     fx.in.candidates.clear();
     CHECK(earliest_cycle_needed(schedule_of(fx.in.job), fx.in.candidates, fx.in.now) == at("2026-11-23T02:30:00Z"));
 }
+
+TEST_CASE("status_changed_at moves to the scan's now when, and only when, the status changes") {
+    Fixture fx;
+    const std::int64_t before = at("2026-11-20T04:00:00Z");
+    fx.in.job.status_changed_at = before;
+    SECTION("unknown -> missing") {
+        Evaluation ev = evaluate_job(fx.in);
+        CHECK(ev.job.current_status == "missing");
+        CHECK(ev.job.status_changed_at == fx.in.now);
+    }
+    SECTION("missing stays missing") {
+        fx.in.job.current_status = "missing";
+        Evaluation ev = evaluate_job(fx.in);
+        CHECK(ev.job.current_status == "missing");
+        CHECK(ev.job.status_changed_at == before);
+    }
+    SECTION("ok stays ok through a new success") {
+        fx.in.job.current_status = "ok";
+        fx.add_report("r1.json", "2026-11-23T02:31:00Z");
+        fx.stage("s.sql.gz");
+        Evaluation ev = evaluate_job(fx.in);
+        CHECK(ev.new_entries.at(0).status == "success");
+        CHECK(ev.job.status_changed_at == before);
+    }
+}

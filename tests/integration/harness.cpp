@@ -167,7 +167,9 @@ RunResult Site::vigil(const std::string& args, const std::string& env) const {
     const fs::path out = dir() / "run.out";
     const fs::path err = dir() / "run.err";
     // exec: the shell becomes vigil, so the child's resource usage is vigil's.
-    const std::string command = env + " exec " + shell_quote(bin) + " " + args + " >" + shell_quote(out.string()) +
+    // Through env(1), `env` may hold variable assignments as well as a
+    // command to run vigil under (runuser ...).
+    const std::string command = "exec env " + env + " " + shell_quote(bin) + " " + args + " >" + shell_quote(out.string()) +
                                 " 2>" + shell_quote(err.string()) + " </dev/null";
     const pid_t pid = ::fork();
     if (pid < 0) throw std::runtime_error("fork failed");

@@ -143,7 +143,9 @@ TEST_CASE("folders that are not agents, hidden entries and links at the root are
     fs::create_directories(k.site.root() / ".hidden_AGENT_X" / "log");
     fs::create_directories(k.site.root() / "ACME_PARIS_NOLOG");
     fs::create_directory_symlink(k.site.root() / A, k.site.root() / "ACME_PARIS_LINK");
-    RunResult r = k.site.scan("2026-11-23T04:00:00Z");
+    // A folder that is not an agent's is said at debug level (docs/behaviour.md).
+    RunResult r = k.site.vigil("--log-level debug scan --config " + k.site.config_file().string() +
+                               " --now 2026-11-23T04:00:00Z");
     REQUIRE(r.exit_code == 0);
     CHECK_THAT(r.err, Catch::Contains("not-an-agent") && Catch::Contains("not an agent id"));
     CHECK_THAT(r.err, Catch::Contains("ACME_PARIS_NOLOG") && Catch::Contains("no log/"));

@@ -56,6 +56,9 @@ class Recorder(BaseHTTPRequestHandler):
     def log_message(self, format, *args):
         pass
 
+    # A GET (the heartbeat's) is recorded and answered the same way, its body empty.
+    do_GET = do_POST
+
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

@@ -51,7 +51,7 @@ for path in ./usr/bin/vigil \
     ./usr/share/bash-completion/completions/vigil ./etc/vigil/vigil.yaml \
     ./usr/share/doc/vigil/{copyright,changelog.Debian.gz,README.md} \
     ./usr/share/doc/vigil/examples/{vigil.yaml,vigil-postgresql.yaml} \
-    ./usr/share/doc/vigil/docs/{storage-layout,report-format,scan,records,notifications,configuration,installing,behaviour}.md \
+    ./usr/share/doc/vigil/docs/{storage-layout,report-format,scan,records,notifications,configuration,installing,operating,behaviour}.md \
     ./usr/share/doc/vigil/plugins/notifiers/README.md; do
     grep -qxF "$path" <<<"$files" || fail "vigil lacks $path"
 done

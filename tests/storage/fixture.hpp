@@ -93,6 +93,16 @@ inline std::vector<vigil::Job> sync_and_load(Database& db, const std::vector<vig
     return db.storage.load_jobs("");
 }
 
+// Takes away what the migration adding the scans table and
+// expected_backup_jobs.status_changed_at created: the schema one version
+// before it. *raw must not be inside a transaction.
+inline void undo_scans_migration(soci::session& raw) {
+    raw << "DROP TABLE scans";
+    raw << "DROP INDEX backup_entries_agent_time";
+    raw << "DROP INDEX processed_reports_agent_file";
+    raw << "ALTER TABLE expected_backup_jobs DROP COLUMN status_changed_at";
+}
+
 }  // namespace storage_test
 
 #endif  // VIGIL_TESTS_STORAGE_FIXTURE_HPP

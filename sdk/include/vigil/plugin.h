@@ -280,6 +280,8 @@ typedef struct vigil_job {
     const char *timezone;                      /* IANA zone the schedule is read in; NULL: UTC */
     int32_t early_minutes;                     /* window before each instant; -1: window_minutes */
     int32_t late_minutes;                      /* window after each instant; -1: window_minutes */
+    int64_t status_changed_at;                 /* `now` of the scan that last changed current_status
+                                                  (created_at until then); VIGIL_NO_TIME: not known */
 } vigil_job;
 
 /* A row of backup_entries. */
@@ -321,6 +323,40 @@ typedef struct vigil_report_record {
     int64_t scanned_at;             /* the scan's now */
 } vigil_report_record;
 
+/* A row of the scans table: one run of `vigil scan` (docs/records.md).
+ * Counts are those of the scan's summary; 0 while it runs. */
+typedef struct vigil_scan {
+    uint32_t struct_size;
+    int64_t id;                     /* 0 before it is stored */
+    int64_t started_at;             /* real clock */
+    int64_t finished_at;            /* real clock; VIGIL_NO_TIME while it runs (or if it died) */
+    int64_t scan_time;              /* the instant it judged at: --now or the clock */
+    const char *host;               /* the machine's name */
+    int64_t pid;
+    const char *outcome;            /* running, completed, failed */
+    const char *message;            /* why it failed; "" otherwise */
+    int64_t agents_scanned;         /* agent folders scanned and recorded */
+    int64_t agents_without_folder;  /* agents with jobs but no folder, recorded */
+    int64_t folders_skipped;        /* not agent folders, or unusable */
+    int64_t agents_busy;            /* held by another scanner */
+    int64_t agents_failed;          /* nothing recorded: database error */
+    int64_t reports_processed;
+    int64_t entries_recorded;
+    int64_t events_queued;
+    int64_t reports_archived;
+    int64_t archive_failures;
+    int64_t jobs_active;
+    int64_t bytes_verified;
+} vigil_scan;
+
+/* How many notification deliveries one notifier has in one state. */
+typedef struct vigil_delivery_count {
+    uint32_t struct_size;
+    const char *notifier;
+    const char *state;              /* pending, sent, failed */
+    int64_t count;
+} vigil_delivery_count;
+
 /*
  * Storage capability. configure() receives the `database` section, whose
  * `url` selects the backend, and opens the connection (VIGIL_UNAVAILABLE
@@ -339,8 +375,8 @@ typedef struct vigil_report_record {
  *                   until commit/rollback; *acquired = 0 when another
  *                   scanner holds it.
  * sync_jobs:        upserts the configured jobs by identity (agent, database,
- *                   schedule, timezone): new ones get created_at = now and
- *                   status unknown; existing ones get window_minutes,
+ *                   schedule, timezone): new ones get created_at = now,
+ *                   status unknown and status_changed_at = now; existing ones get window_minutes,
  *                   early_minutes, late_minutes, company, city, neighborhood
  *                   and is_active updated (updated_at = now only when
  *                   something changed); active jobs not in the list become
@@ -353,7 +389,8 @@ typedef struct vigil_report_record {
  *                   last_successful_backup_timestamp,
  *                   previous_successful_hash_global, last_entry_cycle_at and
  *                   updated_at of job->id (the host sets updated_at to the
- *                   scan's now).
+ *                   scan's now), and status_changed_at unless the struct
+ *                   lacks it or holds VIGIL_NO_TIME.
  * find_report:      *content_seen = 1 when a report with this content was
  *                   recorded before from the same agent folder (agent_id):
  *                   the same bytes recorded from another agent's folder do
@@ -383,6 +420,42 @@ typedef struct vigil_report_record {
  * last_notified:     *at = scan_time of the latest event of the job with a
  *                    delivery for the notifier that is not "failed";
  *                    VIGIL_NO_TIME when there is none.
+ *
+ * The functions below serve dry runs and the operator's commands (status,
+ * history, explain, check, metrics; docs/operating.md). They are optional:
+ * a plugin built before they existed has a smaller struct_size, and a
+ * plugin may leave any of them NULL; the host then says that the command
+ * needs a storage plugin that offers it.
+ * dry_run:           *active = 1 when the instance keeps nothing it writes:
+ *                    it was configured with "vigil_dry_run": true (the host
+ *                    adds it to the `database` settings), creates no
+ *                    database that does not exist, leaves an existing
+ *                    schema as it is, and discards every write when it is
+ *                    destroyed (begin/commit/rollback then delimit steps
+ *                    inside one transaction that is never committed).
+ * describe:          *text = one line saying what the instance is connected
+ *                    to and in what state: the URL without secrets and the
+ *                    schema version (and whether a scan would create or
+ *                    upgrade it).
+ * start_scan:        stores a scans row (outcome "running"); *id receives
+ *                    its id. finish_scan: updates the row scan->id with
+ *                    everything else the struct holds. Both run between
+ *                    begin and commit.
+ * load_scans:        the latest scans, newest first, at most `limit`;
+ *                    only those with outcome "completed" when
+ *                    completed_only = 1.
+ * load_all_jobs:     every job, active or not, of one agent (all agents
+ *                    when agent_id is NULL), in load_jobs' order.
+ * find_entries:      entries recorded for the agent's jobs (agent_id not
+ *                    NULL), only those made from the report file_name when
+ *                    it is not NULL, and only those recorded (timestamp) at
+ *                    or after `since` unless it is VIGIL_NO_TIME; newest
+ *                    first (timestamp, then id, descending).
+ * load_reports:      processed_reports rows of the agent folder agent_id,
+ *                    of file_name when not NULL, scanned at or after
+ *                    `since` unless it is VIGIL_NO_TIME; newest first.
+ * count_deliveries:  the number of notification deliveries per notifier
+ *                    and state (only non-zero counts).
  */
 typedef struct vigil_storage_api {
     uint32_t struct_size;
@@ -417,6 +490,22 @@ typedef struct vigil_storage_api {
                                       const char *error, int64_t at);
     vigil_result (*last_notified)(vigil_instance *self, const char *notifier, int64_t job_id,
                                   int64_t *at);
+    /* Optional, see above. */
+    vigil_result (*dry_run)(vigil_instance *self, int32_t *active);
+    vigil_result (*describe)(vigil_instance *self, const char **text);
+    vigil_result (*start_scan)(vigil_instance *self, const vigil_scan *scan, int64_t *id);
+    vigil_result (*finish_scan)(vigil_instance *self, const vigil_scan *scan);
+    vigil_result (*load_scans)(vigil_instance *self, int32_t completed_only, size_t limit,
+                               const vigil_scan *const **out, size_t *count);
+    vigil_result (*load_all_jobs)(vigil_instance *self, const char *agent_id,
+                                  const vigil_job *const **out, size_t *count);
+    vigil_result (*find_entries)(vigil_instance *self, const char *agent_id, const char *file_name,
+                                 int64_t since, const vigil_entry *const **out, size_t *count);
+    vigil_result (*load_reports)(vigil_instance *self, const char *agent_id, const char *file_name,
+                                 int64_t since, const vigil_report_record *const **out,
+                                 size_t *count);
+    vigil_result (*count_deliveries)(vigil_instance *self, const vigil_delivery_count *const **out,
+                                     size_t *count);
 } vigil_storage_api;
 
 /* ------------------------------------------------------------------ */

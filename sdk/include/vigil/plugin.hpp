@@ -126,6 +126,35 @@ public:
                                    const std::string& error, std::int64_t at) = 0;
     // kNoTime when the job was never notified to this notifier.
     virtual std::int64_t last_notified(const std::string& notifier, std::int64_t job_id) = 0;
+
+    // The optional functions of vigil_storage_api (see plugin.h). A plugin
+    // that does not override one answers that it does not offer it; the
+    // default dry_run says no, so the host refuses a dry run rather than
+    // let such a plugin keep what it writes.
+    virtual bool dry_run() { return false; }
+    virtual std::string description() { throw not_offered("describe"); }
+    virtual std::int64_t start_scan(const Scan&) { throw not_offered("start_scan"); }
+    virtual void finish_scan(const Scan&) { throw not_offered("finish_scan"); }
+    virtual std::vector<Scan> load_scans(bool /*completed_only*/, std::size_t /*limit*/) {
+        throw not_offered("load_scans");
+    }
+    // agent_id empty = all agents.
+    virtual std::vector<Job> load_all_jobs(const std::string& /*agent_id*/) { throw not_offered("load_all_jobs"); }
+    // file_name empty = any report; since kNoTime = from the start.
+    virtual std::vector<Entry> find_entries(const std::string& /*agent_id*/, const std::string& /*file_name*/,
+                                            std::int64_t /*since*/) {
+        throw not_offered("find_entries");
+    }
+    virtual std::vector<ReportRecord> load_reports(const std::string& /*agent_id*/, const std::string& /*file_name*/,
+                                                   std::int64_t /*since*/) {
+        throw not_offered("load_reports");
+    }
+    virtual std::vector<DeliveryCount> count_deliveries() { throw not_offered("count_deliveries"); }
+
+protected:
+    static std::logic_error not_offered(const char* function) {
+        return std::logic_error(std::string("this storage plugin does not offer ") + function);
+    }
 };
 
 // Delivers grouped notifications.
@@ -329,6 +358,13 @@ struct StorageAdapter {
         std::unique_ptr<EntryViews> entry_views;
         std::vector<Event> events;
         std::unique_ptr<EventViews> event_views;
+        std::string description;
+        std::vector<Scan> scans;
+        std::unique_ptr<ScanViews> scan_views;
+        std::vector<ReportRecord> reports;
+        std::unique_ptr<ReportRecordViews> report_views;
+        std::vector<DeliveryCount> counts;
+        std::unique_ptr<DeliveryCountViews> count_views;
     };
     static State* state(vigil_instance* p) { return reinterpret_cast<State*>(p); }
 
@@ -435,6 +471,80 @@ struct StorageAdapter {
         State* s = state(p);
         return guarded(s->error, [&] { *at = s->configured().last_notified(notifier, job_id); });
     }
+    static vigil_result dry_run(vigil_instance* p, int32_t* active) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { *active = s->configured().dry_run() ? 1 : 0; });
+    }
+    static vigil_result describe(vigil_instance* p, const char** text) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->description = s->configured().description();
+            *text = s->description.c_str();
+        });
+    }
+    static vigil_result start_scan(vigil_instance* p, const vigil_scan* scan, int64_t* id) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { *id = s->configured().start_scan(from_c(*scan)); });
+    }
+    static vigil_result finish_scan(vigil_instance* p, const vigil_scan* scan) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { s->configured().finish_scan(from_c(*scan)); });
+    }
+    static vigil_result load_scans(vigil_instance* p, int32_t completed_only, size_t limit, const vigil_scan* const** out,
+                                   size_t* count) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->scan_views.reset();
+            s->scans = s->configured().load_scans(completed_only != 0, limit);
+            s->scan_views = std::make_unique<ScanViews>(s->scans);
+            *out = s->scan_views->data();
+            *count = s->scan_views->size();
+        });
+    }
+    static vigil_result load_all_jobs(vigil_instance* p, const char* agent, const vigil_job* const** out,
+                                      size_t* count) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->job_views.reset();
+            s->jobs = s->configured().load_all_jobs(agent ? agent : "");
+            s->job_views = std::make_unique<JobViews>(s->jobs);
+            *out = s->job_views->data();
+            *count = s->job_views->size();
+        });
+    }
+    static vigil_result find_entries(vigil_instance* p, const char* agent, const char* file, int64_t since,
+                                     const vigil_entry* const** out, size_t* count) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->entry_views.reset();
+            s->entries = s->configured().find_entries(agent ? agent : "", file ? file : "", since);
+            s->entry_views = std::make_unique<EntryViews>(s->entries);
+            *out = s->entry_views->data();
+            *count = s->entry_views->size();
+        });
+    }
+    static vigil_result load_reports(vigil_instance* p, const char* agent, const char* file, int64_t since,
+                                     const vigil_report_record* const** out, size_t* count) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->report_views.reset();
+            s->reports = s->configured().load_reports(agent ? agent : "", file ? file : "", since);
+            s->report_views = std::make_unique<ReportRecordViews>(s->reports);
+            *out = s->report_views->data();
+            *count = s->report_views->size();
+        });
+    }
+    static vigil_result count_deliveries(vigil_instance* p, const vigil_delivery_count* const** out,
+                                         size_t* count) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->count_views.reset();
+            s->counts = s->configured().count_deliveries();
+            s->count_views = std::make_unique<DeliveryCountViews>(s->counts);
+            *out = s->count_views->data();
+            *count = s->count_views->size();
+        });
+    }
     static const vigil_storage_api* table() {
         static const vigil_storage_api api{sizeof(vigil_storage_api),
                                            Lifecycle<T, State>::table(),
@@ -452,7 +562,16 @@ struct StorageAdapter {
                                            &insert_event,
                                            &claim_deliveries,
                                            &finish_deliveries,
-                                           &last_notified};
+                                           &last_notified,
+                                           &dry_run,
+                                           &describe,
+                                           &start_scan,
+                                           &finish_scan,
+                                           &load_scans,
+                                           &load_all_jobs,
+                                           &find_entries,
+                                           &load_reports,
+                                           &count_deliveries};
         return &api;
     }
 };

@@ -119,6 +119,7 @@ struct Job {
         if (!schedule.empty() || !expected_hour_utc || !expected_minute_utc) return schedule;
         return at_schedule(*expected_hour_utc, *expected_minute_utc);
     }
+    std::int64_t status_changed_at = kNoTime;  // the scan that last changed current_status
 };
 
 // A row of backup_entries.
@@ -173,6 +174,37 @@ struct Event {
     std::int64_t job_id = 0;
     std::string schedule;   // the job's cron text ("" for a test event)
     std::string timezone;   // the zone it is read in ("" for a test event)
+};
+
+// A row of the scans table: one run of `vigil scan`.
+struct Scan {
+    std::int64_t id = 0;
+    std::int64_t started_at = kNoTime;   // real clock
+    std::int64_t finished_at = kNoTime;  // real clock; kNoTime while it runs
+    std::int64_t scan_time = kNoTime;    // the instant it judged at
+    std::string host;
+    std::int64_t pid = 0;
+    std::string outcome = "running";     // running, completed, failed
+    std::string message;
+    std::int64_t agents_scanned = 0;
+    std::int64_t agents_without_folder = 0;
+    std::int64_t folders_skipped = 0;
+    std::int64_t agents_busy = 0;
+    std::int64_t agents_failed = 0;
+    std::int64_t reports_processed = 0;
+    std::int64_t entries_recorded = 0;
+    std::int64_t events_queued = 0;
+    std::int64_t reports_archived = 0;
+    std::int64_t archive_failures = 0;
+    std::int64_t jobs_active = 0;
+    std::int64_t bytes_verified = 0;
+};
+
+// How many notification deliveries one notifier has in one state.
+struct DeliveryCount {
+    std::string notifier;
+    std::string state;
+    std::int64_t count = 0;
 };
 
 // Result of one integrity check on one file.
@@ -241,6 +273,7 @@ inline Job from_c(const vigil_job& c) {
     if (VIGIL_HAS_FIELD(&c, timezone) && c.timezone) j.timezone = c.timezone;
     if (VIGIL_HAS_FIELD(&c, early_minutes)) j.early_minutes = detail::opt_int(c.early_minutes);
     if (VIGIL_HAS_FIELD(&c, late_minutes)) j.late_minutes = detail::opt_int(c.late_minutes);
+    if (VIGIL_HAS_FIELD(&c, status_changed_at)) j.status_changed_at = c.status_changed_at;
     return j;
 }
 
@@ -301,6 +334,39 @@ inline Event from_c(const vigil_event& c) {
     if (VIGIL_HAS_FIELD(&c, schedule) && c.schedule) e.schedule = c.schedule;
     if (VIGIL_HAS_FIELD(&c, timezone) && c.timezone) e.timezone = c.timezone;
     return e;
+}
+
+inline Scan from_c(const vigil_scan& c) {
+    Scan s;
+    s.id = c.id;
+    s.started_at = c.started_at;
+    s.finished_at = c.finished_at;
+    s.scan_time = c.scan_time;
+    s.host = c.host ? c.host : "";
+    s.pid = c.pid;
+    s.outcome = c.outcome ? c.outcome : "";
+    s.message = c.message ? c.message : "";
+    s.agents_scanned = c.agents_scanned;
+    s.agents_without_folder = c.agents_without_folder;
+    s.folders_skipped = c.folders_skipped;
+    s.agents_busy = c.agents_busy;
+    s.agents_failed = c.agents_failed;
+    s.reports_processed = c.reports_processed;
+    s.entries_recorded = c.entries_recorded;
+    s.events_queued = c.events_queued;
+    s.reports_archived = c.reports_archived;
+    s.archive_failures = c.archive_failures;
+    s.jobs_active = c.jobs_active;
+    s.bytes_verified = c.bytes_verified;
+    return s;
+}
+
+inline DeliveryCount from_c(const vigil_delivery_count& c) {
+    DeliveryCount d;
+    d.notifier = c.notifier ? c.notifier : "";
+    d.state = c.state ? c.state : "";
+    d.count = c.count;
+    return d;
 }
 
 inline CheckResult from_c(const vigil_check_result& c) {
@@ -394,6 +460,7 @@ struct JobView {
         c.timezone = j.timezone.c_str();
         c.early_minutes = detail::int_or_absent(j.early_minutes);
         c.late_minutes = detail::int_or_absent(j.late_minutes);
+        c.status_changed_at = j.status_changed_at;
     }
     JobView(const JobView&) = delete;
     JobView& operator=(const JobView&) = delete;
@@ -474,6 +541,47 @@ struct EventView {
     EventView& operator=(const EventView&) = delete;
 };
 
+struct ScanView {
+    vigil_scan c{};
+    explicit ScanView(const Scan& s) {
+        c.struct_size = sizeof(vigil_scan);
+        c.id = s.id;
+        c.started_at = s.started_at;
+        c.finished_at = s.finished_at;
+        c.scan_time = s.scan_time;
+        c.host = s.host.c_str();
+        c.pid = s.pid;
+        c.outcome = s.outcome.c_str();
+        c.message = s.message.c_str();
+        c.agents_scanned = s.agents_scanned;
+        c.agents_without_folder = s.agents_without_folder;
+        c.folders_skipped = s.folders_skipped;
+        c.agents_busy = s.agents_busy;
+        c.agents_failed = s.agents_failed;
+        c.reports_processed = s.reports_processed;
+        c.entries_recorded = s.entries_recorded;
+        c.events_queued = s.events_queued;
+        c.reports_archived = s.reports_archived;
+        c.archive_failures = s.archive_failures;
+        c.jobs_active = s.jobs_active;
+        c.bytes_verified = s.bytes_verified;
+    }
+    ScanView(const ScanView&) = delete;
+    ScanView& operator=(const ScanView&) = delete;
+};
+
+struct DeliveryCountView {
+    vigil_delivery_count c{};
+    explicit DeliveryCountView(const DeliveryCount& d) {
+        c.struct_size = sizeof(vigil_delivery_count);
+        c.notifier = d.notifier.c_str();
+        c.state = d.state.c_str();
+        c.count = d.count;
+    }
+    DeliveryCountView(const DeliveryCountView&) = delete;
+    DeliveryCountView& operator=(const DeliveryCountView&) = delete;
+};
+
 struct CheckResultView {
     vigil_check_result c{};
     explicit CheckResultView(const CheckResult& r) {
@@ -507,6 +615,9 @@ struct ViewList {
 using JobViews = ViewList<JobView, vigil_job, Job>;
 using EntryViews = ViewList<EntryView, vigil_entry, Entry>;
 using EventViews = ViewList<EventView, vigil_event, Event>;
+using ReportRecordViews = ViewList<ReportRecordView, vigil_report_record, ReportRecord>;
+using ScanViews = ViewList<ScanView, vigil_scan, Scan>;
+using DeliveryCountViews = ViewList<DeliveryCountView, vigil_delivery_count, DeliveryCount>;
 
 }  // namespace vigil
 
