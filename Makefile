@@ -3,7 +3,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all deps configure build demo test bench clean
+.PHONY: all deps configure build demo test bench bench-fleet clean
 
 all: build
 
@@ -24,6 +24,11 @@ test: build
 
 bench: build
 	./scripts/run-benchmarks $(BUILD)
+
+# The fleet benchmark (bench/README.md): builds its own Release tree under
+# $(BUILD)/bench-fleet; TREES, BACKENDS, REPEAT, ... choose what it runs.
+bench-fleet: deps
+	./bench/fleet/run --bench-dir $(BUILD)/bench-fleet
 
 clean:
 	rm -rf $(BUILD)

@@ -1,0 +1,87 @@
+"""Timing commands (wall clock, CPU time and peak RSS from wait4) and the
+hardware bounds the scan is compared with."""
+
+import dataclasses
+import os
+import re
+import subprocess
+import time
+
+MIB = 1024 * 1024
+
+
+@dataclasses.dataclass
+class Run:
+    status: int        # exit status; 128 + N when killed by signal N
+    wall: float        # seconds, from start to exit
+    cpu: float         # user + system seconds of the process and its waited-for children
+    max_rss_kib: int   # peak resident set of the process or its largest child
+    out: str = ""      # standard output, when captured
+
+
+def _finish(process, started):
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    process.returncode = os.waitstatus_to_exitcode(status)
+    code = process.returncode if process.returncode >= 0 else 128 - process.returncode
+    return Run(code, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
+
+
+def timed(argv, cwd, stdout=None, stderr=None):
+    """Runs `argv` once. stdout/stderr: a path to write the stream to, or
+    None for /dev/null; a stdout path's text is returned in Run.out."""
+    return timed_together([argv], cwd, [stdout], [stderr])[0][0]
+
+
+def timed_together(commands, cwd, stdouts, stderrs):
+    """Starts every command at once and waits for all. Returns their runs
+    and the wall time from the first start to the last exit."""
+    files = []
+    try:
+        processes = []
+        started = time.perf_counter()
+        for argv, out, err in zip(commands, stdouts, stderrs):
+            out_file = open(out, "w") if out else subprocess.DEVNULL
+            err_file = open(err, "w") if err else subprocess.DEVNULL
+            files += [f for f in (out_file, err_file) if f is not subprocess.DEVNULL]
+            processes.append(subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out_file,
+                                              stderr=err_file))
+        runs = [_finish(p, started) for p in processes]
+        total = time.perf_counter() - started
+    finally:
+        for f in files:
+            f.close()
+    for run, out in zip(runs, stdouts):
+        if out:
+            with open(out) as f:
+                run.out = f.read()
+    return runs, total
+
+
+def openssl_sha256_mib_s(cores):
+    """OpenSSL's SHA-256 speed on 1 MiB blocks, over `cores` processes
+    (`openssl speed -multi`), in MiB/s."""
+    argv = ["openssl", "speed", "-evp", "sha256", "-bytes", "1048576", "-seconds", "2"]
+    if cores > 1:
+        argv[2:2] = ["-multi", str(cores)]
+    out = subprocess.run(argv, check=True, capture_output=True, text=True).stdout
+    rates = re.findall(r"^sha256\s+([0-9.]+)k\s*$", out, re.MULTILINE)
+    if not rates:
+        raise RuntimeError(f"no sha256 rate in the output of {' '.join(argv)}:\n{out}")
+    return float(rates[-1]) * 1000 / MIB
+
+
+def best_seconds(argv, min_total=2.0, min_runs=5):
+    """The fastest of repeated runs of `argv` (each must exit 0), repeated
+    until `min_runs` runs and `min_total` seconds have passed."""
+    runs = []
+    while len(runs) < min_runs or sum(runs) < min_total:
+        run = timed(argv, cwd=None)
+        if run.status != 0:
+            raise RuntimeError(f"{' '.join(argv)} exited with status {run.status}")
+        runs.append(run.wall)
+    return min(runs)
+
+
+def load_average():
+    return os.getloadavg()[0]

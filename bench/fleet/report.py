@@ -1,0 +1,232 @@
+"""The fleet benchmark's results and their Markdown tables: the scans beside
+sha256sum, the ratios between them, concurrent scanners, the hardware bounds
+and the issue's targets."""
+
+import dataclasses
+import datetime
+import os
+
+MIB = 1024 * 1024
+
+
+class Row:
+    """One tree on one backend: the best of its attempts."""
+
+    def __init__(self, tree, backend):
+        self.tree = tree
+        self.backend = backend
+        self.attempts = []  # (load, sha256sum run, vigil wall, vigil run, problems)
+
+    def add(self, load, sha, wall, vigil, problems):
+        self.attempts.append((load, sha, wall, vigil, problems))
+
+    def _best(self):
+        return min(self.attempts, key=lambda a: a[2])
+
+    @property
+    def vigil(self):
+        return self._best()[2]
+
+    @property
+    def vigil_cpu(self):
+        return self._best()[3].cpu
+
+    @property
+    def sha256sum(self):
+        return min(a[1].wall for a in self.attempts)
+
+    @property
+    def rss_mib(self):
+        return max(a[3].max_rss_kib for a in self.attempts) / 1024
+
+    @property
+    def load(self):
+        return max(a[0] for a in self.attempts)
+
+    @property
+    def mib_s(self):
+        return self.tree.staged_bytes / MIB / self.vigil
+
+    @property
+    def problems(self):
+        return [p for a in self.attempts for p in a[4]]
+
+
+class Concurrent:
+    """One scanner, then `scanners` at once, on the same tree and server."""
+
+    def __init__(self, tree, backend, scanners):
+        self.tree = tree
+        self.backend = backend
+        self.scanners = scanners
+        self.walls = {1: [], scanners: []}
+        self.rss_kib = {1: 0, scanners: 0}
+        self.loads = []
+        self.problems = []
+
+    def add(self, count, load, wall, runs, problems):
+        self.walls[count].append(wall)
+        self.rss_kib[count] = max([self.rss_kib[count]] + [r.max_rss_kib for r in runs])
+        self.loads.append(load)
+        self.problems += problems
+
+    def best(self, count):
+        return min(self.walls[count])
+
+    @property
+    def ratio(self):
+        return self.best(self.scanners) / self.best(1)
+
+
+@dataclasses.dataclass
+class Bounds:
+    sha256_one_core: float   # MiB/s, openssl speed
+    sha256_two_cores: float  # MiB/s, openssl speed -multi 2
+    dump: object
+    dump_bytes: int
+    igzip_seconds: float     # igzip -t on the dump, best run
+    gzip_seconds: float      # gzip -t on the dump, best run
+
+    @property
+    def igzip_mib_s(self):
+        return self.dump_bytes / MIB / self.igzip_seconds
+
+    @property
+    def gzip_mib_s(self):
+        return self.dump_bytes / MIB / self.gzip_seconds
+
+    def tree_g(self, inflate_mib_s):
+        """Staged MiB/s two cores reach when each staged byte is hashed once
+        and inflated once, the two costs adding up on a core and the files
+        shared between two cores with nothing else to do."""
+        return 2 / (1 / self.sha256_one_core + 1 / inflate_mib_s)
+
+
+class Results:
+    def __init__(self, machine, build, args):
+        self.machine = machine
+        self.build = build
+        self.args = args
+        self.started = datetime.datetime.now(datetime.timezone.utc)
+        self.rows = []
+        self.concurrent = None
+        self.bounds = None
+        self.failures = []
+
+    def valid(self):
+        invalid = [r for r in self.rows if r.problems]
+        return not invalid and not (self.concurrent and self.concurrent.problems) and not self.failures
+
+    def row(self, tree_name, backend):
+        for r in self.rows:
+            if r.tree.shape.name == tree_name and r.backend == backend:
+                return r
+        return None
+
+    def markdown(self):
+        lines = [f"## Fleet benchmark, {self.started:%Y-%m-%d %H:%M} UTC", ""]
+        lines += [f"- {k}: {v}" for k, v in self.machine]
+        lines += [f"- vigil: {self.build}/bin/vigil; best of {self.args.repeat} run(s) per figure; "
+                  f"load average (1 min) before the run at start: {os.getloadavg()[0]:.2f}", ""]
+        lines += self._scan_table() + self._ratios() + self._concurrent() + self._bounds() + self._targets()
+        if self.failures:
+            lines += ["", "**Failures:**", ""] + [f"- {f}" for f in self.failures]
+        return "\n".join(lines) + "\n"
+
+    def _scan_table(self):
+        lines = ["| tree | backend | files | staged MiB | vigil s | vigil CPU s | sha256sum s | vigil / sha256sum "
+                 "| MiB/s | peak RSS MiB | load | check |",
+                 "|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
+        for r in self.rows:
+            check = "ok" if not r.problems else "**INVALID**: " + "; ".join(sorted(set(r.problems)))
+            lines.append(f"| {r.tree.shape.name} | {r.backend} | {r.tree.staged_files:,} | "
+                         f"{r.tree.staged_bytes / MIB:,.1f} | {r.vigil:.3f} | {r.vigil_cpu:.2f} | "
+                         f"{r.sha256sum:.3f} | {r.vigil / r.sha256sum:.2f} | {r.mib_s:,.0f} | {r.rss_mib:,.1f} | "
+                         f"{r.load:.2f} | {check} |")
+        if self.rows:
+            lines += ["", "Trees:"] + [f"- {s.name}: {s.describe()}" for s in self._shapes()]
+        return lines
+
+    def _shapes(self):
+        seen = []
+        for r in self.rows:
+            if r.tree.shape not in seen:
+                seen.append(r.tree.shape)
+        return seen
+
+    def _ratios(self):
+        lines = []
+        for backend in ("sqlite", "postgresql"):
+            a, c = self.row("A", backend), self.row("C", backend)
+            if a and c:
+                lines.append(f"- tree C / tree A, {backend}: vigil {c.vigil / a.vigil:.2f} "
+                             f"(sha256sum {c.sha256sum / a.sha256sum:.2f})")
+        for tree in ("A", "C", "D"):
+            s, p = self.row(tree, "sqlite"), self.row(tree, "postgresql")
+            if s and p:
+                lines.append(f"- tree {tree}, PostgreSQL / SQLite: {p.vigil / s.vigil:.2f}")
+        return ["", "Ratios:", ""] + lines if lines else []
+
+    def _concurrent(self):
+        c = self.concurrent
+        if c is None:
+            return []
+        check = "ok" if not c.problems else "**INVALID**: " + "; ".join(sorted(set(c.problems)))
+        return ["", f"Concurrent scanners, tree {c.tree.shape.name} on one {c.backend} database:", "",
+                f"| scanners | wall s | peak RSS MiB (largest scanner) |", "|--:|--:|--:|",
+                f"| 1 | {c.best(1):.3f} | {c.rss_kib[1] / 1024:,.1f} |",
+                f"| {c.scanners} at once | {c.best(c.scanners):.3f} | {c.rss_kib[c.scanners] / 1024:,.1f} |",
+                "", f"- {c.scanners} scanners / 1 scanner: {c.ratio:.2f}; load {max(c.loads):.2f}; check {check}"]
+
+    def _bounds(self):
+        b = self.bounds
+        if b is None:
+            return []
+        return ["", "Bounds (one process per core, nothing else done):", "",
+                f"- OpenSSL SHA-256, 1 MiB blocks: one core {b.sha256_one_core:,.0f} MiB/s; two cores "
+                f"(`openssl speed -multi 2`) {b.sha256_two_cores:,.0f} MiB/s; 2 x one core "
+                f"{2 * b.sha256_one_core:,.0f} MiB/s",
+                f"- inflate of the tree G dump ({b.dump_bytes / MIB:.1f} MiB), one core: `igzip -t` (ISA-L) "
+                f"{b.igzip_seconds:.3f} s = {b.igzip_mib_s:,.0f} MiB/s; `gzip -t` (zlib) {b.gzip_seconds:.3f} s "
+                f"= {b.gzip_mib_s:,.0f} MiB/s",
+                f"- tree G on two cores, SHA-256 + inflate of every staged byte, 2 / (1/sha256 + 1/inflate): "
+                f"ISA-L {b.tree_g(b.igzip_mib_s):,.0f} MiB/s; zlib {b.tree_g(b.gzip_mib_s):,.0f} MiB/s"]
+
+    def _targets(self):
+        """The issue's targets, measured here; the verdict is information,
+        not a test."""
+        targets = []
+        a_sqlite, a_pg = self.row("A", "sqlite"), self.row("A", "postgresql")
+        if a_sqlite:
+            targets.append(("tree A, SQLite: vigil / sha256sum <= 1.0", f"{a_sqlite.vigil / a_sqlite.sha256sum:.2f}",
+                            a_sqlite.vigil <= a_sqlite.sha256sum))
+        if a_sqlite and a_pg:
+            targets.append(("tree A: PostgreSQL <= 2 x SQLite", f"{a_pg.vigil / a_sqlite.vigil:.2f}",
+                            a_pg.vigil <= 2 * a_sqlite.vigil))
+        for backend in ("sqlite", "postgresql"):
+            a, c, d = self.row("A", backend), self.row("C", backend), self.row("D", backend)
+            if a and c:
+                targets.append((f"tree C / tree A <= 10.5, {backend}", f"{c.vigil / a.vigil:.2f}",
+                                c.vigil <= 10.5 * a.vigil))
+            if d:
+                targets.append((f"peak RSS at 100,000 reports <= 64 MiB, {backend}", f"{d.rss_mib:.1f} MiB",
+                                d.rss_mib <= 64))
+        for b in (r for r in self.rows if r.tree.shape.name == "B"):
+            goal = 3000
+            text = f">= {goal:,} MiB/s"
+            if self.bounds:
+                goal = max(goal, 0.9 * 2 * self.bounds.sha256_one_core)
+                text += f" and >= 90 % of 2 x one core's OpenSSL ({goal:,.0f})"
+            targets.append((f"tree B, {b.backend}: {text}", f"{b.mib_s:,.0f} MiB/s", b.mib_s >= goal))
+        for g in (r for r in self.rows if r.tree.shape.name == "G"):
+            text = ">= 420 MiB/s"
+            if self.bounds:
+                text += f" (90 % of the ISA-L + OpenSSL bound: {0.9 * self.bounds.tree_g(self.bounds.igzip_mib_s):,.0f})"
+            targets.append((f"tree G, {g.backend}: {text}", f"{g.mib_s:,.0f} MiB/s", g.mib_s >= 420))
+        c = self.concurrent
+        if c and c.tree.shape.name == "C" and c.scanners == 4:
+            targets.append(("4 scanners on tree C <= 0.6 x one", f"{c.ratio:.2f}", c.ratio <= 0.6))
+        if not targets:
+            return []
+        return ["", "Targets of the issue (information, not a test):", "", "| target | measured | met |",
+                "|---|--:|---|"] + [f"| {t} | {m} | {'yes' if ok else 'no'} |" for t, m, ok in targets]
