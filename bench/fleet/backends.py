@@ -17,6 +17,7 @@ COUNT_QUERIES = {
 
 class Sqlite:
     name = "sqlite"
+    server_pid = None
 
     def __init__(self, work):
         self.work = work
@@ -45,12 +46,14 @@ class SqliteDatabase:
 class Postgres:
     """Databases on one server, reached through `conninfo` (libpq key=value
     form without spaces inside values; its dbname is the one connected to
-    for CREATE DATABASE)."""
+    for CREATE DATABASE). `server_pid`: the server's main process, when it
+    runs here, to count its CPU time."""
 
     name = "postgresql"
 
-    def __init__(self, conninfo):
+    def __init__(self, conninfo, server_pid=None):
         self.conninfo = conninfo
+        self.server_pid = server_pid
 
     def fresh(self, label):
         name = "bench_" + re.sub(r"[^a-z0-9_]", "_", label.lower())
@@ -110,6 +113,9 @@ class PgServer:
             conninfo = re.sub(r"host=\S+", f"host={self.directory.resolve()}", conninfo)
         self.conninfo = conninfo
         return self
+
+    def pid(self):
+        return int((self.directory / "data" / "postmaster.pid").read_text().split()[0])
 
     def stop(self):
         subprocess.run([str(self.script), "stop", str(self.directory)], capture_output=True)

@@ -27,16 +27,27 @@ def _finish(process, started):
     return Run(code, wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss)
 
 
+@dataclasses.dataclass
+class Group:
+    """Commands run together, and what else the machine did meanwhile."""
+    runs: list
+    wall: float                # from the first start to the last exit
+    server_cpu: float = None   # CPU seconds of the database server meanwhile, when known
+    others: float = 0.0        # share of all cores busy with other work meanwhile (0..1)
+
+
 def timed(argv, cwd, stdout=None, stderr=None):
     """Runs `argv` once. stdout/stderr: a path to write the stream to, or
     None for /dev/null; a stdout path's text is returned in Run.out."""
-    return timed_together([argv], cwd, [stdout], [stderr])[0][0]
+    return timed_together([argv], cwd, [stdout], [stderr])
 
 
-def timed_together(commands, cwd, stdouts, stderrs):
-    """Starts every command at once and waits for all. Returns their runs
-    and the wall time from the first start to the last exit."""
+def timed_together(commands, cwd, stdouts, stderrs, server_pid=None):
+    """Starts every command at once and waits for all. `server_pid`: a
+    database server whose CPU time counts as the commands' own work."""
     files = []
+    busy = machine_busy_seconds()
+    server = server_cpu_seconds(server_pid) if server_pid else None
     try:
         processes = []
         started = time.perf_counter()
@@ -47,15 +58,23 @@ def timed_together(commands, cwd, stdouts, stderrs):
             processes.append(subprocess.Popen(argv, cwd=cwd, stdin=subprocess.DEVNULL, stdout=out_file,
                                               stderr=err_file))
         runs = [_finish(p, started) for p in processes]
-        total = time.perf_counter() - started
+        group = Group(runs, time.perf_counter() - started)
+        busy = machine_busy_seconds() - busy
     finally:
         for f in files:
             f.close()
+    if server_pid:
+        time.sleep(0.1)  # the server reaps the scan's connection process
+        group.server_cpu = server_cpu_seconds(server_pid) - server
+    own = sum(r.cpu for r in runs) + (group.server_cpu or 0)
+    # /proc/stat counts in clock ticks (10 ms): meaningless for runs of a
+    # few ticks, hence the clamp.
+    group.others = min(1.0, max(0.0, busy - own) / ((os.cpu_count() or 1) * group.wall))
     for run, out in zip(runs, stdouts):
         if out:
             with open(out) as f:
                 run.out = f.read()
-    return runs, total
+    return group
 
 
 def openssl_sha256_mib_s(cores):
@@ -76,7 +95,7 @@ def best_seconds(argv, min_total=2.0, min_runs=5):
     until `min_runs` runs and `min_total` seconds have passed."""
     runs = []
     while len(runs) < min_runs or sum(runs) < min_total:
-        run = timed(argv, cwd=None)
+        run = timed(argv, cwd=None).runs[0]
         if run.status != 0:
             raise RuntimeError(f"{' '.join(argv)} exited with status {run.status}")
         runs.append(run.wall)
@@ -85,3 +104,37 @@ def best_seconds(argv, min_total=2.0, min_runs=5):
 
 def load_average():
     return os.getloadavg()[0]
+
+
+_TICK = os.sysconf("SC_CLK_TCK")
+
+
+def machine_busy_seconds():
+    """CPU seconds all cores have spent on anything but idling since boot
+    (steal included: time the hypervisor gave to other machines)."""
+    with open("/proc/stat") as f:
+        fields = [int(v) for v in f.readline().split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / _TICK
+
+
+def _stat_fields(pid):
+    with open(f"/proc/{pid}/stat") as f:
+        return f.read().rsplit(")", 1)[1].split()  # fields from the 3rd (state) on
+
+
+def server_cpu_seconds(pid):
+    """CPU seconds of a server process and all its children so far: its
+    own, those of children it has reaped, and those of its live children."""
+    fields = _stat_fields(pid)
+    total = sum(int(v) for v in fields[11:15])  # utime stime cutime cstime
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            child = _stat_fields(entry.name)
+        except OSError:
+            continue
+        if child[1] == str(pid):
+            total += int(child[11]) + int(child[12])
+    return total / _TICK
