@@ -5,6 +5,7 @@
 #include <vigil/timestamp.hpp>
 
 #include <nlohmann/json.hpp>
+#include <openssl/crypto.h>
 #include <openssl/evp.h>
 
 #include <fcntl.h>
@@ -12,6 +13,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <cerrno>
 #include <exception>
 #include <cstdio>
@@ -65,19 +67,18 @@ std::string staged_name(const TreeSpec& spec, int database, std::int64_t end) {
            (spec.content == Content::kSqlGz ? ".sql.gz" : ".dump");
 }
 
+// Lower-case hex, as sha256sum prints it.
 std::string sha256_hex(std::string_view bytes) {
     unsigned char digest[EVP_MAX_MD_SIZE];
     unsigned int length = 0;
-    if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1) {
+    char hex[2 * EVP_MAX_MD_SIZE + 1];
+    if (EVP_Digest(bytes.data(), bytes.size(), digest, &length, EVP_sha256(), nullptr) != 1 ||
+        OPENSSL_buf2hexstr_ex(hex, sizeof hex, nullptr, digest, length, '\0') != 1) {
         throw std::runtime_error("OpenSSL: SHA-256 failed");
     }
-    static const char* kHex = "0123456789abcdef";
-    std::string hex;
-    for (unsigned int i = 0; i < length; ++i) {
-        hex += kHex[digest[i] >> 4];
-        hex += kHex[digest[i] & 0xf];
-    }
-    return hex;
+    std::string text(hex);
+    std::transform(text.begin(), text.end(), text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text;
 }
 
 void make_dir(const fs::path& path) {
