@@ -167,7 +167,8 @@ class Results:
         lines = [f"## Fleet benchmark, {self.started:%Y-%m-%d %H:%M} UTC", ""]
         lines += [f"- {k}: {v}" for k, v in self.machine]
         lines += [f"- vigil {b.label}: {b.description}, {b.vigil}" for b in self.builds]
-        lines += [f"- best of {self.args.repeat} run(s) per figure; niceness {os.nice(0)}; "
+        priority = "" if self.args.priority is None else f"scheduling group niceness {self.args.priority}; "
+        lines += [f"- best of {self.args.repeat} run(s) per figure; {priority}"
                   f"load average (1 min) at the end: {os.getloadavg()[0]:.2f}", ""]
         lines += self._scan_table() + self._ratios() + self._concurrent() + self._bounds() + self._targets()
         if self.failures:
