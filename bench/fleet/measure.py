@@ -5,6 +5,7 @@ import dataclasses
 import os
 import re
 import signal
+import statistics
 import subprocess
 import sys
 import time
@@ -102,6 +103,24 @@ def best_seconds(argv, min_total=2.0, min_runs=5):
             raise RuntimeError(f"{' '.join(argv)} exited with status {run.status}")
         runs.append(run.wall)
     return min(runs)
+
+
+def fsync_latency_ms(directory, writes=20):
+    """Median time of a 4 KiB write followed by fdatasync in `directory`:
+    the least each SQLite commit there waits for the disk."""
+    path = os.path.join(directory, ".fsync-probe")
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+    times = []
+    try:
+        for i in range(writes):
+            started = time.perf_counter()
+            os.pwrite(fd, bytes(4096), i * 4096)
+            os.fdatasync(fd)
+            times.append(time.perf_counter() - started)
+    finally:
+        os.close(fd)
+        os.unlink(path)
+    return statistics.median(times) * 1000
 
 
 def load_average():

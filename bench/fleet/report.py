@@ -13,6 +13,15 @@ from pathlib import Path
 MIB = 1024 * 1024
 
 
+@dataclasses.dataclass
+class Attempt:
+    load: float         # 1-minute load average before it
+    fsync_ms: float     # a 4 KiB write + fdatasync where the SQLite databases are, just before it
+    sha: object         # the sha256sum Group
+    scan: object        # the vigil scan Group
+    problems: list
+
+
 class Row:
     """One build of vigil on one tree and backend: the best of its attempts."""
 
@@ -20,18 +29,22 @@ class Row:
         self.build = build
         self.tree = tree
         self.backend = backend
-        self.attempts = []  # (load, sha256sum group, scan group, problems)
+        self.attempts = []
 
-    def add(self, load, sha, scan, problems):
-        self.attempts.append((load, sha, scan, problems))
+    def add(self, attempt):
+        self.attempts.append(attempt)
+
+    @property
+    def best(self):
+        return min(self.attempts, key=lambda a: a.scan.wall)
 
     @property
     def best_scan(self):
-        return min((a[2] for a in self.attempts), key=lambda g: g.wall)
+        return self.best.scan
 
     @property
     def best_sha(self):
-        return min((a[1] for a in self.attempts), key=lambda g: g.wall)
+        return min((a.sha for a in self.attempts), key=lambda g: g.wall)
 
     @property
     def vigil(self):
@@ -43,11 +56,11 @@ class Row:
 
     @property
     def rss_mib(self):
-        return max(a[2].runs[0].max_rss_kib for a in self.attempts) / 1024
+        return max(a.scan.runs[0].max_rss_kib for a in self.attempts) / 1024
 
     @property
     def load(self):
-        return max(a[0] for a in self.attempts)
+        return max(a.load for a in self.attempts)
 
     @property
     def mib_s(self):
@@ -55,7 +68,7 @@ class Row:
 
     @property
     def problems(self):
-        return [p for a in self.attempts for p in a[3]]
+        return [p for a in self.attempts for p in a.problems]
 
 
 class Concurrent:
@@ -177,8 +190,8 @@ class Results:
 
     def _scan_table(self):
         lines = ["| tree | backend | vigil | files | staged MiB | vigil s | sha256sum s | vigil / sha256sum | MiB/s "
-                 "| peak RSS MiB | vigil CPU s | PG CPU s | others % | load | check |",
-                 "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
+                 "| peak RSS MiB | vigil CPU s | PG CPU s | others % | load | fsync ms | check |",
+                 "|---|---|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|--:|---|"]
         for r in self.rows:
             scan, sha = r.best_scan, r.best_sha
             server = f"{scan.server_cpu:.2f}" if scan.server_cpu is not None else ""
@@ -186,7 +199,7 @@ class Results:
                          f"{r.tree.staged_bytes / MIB:,.1f} | {r.vigil:.3f} | {r.sha256sum:.3f} | "
                          f"{r.vigil / r.sha256sum:.2f} | {r.mib_s:,.0f} | {r.rss_mib:,.1f} | "
                          f"{scan.runs[0].cpu:.2f} | {server} | {scan.others:.0%} / {sha.others:.0%} | "
-                         f"{r.load:.2f} | {_check(r.problems)} |")
+                         f"{r.load:.2f} | {r.best.fsync_ms:.1f} | {_check(r.problems)} |")
         if self.rows:
             lines += ["", "Trees:"] + [f"- {s.name}: {s.describe()}" for s in self._shapes()]
         return lines
