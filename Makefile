@@ -4,7 +4,7 @@
 BUILD ?= build
 JOBS ?= 2
 
-.PHONY: all deps configure build demo test bench package clean
+.PHONY: all deps configure build demo test bench bench-fleet package clean
 
 all: build
 
@@ -28,6 +28,11 @@ bench: build
 
 package: build
 	cmake --build $(BUILD) --target package
+
+# The fleet benchmark (bench/README.md): builds its own Release tree under
+# $(BUILD)/bench-fleet; TREES, BACKENDS, REPEAT, ... choose what it runs.
+bench-fleet: deps
+	./bench/fleet/run --bench-dir $(BUILD)/bench-fleet
 
 clean:
 	rm -rf $(BUILD)

@@ -21,7 +21,7 @@ make_scratch vigil-self-contained
 # searched.
 self=tests/repo/self_contained_test.sh
 
-patterns=('\.\./shared' 'SPEC\.md' 'SPEC §' '/work/')
+patterns=('\.\./shared' 'SPEC\.md' 'SPEC §' '(^|[^A-Za-z0-9_.-])/work/')
 for dir in "$src" "$build" "${HOME:-}"; do
     [ -n "$dir" ] && [ "$dir" != / ] && patterns+=("$(printf '%s' "$dir" | sed 's/[][\.*^$]/\\&/g')/")
 done
@@ -31,7 +31,7 @@ offending_lines() {
     local root=$1 pattern args=()
     shift
     for pattern in "${patterns[@]}"; do args+=(-e "$pattern"); done
-    (cd "$root" && grep -I -n -H "${args[@]}" -- "$@") || true
+    (cd "$root" && grep -E -I -n -H "${args[@]}" -- "$@") || true
 }
 
 # The checker must catch each kind of reference, or its silence means nothing.
