@@ -280,6 +280,8 @@ std::string ConnectionUrl::scrub(std::string text) const {
 ConnectionUrl parse_connection_url(const std::string& url) {
     std::size_t sep = url.find("://");
     if (url.empty()) invalid("is empty; set it to sqlite3://db=FILE or postgresql://...");
+    // libpq and SQLite read C strings: whatever follows a NUL would be unseen, yet shown.
+    if (url.find('\0') != std::string::npos) invalid("contains a NUL byte");
     if (sep == std::string::npos) invalid("expected scheme://..., e.g. sqlite3://db=/var/lib/vigil/vigil.db");
     std::string scheme = url.substr(0, sep);
     std::string lower = scheme;
