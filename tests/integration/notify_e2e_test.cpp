@@ -73,6 +73,13 @@ void refuse_outcomes(const Site& site, const std::string& when) {
     }
 }
 
+// The one delivery of a test that queued one: its state, last_error and claim.
+Row the_delivery(const Site& site) {
+    auto rows = site.query("SELECT state, last_error, claimed_until_us FROM notification_deliveries");
+    REQUIRE(rows.size() == 1);
+    return rows[0];
+}
+
 void accept_outcomes(const Site& site) {
     site.execute(site.is_postgresql() ? "DROP TRIGGER refuse_outcome ON notification_deliveries"
                                       : "DROP TRIGGER refuse_outcome");
@@ -305,12 +312,11 @@ TEST_CASE("a 404 whose body is not UTF-8 ends failed with a readable error, on b
     CHECK_THAT(r.err, !Catch::Contains("cannot record"));
     w.scan("2026-11-23T05:00:00Z");
     CHECK(sink.requests().size() == 1);
-    auto rows = w.site.query("SELECT state, last_error, claimed_until_us FROM notification_deliveries");
-    REQUIRE(rows.size() == 1);
-    CHECK(rows[0].at("state") == std::string("failed"));
-    CHECK_THAT(rows[0].at("last_error").value_or(""),
+    const Row delivery = the_delivery(w.site);
+    CHECK(delivery.at("state") == std::string("failed"));
+    CHECK_THAT(delivery.at("last_error").value_or(""),
                Catch::Contains("HTTP 404: Nicht gefunden: caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD"));
-    CHECK_FALSE(rows[0].at("claimed_until_us").has_value());
+    CHECK_FALSE(delivery.at("claimed_until_us").has_value());
 }
 
 TEST_CASE("an outcome the database refuses with the notifier's words is recorded without them") {
@@ -322,11 +328,10 @@ TEST_CASE("an outcome the database refuses with the notifier's words is recorded
     RunResult r = w.scan("2026-11-23T04:00:00Z");
     CHECK_THAT(r.err, Catch::Contains("cannot record that 1 event(s) are failed") &&
                           Catch::Contains("outcome refused by the test"));
-    auto rows = w.site.query("SELECT state, last_error, claimed_until_us FROM notification_deliveries");
-    REQUIRE(rows.size() == 1);
-    CHECK(rows[0].at("state") == std::string("failed"));
-    CHECK(rows[0].at("last_error") == std::string("the notifier's message could not be stored"));
-    CHECK_FALSE(rows[0].at("claimed_until_us").has_value());
+    const Row delivery = the_delivery(w.site);
+    CHECK(delivery.at("state") == std::string("failed"));
+    CHECK(delivery.at("last_error") == std::string("the notifier's message could not be stored"));
+    CHECK_FALSE(delivery.at("claimed_until_us").has_value());
     w.scan("2026-11-23T05:00:00Z");
     CHECK(sink.requests().size() == 1);
 }
@@ -340,10 +345,9 @@ TEST_CASE("a delivery whose outcome cannot be recorded is released, not left cla
     RunResult r = w.scan("2026-11-23T04:00:00Z");
     CHECK_THAT(r.err, Catch::Contains("cannot record the outcome at all") &&
                           Catch::Contains("1 event(s) released for a later scan"));
-    auto rows = w.site.query("SELECT state, claimed_until_us, next_attempt_at_us FROM notification_deliveries");
-    REQUIRE(rows.size() == 1);
-    CHECK(rows[0].at("state") == std::string("pending"));
-    CHECK_FALSE(rows[0].at("claimed_until_us").has_value());
+    const Row released = the_delivery(w.site);
+    CHECK(released.at("state") == std::string("pending"));
+    CHECK_FALSE(released.at("claimed_until_us").has_value());
 
     // Released, so the next scan past the retry time sends it again at once,
     // not after the ten-minute lease; this time the outcome is recorded.
@@ -352,7 +356,7 @@ TEST_CASE("a delivery whose outcome cannot be recorded is released, not left cla
     CHECK(sink.requests().size() == 1);
     w.scan("2026-11-23T04:05:00Z");
     CHECK(sink.requests().size() == 2);
-    rows = w.site.query("SELECT state, claimed_until_us FROM notification_deliveries");
-    CHECK(rows[0].at("state") == std::string("failed"));
-    CHECK_FALSE(rows[0].at("claimed_until_us").has_value());
+    const Row recorded = the_delivery(w.site);
+    CHECK(recorded.at("state") == std::string("failed"));
+    CHECK_FALSE(recorded.at("claimed_until_us").has_value());
 }

@@ -193,6 +193,7 @@ TEST_CASE("bad URLs are refused without repeating a password") {
         CHECK_THAT(why, Catch::Contains("database.url") && !Catch::Contains("hunter2"));
     }
     CHECK_THAT(refusal("mysql://h/d"), Catch::Contains("'mysql'"));
-    CHECK_THAT(refusal(std::string("postgresql://u@h/d\0?password=hunter2", 38)), Catch::Contains("NUL byte"));
+    const char with_nul[] = "postgresql://u@h/d\0?password=hunter2";
+    CHECK_THAT(refusal(std::string(with_nul, sizeof with_nul - 1)), Catch::Contains("NUL byte"));
     CHECK_THAT(refusal("postgresql://host=h hunter2"), Catch::Contains("libpq cannot read it"));
 }
