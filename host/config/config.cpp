@@ -103,6 +103,32 @@ private:
     std::filesystem::path file_;
 };
 
+// A mapping that gives a key twice is an error wherever it is: yaml-cpp
+// would answer a lookup with one value and an iteration with both.
+void refuse_repeated_keys(const Reader& r, const YAML::Node& node) {
+    if (node.IsSequence()) {
+        for (const auto& item : node) refuse_repeated_keys(r, item);
+    }
+    if (!node.IsMap()) return;
+    std::set<std::string> keys;
+    for (const auto& kv : node) {
+        if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second) {
+            r.fail(kv.first, kv.first.Scalar(), "given twice in the same mapping");
+        }
+        refuse_repeated_keys(r, kv.second);
+    }
+}
+
+// Settings handed to a plugin as JSON, which must be UTF-8 text.
+std::string settings_text(const Reader& r, const YAML::Node& item, const std::string& key,
+                          const nlohmann::json& settings) {
+    try {
+        return settings.dump();
+    } catch (const nlohmann::json::type_error&) {
+        r.fail(item, key, "a setting of this item, or the configuration's directory, is not valid UTF-8 text");
+    }
+}
+
 nlohmann::json to_json(const YAML::Node& node) {
     switch (node.Type()) {
         case YAML::NodeType::Map: {
@@ -140,11 +166,7 @@ PluginChoice plugin_choice(const Reader& r, const YAML::Node& item, const std::s
     nlohmann::json settings = to_json(item);
     settings.erase("plugin");
     settings["vigil_config_dir"] = r.file().parent_path().string();
-    try {
-        choice.config_json = settings.dump();
-    } catch (const nlohmann::json::type_error&) {
-        r.fail(item, key, "a setting of this item is not valid UTF-8 text");
-    }
+    choice.config_json = settings_text(r, item, key, settings);
     return choice;
 }
 
@@ -258,6 +280,7 @@ JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window
 
 void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     if (!root.IsMap()) throw ConfigError{r.file().string() + ":1: the configuration must be a YAML mapping"};
+    refuse_repeated_keys(r, root);
     static const std::set<std::string> kKeys{"storage_root", "window_minutes", "max_report_age_days",
                                              "report_settle_seconds", "max_report_bytes", "content_change",
                                              "verify_threads", "database", "jobs", "plugins", "reports",
@@ -297,7 +320,7 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
         }
         auto settings = nlohmann::json::parse(c->database.config_json);
         settings["url"] = url;
-        c->database.config_json = settings.dump();
+        c->database.config_json = settings_text(r, db, "database", settings);
     } else {
         c->database.plugin = "soci";
         c->database.name = "soci";
@@ -305,7 +328,7 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
         nlohmann::json settings;
         settings["url"] = "sqlite3://db=" + (r.file().parent_path() / "vigil.db").lexically_normal().string();
         settings["vigil_config_dir"] = r.file().parent_path().string();
-        c->database.config_json = settings.dump();
+        c->database.config_json = settings_text(r, root, "database", settings);
     }
 
     if (const auto plugins = root["plugins"]) {

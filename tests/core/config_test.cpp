@@ -199,5 +199,17 @@ TEST_CASE("a setting that is not UTF-8 is a configuration error, not an internal
     Config c;
     Status st = load("storage_root: r\nreports:\n  - plugin: status_json\n    note: \"\xff\xfe\"\n", &c);
     CHECK(st.code() == Status::Code::kConfig);
-    CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:3: reports: a setting of this item is not valid UTF-8"));
+    CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:3: reports: a setting of this item"));
+    // Found by the fuzz target: a second, valid url hid the first from the check.
+    st = load("storage_root: r\ndatabase:\n  url: \"sqlite3://db=\x9e\"\n  url: sqlite3://db=v.db\n", &c);
+    CHECK(st.code() == Status::Code::kConfig);
+    CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:4: url: given twice in the same mapping"));
+}
+
+TEST_CASE("a key given twice in any mapping is a configuration error naming its second line") {
+    Config c;
+    Status st = load("storage_root: r\nwindow_minutes: 30\nstorage_root: s\n", &c);
+    CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:3: storage_root: given twice in the same mapping"));
+    st = load("storage_root: r\nnotifiers:\n  - plugin: webhook\n    headers: {X-A: 1, X-A: 2}\n", &c);
+    CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:4: X-A: given twice in the same mapping"));
 }
