@@ -68,7 +68,8 @@ void record_outcome(StorageHandle& storage, const std::string& name, const std::
     const std::string plain = error.empty() ? "" : "the notifier's message could not be stored";
     st = storage.finish_deliveries(name, ids, state, next, plain, now);
     if (st.is_ok()) {
-        spdlog::warn("notifier {}: recorded {} without the notifier's message", name, state);
+        spdlog::warn("notifier {}: recorded {} at the second try{}", name, state,
+                     error.empty() ? "" : ", without the notifier's message");
         return;
     }
     spdlog::error("notifier {}: cannot record the outcome at all: {}", name, recordable(st.message()));

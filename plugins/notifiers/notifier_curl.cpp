@@ -28,9 +28,9 @@ struct UrlFree {
     void operator()(CURLU* url) const { curl_url_cleanup(url); }
 };
 
-std::optional<std::string> url_part(CURLU* url, CURLUPart what, unsigned int flags = 0) {
+std::optional<std::string> url_part(CURLU* url, CURLUPart what) {
     char* part = nullptr;
-    if (curl_url_get(url, what, &part, flags) != CURLUE_OK) return std::nullopt;
+    if (curl_url_get(url, what, &part, 0) != CURLUE_OK) return std::nullopt;
     std::string text(part);
     curl_free(part);
     return text;
@@ -64,7 +64,8 @@ std::vector<std::string> split(const std::string& text, char separator) {
     return parts;
 }
 
-// Every query value becomes *** in what is shown and joins the secrets.
+// Every query value (a whole item without '=') is shown as *** and, when
+// long enough, joins the secrets; the names stay.
 void hide_query(CURLU* url, std::vector<std::string>& secrets) {
     auto query = url_part(url, CURLUPART_QUERY);
     if (!query) return;
@@ -72,10 +73,8 @@ void hide_query(CURLU* url, std::vector<std::string>& secrets) {
     for (const std::string& item : split(*query, '&')) {
         std::size_t eq = item.find('=');
         if (!shown.empty()) shown += '&';
-        shown += item.substr(0, eq);
-        if (eq == std::string::npos) continue;
-        shown += "=***";
-        add_secret(secrets, item.substr(eq + 1), kShortestScrubbed);
+        shown += eq == std::string::npos ? "***" : item.substr(0, eq) + "=***";
+        add_secret(secrets, eq == std::string::npos ? item : item.substr(eq + 1), kShortestScrubbed);
     }
     curl_url_set(url, CURLUPART_QUERY, shown.c_str(), 0);
 }

@@ -67,8 +67,8 @@ struct UrlParts {
     std::string scheme;    // lower case
     std::string password;  // "" when none
     // For messages and the database: scheme, host and port, without user
-    // name and password, every query value `***`, and with a hidden path
-    // `/***`; the fragment is left out.
+    // name and password, every query value (or valueless item) `***`, and
+    // with a hidden path `/***`; the fragment is left out.
     std::string display;
     // Text that must never appear in a message: the password, a hidden path,
     // and its segments and the query values of kShortestScrubbed bytes or

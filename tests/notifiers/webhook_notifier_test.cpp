@@ -221,6 +221,8 @@ TEST_CASE("webhook settings are checked at configure time") {
          "setting `secret_env`: environment variable VIGIL_TEST_HOOK_EMPTY is not set or is empty"},
         {"{}", "setting `url`: required"},
         {settings("ftp://files.example.org/x"), "setting `url`: \"ftp://files.example.org/***\" is not an http://"},
+        {settings("ftp://u:pw@files.example.org/x?k=v&tokenonly#f"),
+         "setting `url`: \"ftp://files.example.org/***?k=***&***\" is not an http://"},
         {settings("not a url"), "setting `url`: not a URL libcurl accepts"},
         {settings(url, R"(, "headers": "X-A: 1")"), "setting `headers`: must be a mapping"},
         {settings(url, R"(, "headers": ["X-A"])"), "setting `headers`: must be a mapping"},
