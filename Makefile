@@ -32,7 +32,8 @@ test: build
 # make it slow enough to build; the benchmarks are left out.
 test-asan: deps
 	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
-	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DVIGIL_SANITIZE=address,undefined -DVIGIL_BUILD_BENCHMARKS=OFF
+	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DVIGIL_SANITIZE=address,undefined,float-cast-overflow,float-divide-by-zero \
+	  -DVIGIL_BUILD_BENCHMARKS=OFF
 	cmake --build $(ASAN_BUILD) -j$(JOBS)
 	./scripts/run-tests $(ASAN_BUILD)
 
