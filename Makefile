@@ -1,10 +1,16 @@
 # The two commands (README): `make demo` and `make test`. Both install the
 # Debian packages they need first (as root), then build into $(BUILD).
 # `make package` builds the Debian packages into $(BUILD) (docs/installing.md).
+# `make test-asan` runs every test again in $(ASAN_BUILD), built with
+# AddressSanitizer and UndefinedBehaviorSanitizer; `make fuzz` builds the
+# fuzz targets with clang in $(FUZZ_BUILD) and runs each for FUZZ_SECONDS.
 BUILD ?= build
+ASAN_BUILD ?= build-asan
+FUZZ_BUILD ?= build-fuzz
+FUZZ_SECONDS ?= 60
 JOBS ?= 2
 
-.PHONY: all deps configure build demo test bench bench-fleet package clean
+.PHONY: all deps configure build demo test test-asan fuzz bench bench-fleet package clean
 
 all: build
 
@@ -23,6 +29,21 @@ demo: build
 test: build
 	./scripts/run-tests $(BUILD)
 
+# Optimised a little less than the normal build (-O1): the sanitizers' checks
+# make it slow enough to build; the benchmarks are left out.
+test-asan: deps
+	cmake -S . -B $(ASAN_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" \
+	  -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g" -DVIGIL_SANITIZE=address,undefined,float-cast-overflow,float-divide-by-zero \
+	  -DVIGIL_BUILD_BENCHMARKS=OFF
+	cmake --build $(ASAN_BUILD) -j$(JOBS)
+	./scripts/run-tests $(ASAN_BUILD)
+
+fuzz: deps
+	cmake -S . -B $(FUZZ_BUILD) -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_C_COMPILER=clang \
+	  -DCMAKE_CXX_COMPILER=clang++ -DVIGIL_FUZZ=ON -DBUILD_TESTING=OFF
+	cmake --build $(FUZZ_BUILD) -j$(JOBS) --target fuzz_targets
+	./scripts/run-fuzz $(FUZZ_BUILD) $(FUZZ_SECONDS)
+
 bench: build
 	./scripts/run-benchmarks $(BUILD)
 
@@ -35,4 +56,4 @@ bench-fleet: deps
 	./bench/fleet/run --bench-dir $(BUILD)/bench-fleet
 
 clean:
-	rm -rf $(BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -6,10 +6,15 @@
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
 
-#include <chrono>
+#include <algorithm>
+#include <cctype>
 #include <cerrno>
+#include <charconv>
+#include <chrono>
 #include <cstring>
 #include <fcntl.h>
+#include <fstream>
+#include <iterator>
 #include <regex>
 #include <unistd.h>
 #include <set>
@@ -19,6 +24,13 @@
 namespace vigil::host {
 
 namespace {
+
+// The bounds of settings that have no natural one (etc/vigil.yaml, README).
+constexpr std::int64_t kMicrosPerDay = 86'400'000'000;
+constexpr double kMaxReportAgeDays = 36'500;
+constexpr std::int64_t kMaxRepeatInterval = 365 * kMicrosPerDay;
+constexpr std::int64_t kMaxRetryDelay = 60'000'000;
+constexpr std::int64_t kMaxLease = 7 * kMicrosPerDay;
 
 struct ConfigError {
     std::string message;
@@ -43,38 +55,46 @@ public:
     }
 
     long long integer(const YAML::Node& node, const std::string& key, long long lo, long long hi) const {
-        if (!node.IsScalar()) fail(node, key, "must be an integer");
+        const std::string range = "from " + std::to_string(lo) + " to " + std::to_string(hi);
+        if (!node.IsScalar()) fail(node, key, "must be an integer " + range);
+        const std::string& text = node.Scalar();
         long long value = 0;
-        std::size_t used = 0;
-        try {
-            value = std::stoll(node.Scalar(), &used);
-        } catch (...) {
-            used = 0;
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc::invalid_argument || end != text.data() + text.size()) {
+            fail(node, key, "must be an integer " + range + ", found \"" + text + "\"");
         }
-        if (used == 0 || used != node.Scalar().size()) {
-            fail(node, key, "must be an integer, found \"" + node.Scalar() + "\"");
-        }
-        if (value < lo || value > hi) {
-            fail(node, key, "must be from " + std::to_string(lo) + " to " + std::to_string(hi) + ", found " +
-                                std::to_string(value));
+        if (error == std::errc::result_out_of_range || value < lo || value > hi) {
+            fail(node, key, "must be " + range + ", found " + text);
         }
         return value;
     }
 
-    double number(const YAML::Node& node, const std::string& key, double lo) const {
-        if (!node.IsScalar()) fail(node, key, "must be a number");
+    // A finite number in (lo, hi].
+    double number(const YAML::Node& node, const std::string& key, double lo, double hi) const {
+        std::ostringstream range;
+        range << "greater than " << lo << " and at most " << hi;
+        if (!node.IsScalar()) fail(node, key, "must be a number " + range.str());
+        const std::string& text = node.Scalar();
         double value = 0;
-        std::size_t used = 0;
-        try {
-            value = std::stod(node.Scalar(), &used);
-        } catch (...) {
-            used = 0;
+        auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc::invalid_argument || end != text.data() + text.size()) {
+            fail(node, key, "must be a number " + range.str() + ", found \"" + text + "\"");
         }
-        if (used == 0 || used != node.Scalar().size()) {
-            fail(node, key, "must be a number, found \"" + node.Scalar() + "\"");
+        if (error == std::errc::result_out_of_range || !(value > lo && value <= hi)) {
+            fail(node, key, "must be " + range.str() + ", found " + text);
         }
-        if (!(value > lo)) fail(node, key, "must be greater than " + std::to_string(static_cast<int>(lo)));
         return value;
+    }
+
+    // A duration in microseconds within [lo, hi].
+    std::int64_t duration(const YAML::Node& node, const std::string& key, std::int64_t lo, std::int64_t hi) const {
+        const std::string range = "a duration from " + format_duration(lo) + " to " + format_duration(hi);
+        if (!node.IsScalar()) fail(node, key, "must be " + range);
+        const auto value = parse_duration(node.Scalar());
+        if (!value || *value < lo || *value > hi) {
+            fail(node, key, "must be " + range + " (e.g. 90s, 30m, 24h, 2d, 1h30m), found \"" + node.Scalar() + "\"");
+        }
+        return *value;
     }
 
     std::filesystem::path path(const YAML::Node& node, const std::string& key) const {
@@ -94,6 +114,32 @@ std::string known_list(const std::set<std::string>& keys) {
     std::string out;
     for (const auto& k : keys) out += (out.empty() ? "" : ", ") + k;
     return out;
+}
+
+// A mapping that gives a key twice is an error wherever it is: yaml-cpp
+// would answer a lookup with one value and an iteration with both.
+void refuse_repeated_keys(const Reader& r, const YAML::Node& node) {
+    if (node.IsSequence()) {
+        for (const auto& item : node) refuse_repeated_keys(r, item);
+    }
+    if (!node.IsMap()) return;
+    std::set<std::string> keys;
+    for (const auto& kv : node) {
+        if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second) {
+            r.fail(kv.first, kv.first.Scalar(), "given twice in the same mapping");
+        }
+        refuse_repeated_keys(r, kv.second);
+    }
+}
+
+// Settings handed to a plugin as JSON, which must be UTF-8 text.
+std::string settings_text(const Reader& r, const YAML::Node& item, const std::string& key,
+                          const nlohmann::json& settings) {
+    try {
+        return settings.dump();
+    } catch (const nlohmann::json::type_error&) {
+        r.fail(item, key, "a setting of this item, or the configuration's directory, is not valid UTF-8 text");
+    }
 }
 
 nlohmann::json to_json(const YAML::Node& node) {
@@ -123,8 +169,10 @@ PluginChoice plugin_choice(const Reader& r, const YAML::Node& item, const std::s
     choice.where = r.where(item);
     choice.plugin = item["plugin"] ? r.string(item["plugin"], key + ".plugin") : default_plugin;
     if (choice.plugin.empty()) r.fail(item, key, "missing `plugin`");
-    static const std::regex kName("^[A-Za-z0-9_-]+$");
-    if (!std::regex_match(choice.plugin, kName)) {
+    const bool is_name = std::all_of(choice.plugin.begin(), choice.plugin.end(), [](unsigned char c) {
+        return std::isalnum(c) || c == '_' || c == '-';
+    });
+    if (!is_name) {
         r.fail(item["plugin"], key + ".plugin", "\"" + choice.plugin + "\" is not a plugin name");
     }
     choice.name = item["name"] ? r.string(item["name"], key + ".name") : choice.plugin;
@@ -133,7 +181,7 @@ PluginChoice plugin_choice(const Reader& r, const YAML::Node& item, const std::s
     nlohmann::json settings = to_json(item);
     settings.erase("plugin");
     settings["vigil_config_dir"] = r.file().parent_path().string();
-    choice.config_json = settings.dump();
+    choice.config_json = settings_text(r, item, key, settings);
     return choice;
 }
 
@@ -171,13 +219,6 @@ bool boolean(const Reader& r, const YAML::Node& node, const std::string& key) {
     r.fail(node, key, "must be true or false, found \"" + v + "\"");
 }
 
-// A duration setting in microseconds ("30m", "24h", "2d").
-std::int64_t duration(const Reader& r, const YAML::Node& node, const std::string& key) {
-    auto d = parse_duration(r.string(node, key));
-    if (!d) r.fail(node, key, "\"" + node.Scalar() + "\" is not a duration (e.g. 0s, 30m, 24h, 2d)");
-    return *d;
-}
-
 std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& node) {
     std::vector<NotifierConfig> out;
     static const std::set<std::string> kStatuses{"ok", "failed", "missing", "transfer_integrity_failed",
@@ -201,7 +242,9 @@ std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& nod
     for (const auto& item : node) {
         NotifierConfig& n = out[i++];
         const std::string key = "notifiers." + n.choice.name;
-        if (const auto v = item["repeat_interval"]) n.repeat_interval = duration(r, v, key + ".repeat_interval");
+        if (const auto v = item["repeat_interval"]) {
+            n.repeat_interval = r.duration(v, key + ".repeat_interval", 0, kMaxRepeatInterval);
+        }
         if (const auto v = item["send_resolved"]) n.send_resolved = boolean(r, v, key + ".send_resolved");
         n.statuses = string_list(r, item["statuses"], key + ".statuses");
         for (const auto& st : n.statuses) {
@@ -213,8 +256,8 @@ std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& nod
         n.agents = string_list(r, item["agents"], key + ".agents");
         n.databases = string_list(r, item["databases"], key + ".databases");
         if (const auto v = item["attempts"]) n.attempts = static_cast<int>(r.integer(v, key + ".attempts", 1, 10));
-        if (const auto v = item["retry_delay"]) n.retry_delay = duration(r, v, key + ".retry_delay");
-        if (const auto v = item["delivery_lease"]) n.lease = duration(r, v, key + ".delivery_lease");
+        if (const auto v = item["retry_delay"]) n.retry_delay = r.duration(v, key + ".retry_delay", 0, kMaxRetryDelay);
+        if (const auto v = item["delivery_lease"]) n.lease = r.duration(v, key + ".delivery_lease", 0, kMaxLease);
     }
     return out;
 }
@@ -274,6 +317,7 @@ JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window
 
 void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     if (!root.IsMap()) throw ConfigError{r.file().string() + ":1: the configuration must be a YAML mapping"};
+    refuse_repeated_keys(r, root);
     static const std::set<std::string> kKeys{"storage_root", "window_minutes", "max_report_age_days",
                                              "report_settle_seconds", "max_report_bytes", "max_reports_per_agent", "content_change",
                                              "verify_threads", "database", "jobs", "plugins", "reports",
@@ -286,7 +330,7 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     if (!root["storage_root"]) throw ConfigError{r.file().string() + ":1: storage_root: required setting missing"};
     c->storage_root = r.path(root["storage_root"], "storage_root");
     if (root["window_minutes"]) c->window_minutes = static_cast<int>(r.integer(root["window_minutes"], "window_minutes", 1, 719));
-    if (root["max_report_age_days"]) c->max_report_age_days = r.number(root["max_report_age_days"], "max_report_age_days", 0);
+    if (root["max_report_age_days"]) c->max_report_age_days = r.number(root["max_report_age_days"], "max_report_age_days", 0, kMaxReportAgeDays);
     if (root["report_settle_seconds"]) c->report_settle_seconds = r.integer(root["report_settle_seconds"], "report_settle_seconds", 0, 86400);
     if (root["max_report_bytes"]) c->max_report_bytes = r.integer(root["max_report_bytes"], "max_report_bytes", 1, 1LL << 32);
     if (root["max_reports_per_agent"]) c->max_reports_per_agent = static_cast<int>(r.integer(root["max_reports_per_agent"], "max_reports_per_agent", 1, 100000));
@@ -316,7 +360,7 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
         }
         auto settings = nlohmann::json::parse(c->database.config_json);
         settings["url"] = url;
-        c->database.config_json = settings.dump();
+        c->database.config_json = settings_text(r, db, "database", settings);
     } else {
         c->database.plugin = "soci";
         c->database.name = "soci";
@@ -324,7 +368,7 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
         nlohmann::json settings;
         settings["url"] = "sqlite3://db=" + (r.file().parent_path() / "vigil.db").lexically_normal().string();
         settings["vigil_config_dir"] = r.file().parent_path().string();
-        c->database.config_json = settings.dump();
+        c->database.config_json = settings_text(r, root, "database", settings);
     }
 
     if (const auto plugins = root["plugins"]) {
@@ -391,18 +435,16 @@ Status check_readable(const std::filesystem::path& file) {
 
 }  // namespace
 
-Status load_config(const std::filesystem::path& file, Config* config) {
+Status parse_config(const std::string& yaml, const std::filesystem::path& file, Config* config) {
     Config c;
     c.file = std::filesystem::absolute(file).lexically_normal();
     Reader reader(c.file);
     if (Status st = check_readable(c.file); !st.is_ok()) return st;
     try {
-        YAML::Node root = YAML::LoadFile(c.file.string());
+        YAML::Node root = YAML::Load(yaml);
         read_config(reader, root, &c);
     } catch (const ConfigError& e) {
         return Status::error(Status::Code::kConfig, e.message);
-    } catch (const YAML::BadFile&) {
-        return Status::error(Status::Code::kConfig, c.file.string() + ": cannot read the configuration file");
     } catch (const YAML::Exception& e) {
         return Status::error(Status::Code::kConfig,
                              c.file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
@@ -413,29 +455,14 @@ Status load_config(const std::filesystem::path& file, Config* config) {
     return Status::ok();
 }
 
-std::optional<std::int64_t> parse_duration(const std::string& text) {
-    static const std::regex kPart("([0-9]+)([smhd])");
-    if (text.empty()) return std::nullopt;
-    std::int64_t total = 0;
-    std::size_t consumed = 0;
-    for (auto it = std::sregex_iterator(text.begin(), text.end(), kPart); it != std::sregex_iterator(); ++it) {
-        if (static_cast<std::size_t>(it->position()) != consumed) return std::nullopt;
-        consumed += it->length();
-        const std::int64_t n = std::stoll((*it)[1]);
-        const char unit = (*it)[2].str()[0];
-        const std::int64_t seconds = unit == 's' ? 1 : unit == 'm' ? 60 : unit == 'h' ? 3600 : 86400;
-        total += n * seconds * 1'000'000;
+Status load_config(const std::filesystem::path& file, Config* config) {
+    std::ifstream in(file, std::ios::binary);
+    std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    if (!in && !in.eof()) {
+        return Status::error(Status::Code::kConfig, std::filesystem::absolute(file).lexically_normal().string() +
+                                                        ": cannot read the configuration file");
     }
-    if (consumed != text.size()) return std::nullopt;
-    return total;
-}
-
-std::string redact_url(const std::string& url) {
-    // postgresql://user:secret@host/db and key=value forms (password=secret).
-    static const std::regex kUserInfo(R"(^([a-z0-9+]+://[^:/@\s]*):[^@\s]*@)");
-    static const std::regex kKeyValue(R"((password\s*=\s*)('[^']*'|\S+))");
-    std::string out = std::regex_replace(url, kUserInfo, "$1:***@");
-    return std::regex_replace(out, kKeyValue, "$1***");
+    return parse_config(yaml, file, config);
 }
 
 }  // namespace vigil::host

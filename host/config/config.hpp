@@ -2,6 +2,7 @@
 #ifndef VIGIL_HOST_CONFIG_HPP
 #define VIGIL_HOST_CONFIG_HPP
 
+#include "duration.hpp"
 #include "evaluate.hpp"
 #include "job_schedule.hpp"
 #include "status.hpp"
@@ -73,11 +74,9 @@ struct Config {
 // "<file>:<line>: <setting>: <what is wrong>".
 Status load_config(const std::filesystem::path& file, Config* config);
 
-// "90s", "30m", "24h", "2d", "1h30m" in microseconds; nullopt when not a duration.
-std::optional<std::int64_t> parse_duration(const std::string& text);
-
-// The database URL with any password replaced by ***.
-std::string redact_url(const std::string& url);
+// Validates `yaml` as the content of `file` (whose directory anchors the
+// relative paths), as load_config does.
+Status parse_config(const std::string& yaml, const std::filesystem::path& file, Config* config);
 
 }  // namespace vigil::host
 

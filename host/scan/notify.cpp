@@ -8,6 +8,7 @@
 
 #include <vigil/timestamp.hpp>
 
+#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
@@ -44,6 +45,10 @@ Event event_of(const Job& job, const std::string& kind, std::int64_t now) {
     return e;
 }
 
+// A notifier's message is stored in last_error and logged: at most this
+// many bytes of it.
+constexpr std::size_t kMaxOutcomeText = 1000;
+
 bool matches_any(const std::vector<std::string>& patterns, const std::string& value) {
     if (patterns.empty()) return true;
     for (const auto& p : patterns) {
@@ -52,7 +57,54 @@ bool matches_any(const std::vector<std::string>& patterns, const std::string& va
     return false;
 }
 
+// Records how a delivery went. When the database refuses the notifier's
+// words, the outcome is recorded with a plain message instead; when it
+// refuses that too, undelivered events are released for a later scan
+// rather than left claimed until the lease expires. Delivered ones stay
+// claimed: once the lease expires they are sent again, flagged as
+// possible duplicates.
+void record_outcome(StorageHandle& storage, const std::string& name, const std::vector<Event>& events,
+                    const std::string& state, std::int64_t next, const std::string& error, std::int64_t now) {
+    std::vector<std::int64_t> ids;
+    for (const Event& e : events) ids.push_back(e.id);
+    Status st = storage.finish_deliveries(name, ids, state, next, error, now);
+    if (st.is_ok()) return;
+    spdlog::error("notifier {}: cannot record that {} event(s) are {}: {}", name, ids.size(), state,
+                  recordable(st.message()));
+    const std::string plain = error.empty() ? "" : "the notifier's message could not be stored";
+    st = storage.finish_deliveries(name, ids, state, next, plain, now);
+    if (st.is_ok()) {
+        spdlog::warn("notifier {}: recorded {} at the second try{}", name, state,
+                     error.empty() ? "" : ", without the notifier's message");
+        return;
+    }
+    spdlog::error("notifier {}: cannot record the outcome at all: {}", name, recordable(st.message()));
+    if (state == "sent") return;
+    st = storage.finish_deliveries(name, ids, "pending", next_attempt_after_failure(events, now), plain, now);
+    if (st.is_ok()) {
+        spdlog::warn("notifier {}: {} event(s) released for a later scan", name, ids.size());
+    } else {
+        spdlog::error("notifier {}: cannot release the events either; they wait for the claim to expire: {}", name,
+                      recordable(st.message()));
+    }
+}
+
 }  // namespace
+
+std::string recordable(std::string_view text) {
+    const nlohmann::json as_json = std::string(text);
+    // The replacing serializer puts U+FFFD for each byte that is not UTF-8;
+    // parsing back undoes its escapes.
+    std::string out = nlohmann::json::parse(as_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+                          .get<std::string>();
+    for (char& c : out) {
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
+    }
+    if (out.size() <= kMaxOutcomeText) return out;
+    std::size_t cut = kMaxOutcomeText;
+    while (cut > 0 && (static_cast<unsigned char>(out[cut]) & 0xC0) == 0x80) --cut;
+    return out.substr(0, cut) + "...";
+}
 
 bool is_problem_status(const std::string& status) {
     return status == "failed" || status == "missing" || status == "transfer_integrity_failed";
@@ -174,7 +226,8 @@ std::map<std::string, DeliveryOutcome> Notifiers::deliver(StorageHandle& storage
         for (int attempt = 1; attempt <= n.config.attempts; ++attempt) {
             sent = n.handle->send(events);
             if (sent.is_ok() || sent.code() == Status::Code::kPermanent) break;
-            spdlog::warn("notifier {}: attempt {} of {} failed: {}", name, attempt, n.config.attempts, sent.message());
+            spdlog::warn("notifier {}: attempt {} of {} failed: {}", name, attempt, n.config.attempts,
+                         recordable(sent.message()));
             if (attempt < n.config.attempts && delay > 0) {
                 std::this_thread::sleep_for(std::chrono::microseconds(delay));
                 delay *= 2;
@@ -182,31 +235,27 @@ std::map<std::string, DeliveryOutcome> Notifiers::deliver(StorageHandle& storage
         }
         fault_point("notify.sent");
 
-        std::vector<std::int64_t> ids;
-        for (const Event& e : events) ids.push_back(e.id);
+        const std::string error = sent.is_ok() ? "" : recordable(sent.message());
+        const auto count = static_cast<int>(events.size());
         std::string state = "sent";
         std::int64_t next = now;
         if (sent.code() == Status::Code::kPermanent) {
             state = "failed";
-            outcome.failed += static_cast<int>(ids.size());
-            outcome.last_error = sent.message();
-            spdlog::error("notifier {}: refused for good, {} event(s) dropped: {}", name, ids.size(), sent.message());
+            outcome.failed += count;
+            outcome.last_error = error;
+            spdlog::error("notifier {}: refused for good, {} event(s) dropped: {}", name, count, error);
         } else if (!sent.is_ok()) {
             state = "pending";
             next = next_attempt_after_failure(events, now);
-            outcome.retry_later += static_cast<int>(ids.size());
-            outcome.last_error = sent.message();
-            spdlog::error("notifier {}: {} event(s) kept for a later scan (from {}): {}", name, ids.size(),
-                          format_iso(next), sent.message());
+            outcome.retry_later += count;
+            outcome.last_error = error;
+            spdlog::error("notifier {}: {} event(s) kept for a later scan (from {}): {}", name, count,
+                          format_iso(next), error);
         } else {
-            outcome.sent += static_cast<int>(ids.size());
-            spdlog::info("notifier {}: {} event(s) delivered", name, ids.size());
+            outcome.sent += count;
+            spdlog::info("notifier {}: {} event(s) delivered", name, count);
         }
-        Status finish = storage.finish_deliveries(name, ids, state, next, sent.is_ok() ? "" : sent.message(), now);
-        if (!finish.is_ok()) {
-            // The claim expires after the lease and the events are sent again, flagged as possible duplicates.
-            spdlog::error("notifier {}: cannot record the outcome: {}", name, finish.message());
-        }
+        record_outcome(storage, name, events, state, next, error, now);
     }
     return outcomes;
 }
@@ -226,7 +275,8 @@ std::map<std::string, Status> Notifiers::send_test(const std::string& name, std:
         e.message = "test message from vigil notify test: if you read this, " + n.config.choice.name + " works";
         e.scan_time = now;
         e.fingerprint = fingerprint_of(e);
-        results[n.config.choice.name] = n.handle->send({e});
+        const Status sent = n.handle->send({e});
+        results[n.config.choice.name] = sent.is_ok() ? sent : Status::error(sent.code(), recordable(sent.message()));
     }
     return results;
 }

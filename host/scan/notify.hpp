@@ -14,6 +14,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vigil::host {
@@ -34,6 +35,11 @@ bool is_problem_status(const std::string& status);
 // When a delivery that failed for now is tried again: after roughly as long
 // as the event has waited already (between one minute and one hour).
 std::int64_t next_attempt_after_failure(const std::vector<Event>& events, std::int64_t now);
+
+// What a notifier said, fit for a log line and for the database: valid
+// UTF-8 (U+FFFD for the bytes that are not), control characters as spaces,
+// at most 1000 bytes (cut at a character, then "...").
+std::string recordable(std::string_view text);
 
 struct DeliveryOutcome {
     int sent = 0;

@@ -17,6 +17,9 @@ namespace {
 
 using namespace notify;
 
+// Enough of a refusal to say why, short enough for one log line.
+constexpr std::size_t kShownServerText = 300;
+
 std::vector<Mailbox> recipients(const Config& config) {
     std::vector<Mailbox> out;
     if (auto node = config.get_child_optional("to")) {
@@ -102,15 +105,18 @@ void EmailNotifier::configure(const Config& config) {
     refuse_unknown(config, {"url", "from", "to", "username", "password_env", "password_file", "starttls",
                             "timeout_seconds", "tls_verify", "subject_prefix"});
     url_ = required_string(config, "url");
-    UrlParts url = parse_url(url_, "url");
-    if (url.scheme != "smtp" && url.scheme != "smtps") refuse("url", "\"" + url_ + "\" is not an smtp:// or smtps:// URL");
+    UrlParts url = parse_url(url_, "url", UrlPath::kShown);
+    if (url.scheme != "smtp" && url.scheme != "smtps") refuse("url", "\"" + url.display + "\" is not an smtp:// or smtps:// URL");
     if (url.has_credentials) {
         refuse("url", "must not carry a user name or password: use `username` with `password_env` or `password_file`");
     }
     from_ = parse_mailbox(required_string(config, "from"), "from");
     to_ = recipients(config);
     username_ = optional_string(config, "username").value_or("");
+    display_url_ = url.display;
+    secrets_ = url.secrets;
     password_ = read_password(config);
+    if (!password_.empty()) secrets_.push_back(password_);
     if (!password_.empty() && username_.empty()) refuse("username", "required when a password is given");
     if (password_.empty() && !username_.empty()) refuse("username", "needs `password_env` or `password_file`");
     use_ssl_ = use_ssl_mode(config, url.scheme == "smtps", !password_.empty());
@@ -163,11 +169,10 @@ void EmailNotifier::send(const std::vector<Event>& events) {
     if (code == CURLE_OK) return;
     // libcurl keeps the code of the last reply before QUIT: the one that failed.
     long reply = curl.response_code();
-    std::string why = "email via " + url_ + ": " + curl.error_text(code);
+    std::string why = "email via " + display_url_ + ": " + server_said(curl.error_text(code), secrets_, kShownServerText);
     if (reply != 0 && refusal.rfind(std::to_string(reply), 0) == 0) {
-        why += "; the server said \"" + one_line(refusal, 300) + "\"";
+        why += "; the server said \"" + server_said(refusal, secrets_, kShownServerText) + "\"";
     }
-    why = scrub(why, {password_});
     if ((reply >= 500 && reply < 600) || curl_error_is_permanent(code)) throw Permanent(why);
     throw Unavailable(why);
 }

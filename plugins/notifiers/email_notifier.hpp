@@ -21,6 +21,8 @@ public:
 
 private:
     std::string url_;
+    std::string display_url_;           // without query values, for messages
+    std::vector<std::string> secrets_;  // scrubbed from messages
     long use_ssl_ = 0;  // a CURLUSESSL_* value
     notify::Mailbox from_;
     std::vector<notify::Mailbox> to_;

@@ -2,6 +2,8 @@
 
 #include <vigil/plugin.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <memory>
 #include <mutex>
@@ -34,23 +36,85 @@ std::optional<std::string> url_part(CURLU* url, CURLUPart what) {
     return text;
 }
 
+std::string percent_decoded(const std::string& text) {
+    int length = 0;
+    char* decoded = curl_easy_unescape(nullptr, text.c_str(), static_cast<int>(text.size()), &length);
+    if (decoded == nullptr) throw std::bad_alloc();
+    std::string out(decoded, static_cast<std::size_t>(length));
+    curl_free(decoded);
+    return out;
+}
+
+// Adds the text, raw and percent-decoded, when it is long enough to matter.
+void add_secret(std::vector<std::string>& secrets, const std::string& text, std::size_t shortest) {
+    if (text.empty() || text.size() < shortest) return;
+    secrets.push_back(text);
+    std::string decoded = percent_decoded(text);
+    if (decoded != text) secrets.push_back(std::move(decoded));
+}
+
+std::vector<std::string> split(const std::string& text, char separator) {
+    std::vector<std::string> parts;
+    std::size_t start = 0;
+    for (std::size_t at = text.find(separator); at != std::string::npos; at = text.find(separator, start)) {
+        parts.push_back(text.substr(start, at - start));
+        start = at + 1;
+    }
+    parts.push_back(text.substr(start));
+    return parts;
+}
+
+// Every query value (a whole item without '=') is shown as *** and, when
+// long enough, joins the secrets; the names stay.
+void hide_query(CURLU* url, std::vector<std::string>& secrets) {
+    auto query = url_part(url, CURLUPART_QUERY);
+    if (!query) return;
+    std::string shown;
+    for (const std::string& item : split(*query, '&')) {
+        std::size_t eq = item.find('=');
+        if (!shown.empty()) shown += '&';
+        shown += eq == std::string::npos ? "***" : item.substr(0, eq) + "=***";
+        add_secret(secrets, eq == std::string::npos ? item : item.substr(eq + 1), kShortestScrubbed);
+    }
+    curl_url_set(url, CURLUPART_QUERY, shown.c_str(), 0);
+}
+
+void hide_path(CURLU* url, std::vector<std::string>& secrets) {
+    auto path = url_part(url, CURLUPART_PATH);
+    if (!path || path->size() <= 1) return;
+    add_secret(secrets, *path, 0);
+    for (const std::string& segment : split(*path, '/')) add_secret(secrets, segment, kShortestScrubbed);
+    curl_url_set(url, CURLUPART_PATH, "/***", 0);
+}
+
+// Valid UTF-8, with U+FFFD for each byte that is not: nlohmann::json's
+// replacing serializer does the work, and parsing back undoes its escapes.
+std::string valid_utf8(std::string_view text) {
+    const nlohmann::json as_json = std::string(text);
+    return nlohmann::json::parse(as_json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
+        .get<std::string>();
+}
+
 }  // namespace
 
-UrlParts parse_url(const std::string& text, const std::string& setting) {
+UrlParts parse_url(const std::string& text, const std::string& setting, UrlPath path) {
     std::unique_ptr<CURLU, UrlFree> url(curl_url());
     if (!url) throw std::bad_alloc();
     CURLUcode code = curl_url_set(url.get(), CURLUPART_URL, text.c_str(), 0);
     if (code != CURLUE_OK) {
-        throw InvalidInput("setting `" + setting + "`: \"" + text + "\" is not a URL libcurl accepts (" +
-                           curl_url_strerror(code) + ")");
+        throw InvalidInput("setting `" + setting + "`: not a URL libcurl accepts (" + curl_url_strerror(code) + ")");
     }
     UrlParts parts;
     parts.scheme = url_part(url.get(), CURLUPART_SCHEME).value_or("");
     parts.password = url_part(url.get(), CURLUPART_PASSWORD).value_or("");
     parts.has_credentials = url_part(url.get(), CURLUPART_USER) || !parts.password.empty();
+    add_secret(parts.secrets, parts.password, 0);
+    hide_query(url.get(), parts.secrets);
+    if (path == UrlPath::kHidden) hide_path(url.get(), parts.secrets);
     curl_url_set(url.get(), CURLUPART_USER, nullptr, 0);
     curl_url_set(url.get(), CURLUPART_PASSWORD, nullptr, 0);
-    parts.display = url_part(url.get(), CURLUPART_URL).value_or(text);
+    curl_url_set(url.get(), CURLUPART_FRAGMENT, nullptr, 0);
+    parts.display = url_part(url.get(), CURLUPART_URL).value_or(parts.scheme + "://");
     return parts;
 }
 
@@ -100,11 +164,10 @@ bool curl_error_is_permanent(CURLcode code) {
 }
 
 std::string one_line(std::string_view text, std::size_t max_bytes) {
-    std::string out;
-    out.reserve(std::min(text.size(), max_bytes));
-    for (char c : text) {
+    std::string out = valid_utf8(text);
+    for (char& c : out) {
         auto byte = static_cast<unsigned char>(c);
-        out += (byte < 0x20 || byte == 0x7f) ? ' ' : c;
+        if (byte < 0x20 || byte == 0x7f) c = ' ';
     }
     while (!out.empty() && out.back() == ' ') out.pop_back();
     if (out.size() <= max_bytes) return out;
@@ -114,14 +177,22 @@ std::string one_line(std::string_view text, std::size_t max_bytes) {
     return out.substr(0, cut) + "...";
 }
 
-std::string scrub(std::string text, std::initializer_list<std::string_view> secrets) {
-    for (std::string_view secret : secrets) {
+std::string scrub(std::string text, const std::vector<std::string>& secrets) {
+    // Longest first: a whole path goes before its segments, leaving no piece of it.
+    std::vector<std::string> longest_first = secrets;
+    std::stable_sort(longest_first.begin(), longest_first.end(),
+                     [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+    for (const std::string& secret : longest_first) {
         if (secret.empty()) continue;
         for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
             text.replace(at, secret.size(), "***");
         }
     }
     return text;
+}
+
+std::string server_said(std::string_view text, const std::vector<std::string>& secrets, std::size_t max_bytes) {
+    return one_line(scrub(std::string(text), secrets), max_bytes);
 }
 
 }  // namespace vigil::plugins::notify

@@ -5,10 +5,10 @@
 
 #include <curl/curl.h>
 
-#include <initializer_list>
 #include <stdexcept>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace vigil::plugins::notify {
 
@@ -52,31 +52,51 @@ private:
     curl_slist* list_ = nullptr;
 };
 
+// Path segments, query values and header values shorter than this are
+// words ("hooks", "v1", "true") rather than credentials: scrubbing them
+// from what a server says would garble it.
+constexpr std::size_t kShortestScrubbed = 8;
+
+// Whether a URL's path may appear in messages: a webhook's path often is
+// its credential (/services/T000/B000/SECRET).
+enum class UrlPath { kShown, kHidden };
+
 // An absolute URL as libcurl itself reads it, so what is checked at
 // configure time is what will be used.
 struct UrlParts {
     std::string scheme;    // lower case
     std::string password;  // "" when none
-    std::string display;   // the URL without user name and password, for messages
+    // For messages and the database: scheme, host and port, without user
+    // name and password, every query value (or valueless item) `***`, and
+    // with a hidden path `/***`; the fragment is left out.
+    std::string display;
+    // Text that must never appear in a message: the password, a hidden path,
+    // and its segments and the query values of kShortestScrubbed bytes or
+    // more, each raw and percent-decoded.
+    std::vector<std::string> secrets;
     bool has_credentials = false;
 };
 // Throws InvalidInput "setting `<setting>`: ..." when the text is not an
-// absolute URL of a scheme this libcurl supports.
-UrlParts parse_url(const std::string& text, const std::string& setting);
+// absolute URL of a scheme this libcurl supports; the message does not
+// repeat the text, which may carry a secret.
+UrlParts parse_url(const std::string& text, const std::string& setting, UrlPath path);
 
 // True for the failures a retry cannot fix: the configuration asks for
 // something this libcurl cannot do. Network, TLS and server trouble may
 // pass, so every other failure is worth retrying.
 bool curl_error_is_permanent(CURLcode code);
 
-// Text fit for one line of an error message: control characters become
-// spaces; longer than max_bytes, it is cut at a character boundary and
-// ends with "...".
+// Text fit for one line of an error message or a database column: bytes
+// that are not UTF-8 become U+FFFD, control characters spaces; longer than
+// max_bytes, it is cut at a character boundary and ends with "...".
 std::string one_line(std::string_view text, std::size_t max_bytes);
 
-// The text with every occurrence of each non-empty secret replaced by "***":
-// a last guard for messages that quote what a server or libcurl said.
-std::string scrub(std::string text, std::initializer_list<std::string_view> secrets);
+// The text with every occurrence of each non-empty secret replaced by "***".
+std::string scrub(std::string text, const std::vector<std::string>& secrets);
+
+// What a server or libcurl said, fit for a message: scrubbed of the
+// secrets first (so that a cut cannot leave part of one), then one_line.
+std::string server_said(std::string_view text, const std::vector<std::string>& secrets, std::size_t max_bytes);
 
 }  // namespace vigil::plugins::notify
 

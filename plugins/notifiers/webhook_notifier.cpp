@@ -12,8 +12,10 @@ namespace {
 
 using namespace notify;
 
-// Enough of an error page to say what the receiver disliked.
+// Enough of an error page to say what the receiver disliked; the message
+// quotes at most kShownServerText bytes of it.
 constexpr std::size_t kKeptResponse = 1024;
+constexpr std::size_t kShownServerText = 200;
 
 std::string lower(std::string text) {
     std::transform(text.begin(), text.end(), text.begin(),
@@ -66,12 +68,17 @@ bool has_header(const std::vector<std::pair<std::string, std::string>>& headers,
 void WebhookNotifier::configure(const Config& config) {
     refuse_unknown(config, {"url", "headers", "secret_env", "timeout_seconds", "tls_verify"});
     url_ = required_string(config, "url");
-    UrlParts url = parse_url(url_, "url");
+    UrlParts url = parse_url(url_, "url", UrlPath::kHidden);
     if (url.scheme != "http" && url.scheme != "https") refuse("url", "\"" + url.display + "\" is not an http:// or https:// URL");
     display_url_ = url.display;
-    url_password_ = url.password;
+    secrets_ = url.secrets;
     headers_ = custom_headers(config);
+    // An Authorization or API-key header is a credential a server may echo.
+    for (const auto& header : headers_) {
+        if (header.second.size() >= kShortestScrubbed) secrets_.push_back(header.second);
+    }
     secret_ = secret_from_env(config, "secret_env");
+    if (secret_) secrets_.push_back(*secret_);
     timeout_seconds_ = timeout_setting(config);
     tls_verify_ = bool_setting(config, "tls_verify", true);
 }
@@ -106,9 +113,8 @@ void WebhookNotifier::send(const std::vector<Event>& events) {
 
     CURLcode code = curl.perform();
     const std::string where = "webhook POST " + display_url_ + ": ";
-    const std::string secret = secret_.value_or("");
     if (code != CURLE_OK) {
-        std::string why = scrub(where + curl.error_text(code), {url_password_, secret});
+        std::string why = where + server_said(curl.error_text(code), secrets_, kShownServerText);
         if (curl_error_is_permanent(code)) throw Permanent(why);
         throw Unavailable(why);
     }
@@ -116,9 +122,8 @@ void WebhookNotifier::send(const std::vector<Event>& events) {
     if (status >= 200 && status < 300) return;
     std::string why = where + "HTTP " + std::to_string(status);
     if (status >= 300 && status < 400) why += " (redirects are not followed: set `url` to the final address)";
-    std::string said = one_line(response, 200);
+    std::string said = server_said(response, secrets_, kShownServerText);
     if (!said.empty()) why += ": " + said;
-    why = scrub(why, {url_password_, secret});
     if (status == 408 || status == 429 || (status >= 500 && status < 600)) throw Unavailable(why);
     if (status >= 300 && status < 500) throw Permanent(why);
     throw Unavailable(why);

@@ -21,8 +21,8 @@ public:
 
 private:
     std::string url_;
-    std::string display_url_;   // without credentials, for messages
-    std::string url_password_;  // scrubbed from messages
+    std::string display_url_;           // scheme, host and port only, for messages
+    std::vector<std::string> secrets_;  // scrubbed from messages
     std::vector<std::pair<std::string, std::string>> headers_;
     std::optional<std::string> secret_;
     long timeout_seconds_ = 30;

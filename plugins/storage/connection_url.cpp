@@ -2,11 +2,15 @@
 
 #include <vigil/plugin.hpp>
 
+#include <libpq-fe.h>
+
 #include <algorithm>
 #include <cctype>
+#include <charconv>
+#include <memory>
+#include <new>
 #include <string_view>
 #include <utility>
-#include <vector>
 
 namespace vigil::plugins {
 namespace {
@@ -15,60 +19,58 @@ using Pairs = std::vector<std::pair<std::string, std::string>>;
 
 constexpr const char* kSqliteTimeout = "timeout=60";
 constexpr const char* kPostgresConnectTimeout = "10";
+// SOCI hands SQLite the busy timeout in milliseconds as an int.
+constexpr long kMaxSqliteTimeoutSeconds = 3600;
 
 [[noreturn]] void invalid(const std::string& why) {
     throw InvalidInput("database.url: " + why);
 }
 
-bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+// ---- PostgreSQL: libpq parses, this file only renders ----
 
-bool has_key(const Pairs& pairs, std::string_view key) {
-    return std::any_of(pairs.begin(), pairs.end(), [&](const auto& p) { return p.first == key; });
+struct OptionsFree {
+    void operator()(PQconninfoOption* options) const { PQconninfoFree(options); }
+};
+using Options = std::unique_ptr<PQconninfoOption, OptionsFree>;
+
+bool is_secret(const PQconninfoOption& option) {
+    return option.dispchar != nullptr && option.dispchar[0] == '*';
 }
 
-// libpq conninfo: `key = value` pairs, values optionally single-quoted, with
-// backslash escaping a quote or a backslash.
-Pairs parse_conninfo(std::string_view s) {
-    Pairs out;
-    std::size_t i = 0;
-    auto skip_spaces = [&] {
-        while (i < s.size() && is_space(s[i])) ++i;
-    };
-    for (;;) {
-        skip_spaces();
-        if (i == s.size()) return out;
-        std::size_t start = i;
-        while (i < s.size() && s[i] != '=' && !is_space(s[i])) ++i;
-        std::string key(s.substr(start, i - start));
-        skip_spaces();
-        if (key.empty() || i == s.size() || s[i] != '=') {
-            invalid("malformed PostgreSQL parameters: expected key=value");
+// libpq's messages quote the text they stumbled on, which may be part of a
+// password: every quoted span longer than one character is hidden.
+std::string without_quoted_text(std::string_view message) {
+    std::string out;
+    for (std::size_t i = 0; i < message.size(); ++i) {
+        std::size_t close = message[i] == '"' ? message.find('"', i + 1) : std::string_view::npos;
+        if (close == std::string_view::npos) {
+            out += message[i];
+            continue;
         }
-        ++i;
-        skip_spaces();
-        std::string value;
-        if (i < s.size() && s[i] == '\'') {
-            ++i;
-            for (;;) {
-                if (i == s.size()) invalid("unterminated quoted value in PostgreSQL parameters");
-                if (s[i] == '\\' && i + 1 < s.size()) ++i;
-                else if (s[i] == '\'') break;
-                value += s[i++];
-            }
-            ++i;
-        } else {
-            while (i < s.size() && !is_space(s[i])) {
-                if (s[i] == '\\' && i + 1 < s.size()) ++i;
-                value += s[i++];
-            }
-        }
-        out.emplace_back(std::move(key), std::move(value));
+        out += close - i <= 2 ? std::string(message.substr(i, close - i + 1)) : "\"***\"";
+        i = close;
     }
+    while (!out.empty() && std::isspace(static_cast<unsigned char>(out.back()))) out.pop_back();
+    return out;
 }
 
+Options parse_with_libpq(const std::string& conninfo) {
+    char* error = nullptr;
+    Options options(PQconninfoParse(conninfo.c_str(), &error));
+    if (!options) {
+        if (error == nullptr) throw std::bad_alloc();
+        std::string why = without_quoted_text(error);
+        PQfreemem(error);
+        invalid("libpq cannot read it: " + why);
+    }
+    return options;
+}
+
+// A conninfo value: bare when that reads back the same, else single-quoted
+// with quotes and backslashes escaped.
 std::string quote_conninfo(const std::string& value) {
     bool plain = !value.empty() && std::none_of(value.begin(), value.end(), [](char c) {
-        return is_space(c) || c == '\'' || c == '\\';
+        return std::isspace(static_cast<unsigned char>(c)) || c == '\'' || c == '\\' || c == '=';
     });
     if (plain) return value;
     std::string out = "'";
@@ -79,173 +81,159 @@ std::string quote_conninfo(const std::string& value) {
     return out + "'";
 }
 
-std::string render_conninfo(const Pairs& pairs, bool redact) {
+std::string render_conninfo(const PQconninfoOption* options, bool redact) {
     std::string out;
-    for (const auto& [key, value] : pairs) {
+    for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+        if (o->val == nullptr) continue;
         if (!out.empty()) out += ' ';
-        out += key + '=' + (redact && key == "password" ? "***" : quote_conninfo(value));
+        out += std::string(o->keyword) + '=' + (redact && is_secret(*o) ? "***" : quote_conninfo(o->val));
     }
     return out;
 }
 
-int hex_digit(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
+// libpq's URI form: the user information ends at the first '@' before any
+// '/', and the query starts at the first '?' after it.
+struct UriParts {
+    std::string_view userinfo;  // without the '@'; empty when absent
+    bool has_userinfo = false;
+    std::string_view location;  // host, port and database
+    std::string_view query;     // without the '?'
+    bool has_query = false;
+};
 
-std::string percent_decode(std::string_view s, const char* what) {
-    std::string out;
-    for (std::size_t i = 0; i < s.size(); ++i) {
-        if (s[i] != '%') {
-            out += s[i];
-            continue;
-        }
-        int hi = i + 2 < s.size() ? hex_digit(s[i + 1]) : -1;
-        int lo = i + 2 < s.size() ? hex_digit(s[i + 2]) : -1;
-        if (hi < 0 || lo < 0) invalid(std::string("bad percent-encoding in the ") + what);
-        out += static_cast<char>(hi * 16 + lo);
-        i += 2;
+UriParts split_uri(std::string_view rest) {
+    UriParts parts;
+    std::size_t end = rest.find_first_of("@/");
+    if (end != std::string_view::npos && rest[end] == '@') {
+        parts.userinfo = rest.substr(0, end);
+        parts.has_userinfo = true;
+        rest.remove_prefix(end + 1);
     }
-    return out;
-}
-
-std::vector<std::string_view> split(std::string_view s, char sep) {
-    std::vector<std::string_view> parts;
-    for (;;) {
-        std::size_t at = s.find(sep);
-        parts.push_back(s.substr(0, at));
-        if (at == std::string_view::npos) return parts;
-        s.remove_prefix(at + 1);
-    }
-}
-
-// postgresql://user[:password]@host[:port][,host2[:port2]]/dbname[?key=value&...],
-// as libpq reads it, translated to conninfo pairs.
-ConnectionUrl parse_postgres_uri(std::string_view scheme, std::string_view rest) {
     std::size_t question = rest.find('?');
-    std::string_view main = rest.substr(0, question);
-    std::string_view query =
-        question == std::string_view::npos ? std::string_view{} : rest.substr(question + 1);
-
-    Pairs pairs;
-    std::string redacted = std::string(scheme) + "://";
-
-    std::size_t at = main.rfind('@');
-    if (at != std::string_view::npos) {
-        std::string_view userinfo = main.substr(0, at);
-        std::size_t colon = userinfo.find(':');
-        std::string_view user = userinfo.substr(0, colon);
-        if (!user.empty()) pairs.emplace_back("user", percent_decode(user, "user name"));
-        redacted += std::string(user);
-        if (colon != std::string_view::npos) {
-            pairs.emplace_back("password", percent_decode(userinfo.substr(colon + 1), "password"));
-            redacted += ":***";
-        }
-        redacted += '@';
-        main.remove_prefix(at + 1);
-    }
-
-    std::size_t slash = main.find('/');
-    std::string_view host_list = main.substr(0, slash);
-    std::vector<std::string> hosts, ports;
-    bool any_port = false;
-    if (!host_list.empty()) {
-        for (std::string_view item : split(host_list, ',')) {
-            std::string_view host = item, port;
-            if (!item.empty() && item.front() == '[') {
-                std::size_t close = item.find(']');
-                if (close == std::string_view::npos) invalid("unterminated [IPv6] host");
-                host = item.substr(1, close - 1);
-                std::string_view after = item.substr(close + 1);
-                if (!after.empty() && after.front() != ':') invalid("unexpected text after [IPv6] host");
-                if (!after.empty()) port = after.substr(1);
-            } else if (std::size_t colon = item.rfind(':'); colon != std::string_view::npos) {
-                host = item.substr(0, colon);
-                port = item.substr(colon + 1);
-            }
-            if (!std::all_of(port.begin(), port.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-                invalid("port is not a number");
-            }
-            any_port = any_port || !port.empty();
-            hosts.push_back(percent_decode(host, "host"));
-            ports.emplace_back(port);
-        }
-    }
-    auto join = [](const std::vector<std::string>& v) {
-        std::string out;
-        for (std::size_t i = 0; i < v.size(); ++i) out += (i ? "," : "") + v[i];
-        return out;
-    };
-    if (!hosts.empty()) pairs.emplace_back("host", join(hosts));
-    if (any_port) pairs.emplace_back("port", join(ports));
-    redacted += std::string(host_list);
-
-    if (slash != std::string_view::npos) {
-        std::string_view dbname = main.substr(slash + 1);
-        if (!dbname.empty()) pairs.emplace_back("dbname", percent_decode(dbname, "database name"));
-        redacted += '/' + std::string(dbname);
-    }
-
+    parts.location = rest.substr(0, question);
     if (question != std::string_view::npos) {
-        redacted += '?';
-        bool first = true;
-        for (std::string_view item : split(query, '&')) {
-            if (item.empty()) continue;
-            std::size_t eq = item.find('=');
-            if (eq == std::string_view::npos || eq == 0) invalid("query parameters must be key=value");
-            std::string key = percent_decode(item.substr(0, eq), "query parameter name");
-            pairs.emplace_back(key, percent_decode(item.substr(eq + 1), "query parameter value"));
-            redacted += (first ? "" : "&") +
-                        (key == "password" ? std::string(item.substr(0, eq)) + "=***" : std::string(item));
-            first = false;
-        }
+        parts.query = rest.substr(question + 1);
+        parts.has_query = true;
     }
-
-    if (!has_key(pairs, "connect_timeout")) pairs.emplace_back("connect_timeout", kPostgresConnectTimeout);
-    return ConnectionUrl{Backend::postgresql, "postgresql", render_conninfo(pairs, false), redacted};
+    return parts;
 }
 
-ConnectionUrl parse_postgres(std::string_view scheme, std::string_view rest) {
+// The URI as written, with the password of its user information and the
+// value of every secret query parameter replaced by ***.
+std::string redact_uri(std::string_view scheme, const UriParts& uri, const PQconninfoOption* options) {
+    std::string out = std::string(scheme) + "://";
+    if (uri.has_userinfo) {
+        std::size_t colon = uri.userinfo.find(':');
+        out += std::string(uri.userinfo.substr(0, colon)) + (colon == std::string_view::npos ? "" : ":***") + "@";
+    }
+    out += std::string(uri.location);
+    if (!uri.has_query) return out;
+    out += '?';
+    for (std::size_t start = 0;;) {
+        std::size_t amp = uri.query.find('&', start);
+        std::string_view item = uri.query.substr(start, amp == std::string_view::npos ? amp : amp - start);
+        std::size_t eq = item.find('=');
+        std::string_view key = item.substr(0, eq);
+        // A percent-encoded key could spell a secret's name: its value is hidden too.
+        bool hidden = key.find('%') != std::string_view::npos;
+        for (const PQconninfoOption* o = options; o->keyword != nullptr && !hidden; ++o) {
+            hidden = is_secret(*o) && key == o->keyword;
+        }
+        out += std::string(key);
+        if (eq != std::string_view::npos) out += hidden ? "=***" : "=" + std::string(item.substr(eq + 1));
+        if (amp == std::string_view::npos) break;
+        out += '&';
+        start = amp + 1;
+    }
+    return out;
+}
+
+bool has_value(const PQconninfoOption* options, std::string_view keyword) {
+    for (const PQconninfoOption* o = options; o->keyword != nullptr; ++o) {
+        if (keyword == o->keyword) return o->val != nullptr;
+    }
+    return false;
+}
+
+// The keyword form starts with `key=` (or is empty); anything else is a URI.
+bool is_keyword_form(std::string_view rest) {
     std::size_t i = 0;
-    while (i < rest.size() && is_space(rest[i])) ++i;
+    while (i < rest.size() && std::isspace(static_cast<unsigned char>(rest[i]))) ++i;
     std::size_t key_end = i;
     while (key_end < rest.size() && (std::isalnum(static_cast<unsigned char>(rest[key_end])) || rest[key_end] == '_')) {
         ++key_end;
     }
     std::size_t eq = key_end;
-    while (eq < rest.size() && is_space(rest[eq])) ++eq;
-    bool conninfo = i == rest.size() || (key_end > i && eq < rest.size() && rest[eq] == '=');
-    if (!conninfo) return parse_postgres_uri(scheme, rest);
-
-    Pairs pairs = parse_conninfo(rest);
-    std::string redacted = std::string(scheme) + "://" + render_conninfo(pairs, true);
-    if (!has_key(pairs, "connect_timeout")) pairs.emplace_back("connect_timeout", kPostgresConnectTimeout);
-    return ConnectionUrl{Backend::postgresql, "postgresql", render_conninfo(pairs, false), redacted};
+    while (eq < rest.size() && std::isspace(static_cast<unsigned char>(rest[eq]))) ++eq;
+    return i == rest.size() || (key_end > i && eq < rest.size() && rest[eq] == '=');
 }
 
-// SOCI's sqlite3 parameters: space-separated key=value, values optionally in
-// double quotes; only the keys are needed here.
-std::vector<std::string> sqlite_keys(std::string_view s) {
-    std::vector<std::string> keys;
+ConnectionUrl parse_postgres(std::string_view scheme, std::string_view rest) {
+    const bool keyword_form = is_keyword_form(rest);
+    const UriParts uri = split_uri(rest);
+    // libpq reads "postgresql://u:p@ss@h/d" as password "p" on host "ss@h",
+    // and "u:pa/ss@h/d" as host "u", port "pa", database "ss@h/d": part of
+    // the password would show wherever the host or database is named.
+    if (!keyword_form && uri.location.find('@') != std::string_view::npos) {
+        invalid("more than one '@' before the query: write '@' and '/' in a user name or password as %40 and %2F");
+    }
+    // libpq recognises its URI form by a lower-case scheme.
+    Options options = parse_with_libpq(keyword_form ? std::string(rest) : "postgresql://" + std::string(rest));
+
+    ConnectionUrl url;
+    url.backend = Backend::postgresql;
+    url.backend_name = "postgresql";
+    for (const PQconninfoOption* o = options.get(); o->keyword != nullptr; ++o) {
+        if (is_secret(*o) && o->val != nullptr && *o->val != '\0') url.secrets.emplace_back(o->val);
+    }
+    url.redacted = keyword_form ? std::string(scheme) + "://" + render_conninfo(options.get(), true)
+                                : redact_uri(scheme, uri, options.get());
+    // A last guard: a secret libpq found anywhere must not show.
+    url.redacted = url.scrub(url.redacted);
+    url.connect_string = render_conninfo(options.get(), false);
+    if (!has_value(options.get(), "connect_timeout")) {
+        url.connect_string += std::string(url.connect_string.empty() ? "" : " ") + "connect_timeout=" +
+                              kPostgresConnectTimeout;
+    }
+    return url;
+}
+
+// ---- SQLite: SOCI's sqlite3 parameters ----
+
+// Space-separated key=value, values optionally in double quotes.
+Pairs sqlite_parameters(std::string_view s) {
+    Pairs pairs;
     std::size_t i = 0;
     while (i < s.size()) {
         while (i < s.size() && s[i] == ' ') ++i;
         if (i == s.size()) break;
         std::size_t eq = s.find('=', i);
         if (eq == std::string_view::npos) invalid("malformed SQLite parameters: expected key=value");
-        keys.emplace_back(s.substr(i, eq - i));
+        std::string key(s.substr(i, eq - i));
         i = eq + 1;
+        std::size_t end = 0;
         if (i < s.size() && s[i] == '"') {
-            std::size_t close = s.find('"', i + 1);
-            if (close == std::string_view::npos) invalid("unterminated quoted SQLite parameter");
-            i = close + 1;
+            end = s.find('"', i + 1);
+            if (end == std::string_view::npos) invalid("unterminated quoted SQLite parameter");
+            pairs.emplace_back(std::move(key), std::string(s.substr(i + 1, end - i - 1)));
+            i = end + 1;
         } else {
-            while (i < s.size() && s[i] != ' ') ++i;
+            end = std::min(s.find(' ', i), s.size());
+            pairs.emplace_back(std::move(key), std::string(s.substr(i, end - i)));
+            i = end;
         }
     }
-    return keys;
+    return pairs;
+}
+
+void check_sqlite_timeout(const std::string& value) {
+    long seconds = -1;
+    const char* end = value.data() + value.size();
+    auto [ptr, error] = std::from_chars(value.data(), end, seconds);
+    if (error != std::errc() || ptr != end || seconds < 0 || seconds > kMaxSqliteTimeoutSeconds) {
+        invalid("SQLite timeout=\"" + value + "\" is not a whole number of seconds from 0 to " +
+                std::to_string(kMaxSqliteTimeoutSeconds));
+    }
 }
 
 ConnectionUrl parse_sqlite(const std::string& url, std::string_view rest) {
@@ -256,23 +244,44 @@ ConnectionUrl parse_sqlite(const std::string& url, std::string_view rest) {
         bool spaced = rest.find(' ') != std::string_view::npos;
         connect = spaced ? "db=\"" + std::string(rest) + "\"" : "db=" + std::string(rest);
     } else if (rest.find('=') != std::string_view::npos) {
-        std::vector<std::string> keys = sqlite_keys(rest);
-        auto has = [&](const char* k) { return std::find(keys.begin(), keys.end(), k) != keys.end(); };
-        if (!has("db") && !has("dbname")) invalid("SQLite URL has no db=FILE");
+        bool has_db = false;
+        for (const auto& [key, value] : sqlite_parameters(rest)) {
+            has_db = has_db || key == "db" || key == "dbname";
+            if (key == "timeout") {
+                check_sqlite_timeout(value);
+                has_timeout = true;
+            }
+        }
+        if (!has_db) invalid("SQLite URL has no db=FILE");
         connect = std::string(rest);
-        has_timeout = has("timeout");
     } else {
         invalid("expected sqlite3://db=FILE or sqlite3:///absolute/path");
     }
     if (!has_timeout) connect += std::string(" ") + kSqliteTimeout;
-    return ConnectionUrl{Backend::sqlite3, "sqlite3", connect, url};
+    ConnectionUrl parsed;
+    parsed.backend = Backend::sqlite3;
+    parsed.backend_name = "sqlite3";
+    parsed.connect_string = connect;
+    parsed.redacted = url;
+    return parsed;
 }
 
 }  // namespace
 
+std::string ConnectionUrl::scrub(std::string text) const {
+    for (const std::string& secret : secrets) {
+        for (std::size_t at = text.find(secret); at != std::string::npos; at = text.find(secret, at + 3)) {
+            text.replace(at, secret.size(), "***");
+        }
+    }
+    return text;
+}
+
 ConnectionUrl parse_connection_url(const std::string& url) {
     std::size_t sep = url.find("://");
     if (url.empty()) invalid("is empty; set it to sqlite3://db=FILE or postgresql://...");
+    // libpq and SQLite read C strings: whatever follows a NUL would be unseen, yet shown.
+    if (url.find('\0') != std::string::npos) invalid("contains a NUL byte");
     if (sep == std::string::npos) invalid("expected scheme://..., e.g. sqlite3://db=/var/lib/vigil/vigil.db");
     std::string scheme = url.substr(0, sep);
     std::string lower = scheme;
@@ -282,7 +291,7 @@ ConnectionUrl parse_connection_url(const std::string& url) {
     if (lower == "sqlite3" || lower == "sqlite") return parse_sqlite(url, rest);
     if (lower == "postgresql" || lower == "postgres") return parse_postgres(scheme, rest);
     // A scheme-like prefix is safe to repeat; anything else may be part of a secret.
-    bool printable = !lower.empty() && std::all_of(lower.begin(), lower.end(), [](unsigned char c) {
+    bool printable = !lower.empty() && lower.size() <= 32 && std::all_of(lower.begin(), lower.end(), [](unsigned char c) {
         return std::isalnum(c) || c == '+' || c == '-' || c == '.';
     });
     invalid("unsupported scheme " + (printable ? "'" + scheme + "'" : std::string("in the URL")) +

@@ -3,6 +3,7 @@
 #define VIGIL_STORAGE_CONNECTION_URL_HPP
 
 #include <string>
+#include <vector>
 
 namespace vigil::plugins {
 
@@ -14,19 +15,27 @@ struct ConnectionUrl {
     std::string backend_name;
     // Parameters in the backend's native form (SOCI sqlite3 / libpq conninfo).
     std::string connect_string;
-    // The URL for messages and logs: any password is replaced by `***`.
+    // The URL for messages and logs: every secret replaced by `***`.
     std::string redacted;
+    // The values of the secret parameters (password, sslpassword, ...).
+    std::vector<std::string> secrets;
+
+    // The text with every occurrence of a secret replaced by `***`: for
+    // messages that quote what the database server or its driver said.
+    std::string scrub(std::string text) const;
 };
 
 // Accepts
 //   sqlite3://db=FILE[ key=value...]       (SOCI's own parameters)
 //   sqlite3:///absolute/path
-//   postgresql://host=H port=P dbname=D user=U [password=...]   (libpq conninfo)
-//   postgresql://user[:password]@host[:port][,host2[:port2]]/dbname[?key=value&...]
-// (`sqlite://` and `postgres://` are accepted as aliases). Adds a 60 s SQLite
-// busy timeout and a 10 s PostgreSQL connect timeout unless the URL sets one.
-// Throws vigil::InvalidInput naming the `database.url` setting; the message
-// never repeats the URL itself, which may hold a password.
+//   postgresql://KEY=VALUE ...              (libpq's keyword form)
+//   postgresql://[user[:password]@][host][:port][,...][/dbname][?key=value&...]  (libpq's URI form)
+// (`sqlite://` and `postgres://` are aliases). libpq itself reads both
+// PostgreSQL forms, so every libpq parameter works, and libpq's own table
+// says which parameters are secrets. Adds a 60 s SQLite busy timeout and a
+// 10 s PostgreSQL connect timeout unless the URL sets one. Throws
+// vigil::InvalidInput naming the `database.url` setting; the message never
+// repeats text that could be part of a secret.
 ConnectionUrl parse_connection_url(const std::string& url);
 
 }  // namespace vigil::plugins

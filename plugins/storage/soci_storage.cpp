@@ -61,14 +61,14 @@ void SociStorage::open_session(const std::string& connect_string) {
         }
     } catch (const soci::soci_error& e) {
         session_.close();
-        throw Unavailable("cannot open database " + url_.redacted + ": " + one_line(e.get_error_message()));
+        throw Unavailable("cannot open database " + url_.redacted + ": " + url_.scrub(one_line(e.get_error_message())));
     }
 }
 
 void SociStorage::rethrow(const char* operation, const soci::soci_error& error) {
     if (in_transaction_) transaction_failed_ = true;
     std::string message =
-        "database " + url_.redacted + ": " + operation + ": " + one_line(error.get_error_message());
+        "database " + url_.redacted + ": " + operation + ": " + url_.scrub(one_line(error.get_error_message()));
     if (error.get_error_category() == soci::soci_error::connection_error || !session_.is_connected()) {
         throw Unavailable(message);
     }

@@ -133,3 +133,10 @@ TEST_CASE("timestamps parse in every form docs/report-format.md allows and nothi
     CHECK_FALSE(vigil::parse_timestamp("yesterday at noon"));
     CHECK(vigil::format_db_time(base + 999999) == "2026-11-23 02:31:07");
 }
+
+TEST_CASE("a timestamp with a wrong separator is refused, not read through undefined behaviour") {
+    for (const char* text : {"2026-11-23T02z31:07Z", "2026-11-23T02:31z07Z", "2026/11-23T02:31:07Z", "2026-11x23T02:31:07"}) {
+        INFO(text);
+        CHECK_FALSE(vigil::parse_timestamp(text));
+    }
+}

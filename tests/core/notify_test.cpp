@@ -137,3 +137,12 @@ TEST_CASE("events say the job's schedule; an `at` job's fingerprint is what it w
     weekdays.job.timezone = "America/New_York";
     CHECK(events_for(weekdays, now)[0].fingerprint != paris[0].fingerprint);
 }
+
+TEST_CASE("what a notifier says is stored and logged as valid UTF-8 on one line, capped") {
+    CHECK(recordable("HTTP 404: caf\xe9\n\x1b[2Jdone") == "HTTP 404: caf\xEF\xBF\xBD  [2Jdone");
+    CHECK(recordable("d\xC3\xA9j\xC3\xA0 vu") == "d\xC3\xA9j\xC3\xA0 vu");
+    const std::string long_text = std::string(999, 'a') + "\xC3\xA9" + std::string(500, 'b');
+    const std::string kept = recordable(long_text);
+    CHECK(kept == std::string(999, 'a') + "...");
+    CHECK(recordable(std::string(1000, 'c')) == std::string(1000, 'c'));
+}

@@ -16,6 +16,30 @@ TEST_CASE("a configuration error exits 2 naming file, line and setting") {
     CHECK_THAT(r.err, Catch::Contains("vigil.yaml:2: window_minutes"));
 }
 
+TEST_CASE("settings beyond their range exit 2 naming file, line and key, never an internal error") {
+    Site site("sqlite");
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"max_report_age_days: 1000000000\n", "vigil.yaml:2: max_report_age_days: must be greater than 0 and at most 36500"},
+        {"notifiers:\n  - plugin: webhook\n    url: http://127.0.0.1:9/x\n    repeat_interval: \"99999999999999999999s\"\n",
+         "vigil.yaml:5: notifiers.webhook.repeat_interval: must be a duration from 0s to 365d"},
+        {"notifiers:\n  - plugin: webhook\n    url: http://127.0.0.1:9/x\n    retry_delay: 2h\n",
+         "vigil.yaml:5: notifiers.webhook.retry_delay: must be a duration from 0s to 1m"},
+        {"notifiers:\n  - plugin: webhook\n    url: http://127.0.0.1:9/x\n    timeout_seconds: 99999999999999999999\n",
+         "vigil.yaml:3: plugin webhook: setting `timeout_seconds`: \"99999999999999999999\" is not a whole number of "
+         "seconds from 1 to 3600"},
+        {"database:\n  url: \"sqlite3://db=v.db timeout=99999999999\"\n",
+         "vigil.yaml:3: plugin soci: database.url: SQLite timeout=\"99999999999\" is not a whole number of seconds from 0 to "
+         "3600"},
+    };
+    for (const auto& [yaml, expected] : cases) {
+        INFO(yaml);
+        std::ofstream(site.config_file()) << "storage_root: " << site.root().string() << "\n" << yaml;
+        RunResult r = site.scan("2026-11-23T04:00:00Z");
+        CHECK(r.exit_code == 2);
+        CHECK_THAT(r.err, Catch::Contains(expected) && !Catch::Contains("internal error"));
+    }
+}
+
 TEST_CASE("an unknown plugin is a configuration error") {
     Site site("sqlite");
     site.configure({}, "reports:\n  - plugin: no_such_format\n");

@@ -251,6 +251,11 @@ RunResult Site::scan(const std::string& now_iso, const std::string& env) const {
     return vigil("scan --config " + shell_quote(config_file().string()) + " --now " + now_iso, env);
 }
 
+void Site::execute(const std::string& sql) const {
+    soci::session session = open_session(url_);
+    session << sql;
+}
+
 std::vector<Row> Site::query(const std::string& sql) const {
     soci::session session = open_session(url_);
     soci::rowset<soci::row> rows = session.prepare << sql;
@@ -295,11 +300,6 @@ std::vector<Row> Site::query(const std::string& sql) const {
         out.push_back(std::move(row));
     }
     return out;
-}
-
-void Site::execute(const std::string& sql) const {
-    soci::session session = open_session(url_);
-    session << sql;
 }
 
 std::int64_t Site::count(const std::string& sql) const {

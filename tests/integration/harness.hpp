@@ -77,8 +77,9 @@ public:
 
     // Query helpers on the scan's database.
     std::vector<Row> query(const std::string& sql) const;
-    // Runs one statement (DDL, a trigger) on the scan's database.
+    // Runs a statement that returns no rows (no ':' in it: SOCI reads that as a placeholder).
     void execute(const std::string& sql) const;
+    bool is_postgresql() const { return backend_ == "postgresql"; }
     std::int64_t count(const std::string& sql) const;
     // The entries of a job, oldest first, with the job's identity columns.
     std::vector<Row> entries(const std::string& agent, const std::string& database) const;

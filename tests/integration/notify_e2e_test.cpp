@@ -44,6 +44,47 @@ struct Watched {
 
 nlohmann::json body_of(const HttpRequest& r) { return nlohmann::json::parse(r.body); }
 
+// Every row of every table of the site's database, as text.
+std::string every_table(const Site& site) {
+    const std::string tables = site.is_postgresql()
+                                   ? "SELECT tablename AS name FROM pg_tables WHERE schemaname = current_schema()"
+                                   : "SELECT name FROM sqlite_master WHERE type = 'table'";
+    std::string out;
+    for (const Row& table : site.query(tables)) {
+        for (const Row& row : site.query("SELECT * FROM " + table.at("name").value())) {
+            for (const auto& [column, value] : row) out += column + "=" + value.value_or("NULL") + "\n";
+        }
+    }
+    return out;
+}
+
+// Makes the database itself refuse to store some outcomes of deliveries
+// (those matching `when`, a condition on NEW), as a full disk, a broken
+// constraint or an encoding it cannot hold would.
+void refuse_outcomes(const Site& site, const std::string& when) {
+    if (site.is_postgresql()) {
+        site.execute("CREATE FUNCTION refuse_outcome() RETURNS trigger LANGUAGE plpgsql AS "
+                     "$$ BEGIN RAISE EXCEPTION 'outcome refused by the test'; END $$");
+        site.execute("CREATE TRIGGER refuse_outcome BEFORE UPDATE ON notification_deliveries FOR EACH ROW WHEN (" +
+                     when + ") EXECUTE FUNCTION refuse_outcome()");
+    } else {
+        site.execute("CREATE TRIGGER refuse_outcome BEFORE UPDATE ON notification_deliveries WHEN " + when +
+                     " BEGIN SELECT RAISE(ABORT, 'outcome refused by the test'); END");
+    }
+}
+
+// The one delivery of a test that queued one: its state, last_error and claim.
+Row the_delivery(const Site& site) {
+    auto rows = site.query("SELECT state, last_error, claimed_until_us FROM notification_deliveries");
+    REQUIRE(rows.size() == 1);
+    return rows[0];
+}
+
+void accept_outcomes(const Site& site) {
+    site.execute(site.is_postgresql() ? "DROP TRIGGER refuse_outcome ON notification_deliveries"
+                                      : "DROP TRIGGER refuse_outcome");
+}
+
 }  // namespace
 
 TEST_CASE("a failure and its recovery each reach the webhook once, a new job's first ok does not") {
@@ -228,4 +269,94 @@ TEST_CASE("vigil notify test sends through each notifier and says how it went") 
     r = site.vigil("notify test --config " + site.config_file().string());
     CHECK(r.exit_code == 3);
     CHECK_THAT(r.out, Catch::Contains("hook:") && Catch::Contains("127.0.0.1"));
+}
+
+TEST_CASE("webhook url secrets never reach the log or the database") {
+    const std::string backend = GENERATE(from_range(storage_backends()));
+    // Each reply quotes the request's path and query back, as some servers' error pages do.
+    HttpSink sink({"500 echo", "404 echo", "404 echo"});
+    const std::string token = "t0ken-8c1f-55aa";
+    const std::string url = sink.origin() + "/services/T000/B000/SECRET?token=" + token;
+    Watched w(backend, webhook(url));
+    w.report("20261123", false);
+    RunResult kept = w.scan("2026-11-23T04:00:00Z");
+    RunResult refused = w.scan("2026-11-23T05:00:00Z");
+    RunResult test = w.site.vigil("notify test --config " + w.site.config_file().string());
+    CHECK(test.exit_code == 3);
+
+    // The server did get the whole URL, three times.
+    auto requests = sink.requests();
+    REQUIRE(requests.size() == 3);
+    for (const auto& r : requests) CHECK(r.meta["path"] == "/services/T000/B000/SECRET?token=" + token);
+
+    const std::string database = every_table(w.site);
+    CHECK_THAT(database, Catch::Contains("HTTP 404") && Catch::Contains(sink.origin() + "/***?token=***"));
+    for (const RunResult* r : {&kept, &refused, &test}) {
+        CHECK_THAT(r->err + r->out, Catch::Contains(sink.origin() + "/***?token=***"));
+    }
+    const std::string everything = kept.out + kept.err + refused.out + refused.err + test.out + test.err + database;
+    for (const std::string& secret : {std::string("SECRET"), std::string("T000"), token}) {
+        INFO(everything);
+        CHECK_THAT(everything, !Catch::Contains(secret));
+    }
+}
+
+TEST_CASE("a 404 whose body is not UTF-8 ends failed with a readable error, on both backends") {
+    const std::string backend = GENERATE(from_range(storage_backends()));
+    // "Nicht gefunden: caf\xe9 \xff\xfe" in ISO-8859-1 with two bytes no encoding has.
+    HttpSink sink({"404 hex:4e6963687420676566756e64656e3a20636166e920fffe"});
+    Watched w(backend, webhook(sink.url()));
+    w.report("20261123", false);
+    RunResult r = w.scan("2026-11-23T04:00:00Z");
+    CHECK_THAT(r.out, Catch::Contains("1 failed"));
+    CHECK_THAT(r.err, !Catch::Contains("cannot record"));
+    w.scan("2026-11-23T05:00:00Z");
+    CHECK(sink.requests().size() == 1);
+    const Row delivery = the_delivery(w.site);
+    CHECK(delivery.at("state") == std::string("failed"));
+    CHECK_THAT(delivery.at("last_error").value_or(""),
+               Catch::Contains("HTTP 404: Nicht gefunden: caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD"));
+    CHECK_FALSE(delivery.at("claimed_until_us").has_value());
+}
+
+TEST_CASE("an outcome the database refuses with the notifier's words is recorded without them") {
+    const std::string backend = GENERATE(from_range(storage_backends()));
+    HttpSink sink({"404"});
+    Watched w(backend, webhook(sink.url()));
+    refuse_outcomes(w.site, "NEW.last_error LIKE '%HTTP 404%'");
+    w.report("20261123", false);
+    RunResult r = w.scan("2026-11-23T04:00:00Z");
+    CHECK_THAT(r.err, Catch::Contains("cannot record that 1 event(s) are failed") &&
+                          Catch::Contains("outcome refused by the test"));
+    const Row delivery = the_delivery(w.site);
+    CHECK(delivery.at("state") == std::string("failed"));
+    CHECK(delivery.at("last_error") == std::string("the notifier's message could not be stored"));
+    CHECK_FALSE(delivery.at("claimed_until_us").has_value());
+    w.scan("2026-11-23T05:00:00Z");
+    CHECK(sink.requests().size() == 1);
+}
+
+TEST_CASE("a delivery whose outcome cannot be recorded is released, not left claimed") {
+    const std::string backend = GENERATE(from_range(storage_backends()));
+    HttpSink sink({"404", "404"});
+    Watched w(backend, webhook(sink.url()));
+    refuse_outcomes(w.site, "NEW.state = 'failed'");
+    w.report("20261123", false);
+    RunResult r = w.scan("2026-11-23T04:00:00Z");
+    CHECK_THAT(r.err, Catch::Contains("cannot record the outcome at all") &&
+                          Catch::Contains("1 event(s) released for a later scan"));
+    const Row released = the_delivery(w.site);
+    CHECK(released.at("state") == std::string("pending"));
+    CHECK_FALSE(released.at("claimed_until_us").has_value());
+
+    // Released, so the next scan past the retry time sends it again at once,
+    // not after the ten-minute lease; this time the outcome is recorded.
+    accept_outcomes(w.site);
+    w.scan("2026-11-23T04:00:30Z");
+    CHECK(sink.requests().size() == 1);
+    w.scan("2026-11-23T04:05:00Z");
+    CHECK(sink.requests().size() == 2);
+    const Row recorded = the_delivery(w.site);
+    CHECK(recorded.at("state") == std::string("failed"));
+    CHECK_FALSE(recorded.at("claimed_until_us").has_value());
 }

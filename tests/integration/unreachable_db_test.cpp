@@ -83,6 +83,16 @@ TEST_CASE("a PostgreSQL server that is not running exits 3, names the URL withou
         CHECK_THAT(r.err, Catch::Contains("host=127.0.0.1") && Catch::Contains("port=" + port));
         CHECK(w.report_in_place());
     }
+    SECTION("sslpassword, in the key=value form") {
+        ReportWaiting w("postgresql://host=127.0.0.1 port=" + port + " dbname=vigil sslpassword='s3cret ssl'");
+        check_refused(w.site.scan(kNow), "sslpassword=***", "s3cret ssl");
+    }
+    SECTION("sslpassword and password, in the URI's query") {
+        ReportWaiting w("postgresql://vigil@127.0.0.1:" + port + "/vigil?sslpassword=s3cret-ssl&password=s3cret-pw");
+        RunResult r = w.site.scan(kNow);
+        check_refused(r, "postgresql://vigil@127.0.0.1:" + port + "/vigil?sslpassword=***&password=***", "s3cret-ssl");
+        CHECK_THAT(r.err + r.out, !Catch::Contains("s3cret-pw"));
+    }
 }
 
 TEST_CASE("a wrong PostgreSQL password exits 3, names the URL without the password, moves nothing") {

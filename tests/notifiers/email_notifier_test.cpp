@@ -12,6 +12,7 @@
 using namespace vigil;
 using namespace vigil::test;
 using vigil::plugins::EmailNotifier;
+using nlohmann::json;
 
 namespace {
 
@@ -83,6 +84,19 @@ TEST_CASE("email: a recipient refused with 550 is a permanent failure") {
     CHECK(sink.messages().empty());
 }
 
+TEST_CASE("email: a refusal that is not UTF-8 is quoted as valid UTF-8, on one line, capped") {
+    const std::string reply = "550 5.1.1 caf\xe9 \xff\xfe\x1b[31m" + std::string(2000, 'x');
+    SmtpSink sink({"gone@example.org"}, "", reply);
+    EmailNotifier notifier =
+        configured(R"({"url": ")" + sink.url() + R"(", "from": "vigil@example.org", "to": ["gone@example.org"]})");
+    std::string why = message_of<Permanent>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
+    CHECK_THAT(why, Catch::Contains("550 5.1.1 caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD [31mxxx"));
+    CHECK(why.size() < 600);
+    CHECK_THAT(why, Catch::EndsWith("...\""));
+    CHECK(why.find('\x1b') == std::string::npos);
+    CHECK(json(why).dump() != "");  // nlohmann refuses to serialise text that is not UTF-8
+}
+
 TEST_CASE("email: a server that is down is worth retrying, and the password stays secret") {
     const std::string password = "s3cret-Pa55-7781";
     setenv("VIGIL_TEST_EMAIL_DOWN_PASSWORD", password.c_str(), 1);
@@ -148,7 +162,10 @@ TEST_CASE("email settings are checked at configure time") {
         {R"({"url": ")" + url + R"(", "from": "vigil@example.org", "to": []})", "setting `to`: at least one recipient"},
         {R"({"url": ")" + url + R"(", "from": "vigil@example.org", "to": "nobody"})", "setting `to`: \"nobody\""},
         {R"({"from": "vigil@example.org", "to": "ops@example.org"})", "setting `url`: required"},
-        {settings("http://mail.example.org"), "setting `url`: \"http://mail.example.org\" is not an smtp://"},
+        {settings("http://mail.example.org"), "setting `url`: \"http://mail.example.org/\" is not an smtp://"},
+        {settings("http://mail.example.org/?key=hunter2hunter2"),
+         "setting `url`: \"http://mail.example.org/?key=***\" is not an smtp://"},
+        {settings("smtp//u:hunter2@mail"), "setting `url`: not a URL libcurl accepts"},
         {settings("smtp://u:pw@mail.example.org"), "setting `url`: must not carry a user name or password"},
         {R"({"url": ")" + url + R"(", "to": "ops@example.org"})", "setting `from`: required"},
         {settings(url, R"(, "starttls": "maybe")"), "setting `starttls`: \"maybe\" is not"},

@@ -10,7 +10,10 @@ as DIR/<n>.body (the exact body bytes) and DIR/<n>.json ({"method", "path",
 "headers": [[name, value], ...]}), before the answer is sent. The answer's
 status is line n of the replies file ("500\\n200\\n"); past its end, or
 without one, 200. A line "hang" answers nothing for 30 seconds, for
-client timeouts. Stops on SIGTERM.
+client timeouts. After the status, a line may give the body: "404 echo"
+answers "The requested URL <path and query> was not found on this server."
+as some servers do, "404 hex:ff41..." answers those exact bytes (say, text
+that is not UTF-8). Stops on SIGTERM.
 """
 
 import argparse
@@ -45,10 +48,16 @@ class Recorder(BaseHTTPRequestHandler):
         if reply == "hang":
             time.sleep(30)
             return
-        status = int(reply)
-        answer = json.dumps({"request": number, "status": status}).encode()
+        status_text, _, body = reply.partition(" ")
+        status = int(status_text)
+        if body == "echo":
+            answer = f"The requested URL {self.path} was not found on this server.".encode()
+        elif body.startswith("hex:"):
+            answer = bytes.fromhex(body[4:])
+        else:
+            answer = json.dumps({"request": number, "status": status}).encode()
         self.send_response(status)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", "application/json" if not body else "text/plain")
         self.send_header("Content-Length", str(len(answer)))
         self.end_headers()
         self.wfile.write(answer)

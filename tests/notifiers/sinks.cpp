@@ -66,11 +66,22 @@ std::vector<std::string> with_replies(const fs::path& dir, const std::vector<std
     return arguments;
 }
 
+std::string hex(const std::string& bytes) {
+    static const char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : bytes) {
+        out += kDigits[c >> 4];
+        out += kDigits[c & 0xF];
+    }
+    return out;
+}
+
 std::vector<std::string> smtp_arguments(const fs::path& dir, const std::vector<std::string>& rejected,
-                                        const std::string& auth) {
+                                        const std::string& auth, const std::string& reject_reply) {
     std::vector<std::string> arguments{"--dir", dir.string()};
     for (const std::string& r : rejected) arguments.insert(arguments.end(), {"--reject", r});
     if (!auth.empty()) arguments.insert(arguments.end(), {"--auth", auth});
+    if (!reject_reply.empty()) arguments.insert(arguments.end(), {"--reject-reply", hex(reject_reply)});
     return arguments;
 }
 
@@ -121,8 +132,8 @@ SinkProcess::~SinkProcess() {
     waitpid(pid_, nullptr, 0);
 }
 
-SmtpSink::SmtpSink(const std::vector<std::string>& rejected, const std::string& auth)
-    : process_("smtp_sink.py", smtp_arguments(dir_.path(), rejected, auth)) {}
+SmtpSink::SmtpSink(const std::vector<std::string>& rejected, const std::string& auth, const std::string& reject_reply)
+    : process_("smtp_sink.py", smtp_arguments(dir_.path(), rejected, auth, reject_reply)) {}
 
 std::vector<nlohmann::json> SmtpSink::messages() const {
     std::vector<nlohmann::json> out;

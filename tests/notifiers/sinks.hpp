@@ -31,9 +31,11 @@ private:
 
 class SmtpSink {
 public:
-    // `rejected`: recipients answered "550" at RCPT TO. `auth`:
-    // "user:password" to offer AUTH and accept only those credentials.
-    explicit SmtpSink(const std::vector<std::string>& rejected = {}, const std::string& auth = "");
+    // `rejected`: recipients answered "550" at RCPT TO (or `reject_reply`,
+    // exact bytes, when given). `auth`: "user:password" to offer AUTH and
+    // accept only those credentials.
+    explicit SmtpSink(const std::vector<std::string>& rejected = {}, const std::string& auth = "",
+                      const std::string& reject_reply = "");
     std::string url() const { return "smtp://127.0.0.1:" + std::to_string(process_.port()); }
     // Every message accepted so far, in order: {"mail_from", "rcpt_tos",
     // "auth_login", "data"}.
@@ -54,9 +56,11 @@ struct HttpRequest {
 class HttpSink {
 public:
     // `replies`: the status of each successive request ("500", "200", or
-    // "hang"); 200 past the end.
+    // "hang"), optionally with a body ("404 echo", "404 hex:ff41"; see
+    // http_sink.py); 200 past the end.
     explicit HttpSink(const std::vector<std::string>& replies = {});
-    std::string url() const { return "http://127.0.0.1:" + std::to_string(process_.port()) + "/hook"; }
+    std::string origin() const { return "http://127.0.0.1:" + std::to_string(process_.port()); }
+    std::string url() const { return origin() + "/hook"; }
     std::vector<HttpRequest> requests() const;
 
 private:

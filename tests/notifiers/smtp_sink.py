@@ -2,14 +2,15 @@
 
 Run with Debian's /usr/bin/python3 (python3-aiosmtpd):
 
-    smtp_sink.py --dir DIR [--port N] [--reject ADDRESS]... [--auth USER:PASSWORD]
+    smtp_sink.py --dir DIR [--port N] [--reject ADDRESS]... [--reject-reply HEX] [--auth USER:PASSWORD]
 
 Listens on 127.0.0.1 (port 0: one the system picks) and prints
 "listening PORT" once it accepts connections. Each message accepted is
 written to DIR/<n>.json as {"mail_from", "rcpt_tos", "auth_login", "data"}
 (data: the message as received, after SMTP un-dot-stuffing) before the
 server answers the end of DATA, so a client that saw "250" finds the file.
-RCPT TO an address given with --reject gets "550 5.1.1". With --auth, the
+RCPT TO an address given with --reject gets "550 5.1.1", or the exact bytes
+given in hex with --reject-reply (say, a reply that is not UTF-8). With --auth, the
 server offers AUTH PLAIN/LOGIN without TLS and accepts only those
 credentials (535 otherwise). Stops on SIGTERM.
 """
@@ -32,14 +33,15 @@ warnings.filterwarnings("ignore", message="Session.login_data is deprecated")
 
 
 class Sink:
-    def __init__(self, directory, rejected):
+    def __init__(self, directory, rejected, reject_reply):
         self.directory = directory
         self.rejected = {address.lower() for address in rejected}
+        self.reject_reply = reject_reply
         self.numbers = itertools.count(1)
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address.lower() in self.rejected:
-            return f"550 5.1.1 <{address}>: mailbox unavailable"
+            return self.reject_reply or f"550 5.1.1 <{address}>: mailbox unavailable"
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
@@ -73,7 +75,8 @@ def authenticator_for(credentials):
 
 
 async def serve(arguments):
-    handler = Sink(arguments.dir, arguments.reject)
+    reply = bytes.fromhex(arguments.reject_reply) if arguments.reject_reply else None
+    handler = Sink(arguments.dir, arguments.reject, reply)
     options = {}
     if arguments.auth:
         options = {"authenticator": authenticator_for(arguments.auth), "auth_require_tls": False}
@@ -92,6 +95,7 @@ def main():
     parser.add_argument("--dir", required=True)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--reject", action="append", default=[])
+    parser.add_argument("--reject-reply")
     parser.add_argument("--auth")
     asyncio.run(serve(parser.parse_args()))
 

@@ -129,7 +129,7 @@ TEST_CASE("webhook: 500 is retried, then 200 delivers the same document") {
     WebhookNotifier notifier = configured(settings(sink.url()));
     const std::vector<Event> batch{failed("ACME_PARIS_CENTRE", "sales")};
     std::string why = message_of<Unavailable>([&] { notifier.send(batch); });
-    CHECK_THAT(why, Catch::Contains(sink.url()));
+    CHECK_THAT(why, Catch::Contains(sink.origin() + "/***"));
     CHECK_THAT(why, Catch::Contains("HTTP 500"));
     notifier.send(batch);
     auto requests = sink.requests();
@@ -142,7 +142,7 @@ TEST_CASE("webhook: 400 is permanent, 429 and 408 are worth retrying") {
     WebhookNotifier notifier = configured(settings(sink.url()));
     const std::vector<Event> batch{failed("ACME_PARIS_CENTRE", "sales")};
     std::string why = message_of<Permanent>([&] { notifier.send(batch); });
-    CHECK_THAT(why, Catch::Contains(sink.url()));
+    CHECK_THAT(why, Catch::Contains(sink.origin() + "/***"));
     CHECK_THAT(why, Catch::Contains("HTTP 400"));
     CHECK_THAT(message_of<Unavailable>([&] { notifier.send(batch); }), Catch::Contains("HTTP 429"));
     CHECK_THAT(message_of<Unavailable>([&] { notifier.send(batch); }), Catch::Contains("HTTP 408"));
@@ -154,8 +154,42 @@ TEST_CASE("webhook: nothing listening is worth retrying and the URL password is 
     const std::string host = "127.0.0.1:" + std::to_string(port.port());
     WebhookNotifier notifier = configured(settings("http://hook:url-pass-55@" + host + "/hook"));
     std::string why = message_of<Unavailable>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
-    CHECK_THAT(why, Catch::Contains("http://" + host + "/hook"));
-    CHECK_THAT(why, !Catch::Contains("url-pass-55"));
+    CHECK_THAT(why, Catch::Contains("http://" + host + "/***"));
+    CHECK_THAT(why, !Catch::Contains("url-pass-55") && !Catch::Contains("hook:"));
+}
+
+TEST_CASE("webhook url secrets never reach a message, even when the server echoes them") {
+    const std::string token = "tok3n-Qx9v-77";
+    HttpSink sink({"404 echo", "500 echo"});
+    WebhookNotifier notifier =
+        configured(settings(sink.origin() + "/services/T000/B000/SECRET5ecret?token=" + token + "&v=1#frag",
+                            R"(, "headers": {"Authorization": "Bearer auth-header-value"}, "timeout_seconds": "5")"));
+    const std::vector<Event> batch{failed("ACME_PARIS_CENTRE", "sales")};
+    std::string permanent = message_of<Permanent>([&] { notifier.send(batch); });
+    std::string unavailable = message_of<Unavailable>([&] { notifier.send(batch); });
+    for (const std::string& why : {permanent, unavailable}) {
+        INFO(why);
+        CHECK_THAT(why, Catch::StartsWith("webhook POST " + sink.origin() + "/***?token=***&v=***: HTTP"));
+        CHECK_THAT(why, Catch::Contains("The requested URL ***?token=***&v=1 was not found"));
+        for (const char* secret : {"SECRET5ecret", "T000", "services", "tok3n", "frag"}) CHECK_THAT(why, !Catch::Contains(secret));
+    }
+    // The request itself went to the full URL.
+    REQUIRE(sink.requests().size() == 2);
+    CHECK(sink.requests()[0].meta["path"] == "/services/T000/B000/SECRET5ecret?token=" + token + "&v=1");
+}
+
+TEST_CASE("webhook: a response body that is not UTF-8 is quoted as valid UTF-8, on one line, capped") {
+    // "caf\xe9", an invalid byte pair, an ESC sequence, a newline, then far more than a message holds.
+    std::string body_hex = "636166e920fffe1b5b33316d0a";
+    for (int i = 0; i < 2000; ++i) body_hex += "41";
+    HttpSink sink({"404 hex:" + body_hex});
+    WebhookNotifier notifier = configured(settings(sink.url()));
+    std::string why = message_of<Permanent>([&] { notifier.send({failed("ACME_PARIS_CENTRE", "sales")}); });
+    CHECK_THAT(why, Catch::Contains("HTTP 404: caf\xEF\xBF\xBD \xEF\xBF\xBD\xEF\xBF\xBD [31m AAAA"));
+    CHECK_THAT(why, Catch::EndsWith("..."));
+    CHECK(why.size() < 400);
+    CHECK(why.find_first_of("\x1b\n") == std::string::npos);
+    CHECK(json(why).dump() != "");  // nlohmann refuses to serialise text that is not UTF-8
 }
 
 TEST_CASE("webhook: a receiver that does not answer times out and is worth retrying") {
@@ -186,8 +220,10 @@ TEST_CASE("webhook settings are checked at configure time") {
         {settings(url, R"(, "secret_env": "VIGIL_TEST_HOOK_EMPTY")"),
          "setting `secret_env`: environment variable VIGIL_TEST_HOOK_EMPTY is not set or is empty"},
         {"{}", "setting `url`: required"},
-        {settings("ftp://files.example.org/x"), "setting `url`: \"ftp://files.example.org/x\" is not an http://"},
-        {settings("not a url"), "setting `url`: \"not a url\" is not a URL"},
+        {settings("ftp://files.example.org/x"), "setting `url`: \"ftp://files.example.org/***\" is not an http://"},
+        {settings("ftp://u:pw@files.example.org/x?k=v&tokenonly#f"),
+         "setting `url`: \"ftp://files.example.org/***?k=***&***\" is not an http://"},
+        {settings("not a url"), "setting `url`: not a URL libcurl accepts"},
         {settings(url, R"(, "headers": "X-A: 1")"), "setting `headers`: must be a mapping"},
         {settings(url, R"(, "headers": ["X-A"])"), "setting `headers`: must be a mapping"},
         {settings(url, R"(, "headers": {"Bad Name": "1"})"), "setting `headers`: \"Bad Name\" is not"},

@@ -32,6 +32,8 @@ inline std::optional<std::int64_t> parse_timestamp(std::string_view text) {
     for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) {
         if (!std::isdigit(static_cast<unsigned char>(core[i]))) return std::nullopt;
     }
+    // date::parse leaves the seconds undefined (NaN) on a wrong separator.
+    if (core[4] != '-' || core[7] != '-' || core[13] != ':' || core[16] != ':') return std::nullopt;
     std::size_t pos = 19;
     if (pos < text.size() && text[pos] == '.') {
         std::size_t digits_start = ++pos;
