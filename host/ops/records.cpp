@@ -8,8 +8,6 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fnmatch.h>
-
 namespace vigil::host {
 
 PluginChoice dry_run_choice(const PluginChoice& database) {
@@ -74,10 +72,6 @@ std::string schedule_zone(const Job& job) { return job.timezone.empty() ? "UTC" 
 std::string job_name(const Job& job) {
     return job.database_name + " " +
            when_label(job.expected_hour_utc, job.expected_minute_utc, job.schedule_text(), job.timezone);
-}
-
-bool glob_matches(const std::string& pattern, const std::string& value) {
-    return ::fnmatch(pattern.c_str(), value.c_str(), 0) == 0;
 }
 
 std::string shorten(const std::string& message, std::size_t limit) {

@@ -7,6 +7,7 @@
 
 #include "config.hpp"
 #include "plugin_host.hpp"
+#include "silence.hpp"
 #include "status.hpp"
 
 #include <vigil/types.hpp>
@@ -51,9 +52,6 @@ Status latest_scan(StorageHandle& storage, bool completed_only, std::optional<Sc
 std::string schedule_zone(const Job& job);
 // "sales at 02:30", or `sales schedule "30 2 * * mon-fri" Europe/Paris`: the job in messages.
 std::string job_name(const Job& job);
-
-// True when the value matches the shell glob ("ACME_*", "[a-m]*").
-bool glob_matches(const std::string& pattern, const std::string& value);
 
 // The first line of a message, at most `limit` characters ("..." when cut).
 std::string shorten(const std::string& message, std::size_t limit);
