@@ -1,6 +1,7 @@
 #include "records.hpp"
 
 #include "decisions.hpp"
+#include "job_view.hpp"
 #include "plugin_open.hpp"
 #include "plugin_paths.hpp"
 
@@ -57,6 +58,21 @@ Status load_job_states(StorageHandle& storage, std::vector<JobState>* states) {
         states->push_back(std::move(state));
     }
     return Status::ok();
+}
+
+Status load_all_silences(StorageHandle& storage, std::vector<Silence>* silences, bool* offered) {
+    silences->clear();
+    *offered = storage.offers_silences();
+    return *offered ? storage.load_silences(kNoTime, silences) : Status::ok();
+}
+
+void add_outlook(const std::vector<Silence>& silences, const std::vector<MaintenanceWindow>& windows,
+                 std::int64_t now, std::vector<JobState>* states) {
+    for (JobState& s : *states) {
+        std::optional<Schedule> schedule;
+        if (schedule_for(s.job, &schedule).is_ok() && schedule) s.upcoming = upcoming_cycle(*schedule, now);
+        s.silenced = silencing_at(silences, windows, s.job.agent_id_responsible, s.job.database_name, now);
+    }
 }
 
 Status latest_scan(StorageHandle& storage, bool completed_only, std::optional<Scan>* scan) {

@@ -156,6 +156,8 @@ public:
     // Silences (plugin.h): offered when the plugin has all four functions;
     // otherwise each fails with kConfig saying silences need such a plugin.
     bool offers_silences() const;
+    // kOk when offered, else the kConfig above.
+    Status require_silences() const;
     Status add_silence(const Silence& silence, std::int64_t* id);
     // ending_after kNoTime: every silence.
     Status load_silences(std::int64_t ending_after, std::vector<Silence>* silences);
@@ -168,7 +170,6 @@ private:
     using PluginInstance::PluginInstance;
     Status check(vigil_result result, const char* what) const;
     Status not_offered(const char* what) const;
-    Status silences_not_offered() const;
     const vigil_storage_api* api_ = nullptr;
 };
 
