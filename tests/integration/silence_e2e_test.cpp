@@ -58,7 +58,7 @@ struct Story {
 
 }  // namespace
 
-TEST_CASE("a failure during a silence sends nothing; the silence ending while it still fails sends one per notifier") {
+TEST_CASE("a failure during a silence sends nothing, and the silence ending while it still fails sends one per notifier") {
     const std::string backend = GENERATE(from_range(storage_backends()));
     Story s(backend, "02:30");
     s.report("20261122", "02:31", true);
@@ -126,7 +126,7 @@ TEST_CASE("a job that failed and recovered during a silence sends nothing when i
     CHECK(s.site.count("SELECT COUNT(*) FROM notification_events") == 2);  // ok -> failed -> ok, recorded
 }
 
-TEST_CASE("an expired silence ends at once; the CLI refuses what makes no sense") {
+TEST_CASE("an expired silence ends at once, and the CLI refuses what makes no sense") {
     const std::string backend = GENERATE(from_range(storage_backends()));
     Story s(backend, "02:30");
     s.report("20261122", "02:31", true);
