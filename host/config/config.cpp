@@ -502,6 +502,8 @@ Status parse_config(const std::string& yaml, const std::filesystem::path& file, 
 }
 
 Status load_config(const std::filesystem::path& file, Config* config) {
+    // Said in the system's words before a stream is asked, which says only that it failed.
+    if (Status st = check_readable(std::filesystem::absolute(file).lexically_normal()); !st.is_ok()) return st;
     std::ifstream in(file, std::ios::binary);
     std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in && !in.eof()) {
