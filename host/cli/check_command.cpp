@@ -68,7 +68,15 @@ int run_check(const CheckArgs& args) {
     if (st.is_ok()) st = latest_scan(*storage, false, &input.last_scan);
     if (st.is_ok()) st = latest_scan(*storage, true, &input.last_completed);
     if (st.is_ok()) st = storage->count_deliveries(&input.deliveries);
+    std::vector<Silence> silences;
+    bool offered = false;
+    if (st.is_ok()) st = load_all_silences(*storage, &silences, &offered);
     if (!st.is_ok()) return report(unknown_check(st.message()));
+    for (const Job& job : input.jobs) {
+        if (silencing_at(silences, config.maintenance, job.agent_id_responsible, job.database_name, input.now)) {
+            input.silenced.insert(job.id);
+        }
+    }
     return report(judge_check(input, options));
 }
 

@@ -202,6 +202,7 @@ int run_cli(int argc, char** argv) {
     commands.push_back(check);
     commands.push_back(add_config_command(app));
     commands.push_back(add_schedule_command(app));
+    commands.push_back(add_silence_command(app));
 
     std::string config_file, check_file;
     auto* plugins = app.add_subcommand("plugins", "list the plugins this host can load, and why it refuses others");

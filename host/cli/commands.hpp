@@ -28,6 +28,7 @@ Command add_explain_command(CLI::App& vigil);
 Command add_check_command(CLI::App& vigil);
 Command add_config_command(CLI::App& vigil);
 Command add_schedule_command(CLI::App& vigil);
+Command add_silence_command(CLI::App& vigil);
 
 // The configuration the packaged service reads: --config's default.
 constexpr const char* kDefaultConfig = "/etc/vigil/vigil.yaml";

@@ -15,9 +15,15 @@ struct StatusArgs {
     std::string config;
     bool json = false;
     StatusFilter filter;
+    std::string now;
+    bool now_given = false;
 };
 
 int run_status(const StatusArgs& args) {
+    std::int64_t now = clock_now();
+    if (args.now_given) {
+        if (Status st = parse_time_option("--now", args.now, &now); !st.is_ok()) return fail(st);
+    }
     Config config;
     std::unique_ptr<StorageHandle> storage;
     if (Status st = load_records(args.config, &config, &storage); !st.is_ok()) return fail(st);
@@ -27,10 +33,14 @@ int run_status(const StatusArgs& args) {
     Status st = load_job_states(*storage, &jobs);
     if (st.is_ok()) st = latest_scan(*storage, false, &last);
     if (st.is_ok()) st = storage->describe(&database);
+    std::vector<Silence> silences;
+    bool offered = false;
+    if (st.is_ok()) st = load_all_silences(*storage, &silences, &offered);
     if (!st.is_ok()) return fail(st);
     jobs = filter_jobs(jobs, args.filter);
+    add_outlook(silences, config.maintenance, now, &jobs);
     if (args.json) {
-        std::cout << status_json(jobs, last, database, clock_now())
+        std::cout << status_json(jobs, last, database, now)
                          .dump(2, ' ', false, nlohmann::json::error_handler_t::replace)
                   << "\n";
     } else {
@@ -49,7 +59,12 @@ Command add_status_command(CLI::App& vigil) {
     app->add_option("--agent", args->filter.agents, "only agents matching this glob (ACME_*)");
     app->add_option("--database", args->filter.databases, "only databases matching this glob");
     app->add_flag("--failing", args->filter.failing_only, "only jobs that are failed, missing or transfer_integrity_failed");
-    return {app, [args] { return run_status(*args); }};
+    auto* now = app->add_option("--now", args->now,
+                                "judge silences and upcoming cycles at this instant (ISO-8601) instead of the clock");
+    return {app, [args, now] {
+                args->now_given = now->count() > 0;
+                return run_status(*args);
+            }};
 }
 
 }  // namespace vigil::host

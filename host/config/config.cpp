@@ -2,6 +2,7 @@
 
 #include "agent_id.hpp"
 #include "job_schedule.hpp"
+#include "zones.hpp"
 
 #include <nlohmann/json.hpp>
 #include <yaml-cpp/yaml.h>
@@ -31,6 +32,7 @@ constexpr double kMaxReportAgeDays = 36'500;
 constexpr std::int64_t kMaxRepeatInterval = 365 * kMicrosPerDay;
 constexpr std::int64_t kMaxRetryDelay = 60'000'000;
 constexpr std::int64_t kMaxLease = 7 * kMicrosPerDay;
+constexpr std::int64_t kMaxMaintenance = 31 * kMicrosPerDay;
 
 struct ConfigError {
     std::string message;
@@ -315,13 +317,56 @@ JobConfig job_config(const Reader& r, const YAML::Node& item, int default_window
     return job;
 }
 
+// The `maintenance:` list: recurring windows during which nothing is
+// delivered about the jobs they cover.
+std::vector<MaintenanceWindow> maintenance_list(const Reader& r, const YAML::Node& node) {
+    std::vector<MaintenanceWindow> out;
+    if (!node) return out;
+    if (!node.IsSequence()) r.fail(node, "maintenance", "must be a list of windows (agents, schedule, duration, reason)");
+    static const std::set<std::string> kKeys{"agents", "databases", "schedule", "timezone", "duration", "reason"};
+    for (const auto& item : node) {
+        if (!item.IsMap()) r.fail(item, "maintenance", "each window must be a mapping with agents, schedule, duration and reason");
+        for (const auto& kv : item) {
+            if (!kKeys.count(kv.first.Scalar())) {
+                r.fail(kv.first, "maintenance", "unknown key `" + kv.first.Scalar() + "` (known: " + known_list(kKeys) + ")");
+            }
+        }
+        for (const char* key : {"agents", "schedule", "duration", "reason"}) {
+            if (!item[key]) r.fail(item, "maintenance", std::string("missing `") + key + "`");
+        }
+        auto text = [&](const char* key) {
+            const std::string value = r.string(item[key], std::string("maintenance.") + key);
+            if (value.empty()) r.fail(item[key], std::string("maintenance.") + key, "must not be empty");
+            return value;
+        };
+        const std::string agents = text("agents");
+        const std::string databases = item["databases"] ? text("databases") : "*";
+        const std::string cron_text = text("schedule");
+        const std::string zone_name = item["timezone"] ? text("timezone") : "UTC";
+        CronSpec cron;
+        if (Status st = parse_cron(cron_text, &cron); !st.is_ok()) {
+            r.fail(item["schedule"], "maintenance.schedule", "\"" + cron_text + "\": " + st.message());
+        }
+        Zone zone;
+        if (Status st = find_zone(zone_name, &zone); !st.is_ok()) {
+            r.fail(item["timezone"], "maintenance.timezone", st.message());
+        }
+        MaintenanceWindow w{agents, databases, Schedule(std::move(cron), zone, 0, 0),
+                            r.duration(item["duration"], "maintenance.duration", kMicrosPerMinute, kMaxMaintenance),
+                            text("reason"), r.where(item)};
+        out.push_back(std::move(w));
+    }
+    return out;
+}
+
 void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     if (!root.IsMap()) throw ConfigError{r.file().string() + ":1: the configuration must be a YAML mapping"};
     refuse_repeated_keys(r, root);
     static const std::set<std::string> kKeys{"storage_root", "window_minutes", "max_report_age_days",
                                              "report_settle_seconds", "max_report_bytes", "max_reports_per_agent", "content_change",
                                              "verify_threads", "database", "jobs", "plugins", "reports",
-                                             "integrity", "notifiers", "heartbeat_url", "metrics_file"};
+                                             "integrity", "notifiers", "heartbeat_url", "metrics_file",
+                                             "maintenance"};
     for (const auto& kv : root) {
         if (!kKeys.count(kv.first.Scalar())) {
             r.fail(kv.first, kv.first.Scalar(), "unknown setting (known: " + known_list(kKeys) + ")");
@@ -397,6 +442,7 @@ void read_config(const Reader& r, const YAML::Node& root, Config* c) {
     c->reports = plugin_list(r, root["reports"], "reports");
     c->integrity = plugin_list(r, root["integrity"], "integrity");
     c->notifiers = notifier_list(r, root["notifiers"]);
+    c->maintenance = maintenance_list(r, root["maintenance"]);
 
     if (const auto jobs = root["jobs"]) {
         if (!jobs.IsSequence()) r.fail(jobs, "jobs", "must be a list of jobs");

@@ -5,6 +5,7 @@
 #include "duration.hpp"
 #include "evaluate.hpp"
 #include "job_schedule.hpp"
+#include "silence.hpp"
 #include "status.hpp"
 
 #include <cstdint>
@@ -66,6 +67,7 @@ struct Config {
     std::vector<NotifierConfig> notifiers;
     std::vector<std::filesystem::path> plugin_path;
     std::vector<JobConfig> jobs;
+    std::vector<MaintenanceWindow> maintenance;  // recurring silences
     std::string heartbeat_url;           // fetched after each scan; "" for none
     std::filesystem::path metrics_file;  // Prometheus text written after each scan; empty for none
 };

@@ -57,12 +57,15 @@ const std::set<std::string>& job_statuses() {
 }
 
 CheckVerdict judge_check(const CheckInput& in, const CheckOptions& options) {
-    std::vector<const Job*> critical, warning;
+    std::vector<const Job*> critical, warning, silenced;
     std::map<std::string, int> by_status;
     for (const std::string& s : job_statuses()) by_status[s] = 0;
     for (const Job& job : in.jobs) {
         ++by_status[job.current_status];
-        if (options.critical.count(job.current_status)) critical.push_back(&job);
+        const bool alarming = options.critical.count(job.current_status) || options.warning.count(job.current_status);
+        if (in.silenced.count(job.id)) {
+            if (alarming) silenced.push_back(&job);
+        } else if (options.critical.count(job.current_status)) critical.push_back(&job);
         else if (options.warning.count(job.current_status)) warning.push_back(&job);
     }
 
@@ -100,6 +103,7 @@ CheckVerdict judge_check(const CheckInput& in, const CheckOptions& options) {
         text = std::to_string(in.jobs.size()) + " jobs, none in a warning or critical status; last scan ended " +
                age_text(*scan_age) + " ago";
     }
+    if (!silenced.empty()) text += "; " + job_list(silenced, "silenced");
 
     std::int64_t pending = 0, failed = 0;
     for (const DeliveryCount& d : in.deliveries) {
@@ -108,6 +112,7 @@ CheckVerdict judge_check(const CheckInput& in, const CheckOptions& options) {
     }
     std::string perf;
     for (const auto& [status, n] : by_status) perf += "jobs_" + status + "=" + std::to_string(n) + ";;;0 ";
+    perf += "jobs_silenced=" + std::to_string(in.silenced.size()) + ";;;0 ";
     if (scan_age) {
         perf += "scan_age=" + std::to_string(std::max<std::int64_t>(0, *scan_age / 1'000'000)) + "s;;" +
                 std::to_string(options.max_scan_age / 1'000'000) + ";0 ";

@@ -27,6 +27,7 @@ struct CheckInput {
     std::optional<Scan> last_scan;          // the latest, whatever its outcome
     std::optional<Scan> last_completed;     // the latest that ran to its end
     std::vector<DeliveryCount> deliveries;
+    std::set<std::int64_t> silenced;        // ids of the jobs silenced at now
     std::int64_t now = 0;                   // the clock (or --now)
 };
 
@@ -41,8 +42,10 @@ const std::set<std::string>& job_statuses();
 // CRITICAL: a job in a critical status, or no completed scan ended within
 // max_scan_age (the monitor itself is not running). WARNING: a job in a
 // warning status, or the latest scan failed. OK otherwise. Critical wins
-// when a status is in both sets. Performance data: jobs by status, the age
-// of the last completed scan, pending and failed deliveries.
+// when a status is in both sets. A silenced job raises nothing: the line
+// names those in a warning or critical status as "silenced". Performance
+// data: jobs by status (silenced ones included), silenced jobs, the age of
+// the last completed scan, pending and failed deliveries.
 CheckVerdict judge_check(const CheckInput& input, const CheckOptions& options);
 
 // The line for a check that could not judge: "VIGIL UNKNOWN - <why>".

@@ -1,14 +1,13 @@
 #include "records.hpp"
 
 #include "decisions.hpp"
+#include "job_view.hpp"
 #include "plugin_open.hpp"
 #include "plugin_paths.hpp"
 
 #include <vigil/timestamp.hpp>
 
 #include <nlohmann/json.hpp>
-
-#include <fnmatch.h>
 
 namespace vigil::host {
 
@@ -61,6 +60,21 @@ Status load_job_states(StorageHandle& storage, std::vector<JobState>* states) {
     return Status::ok();
 }
 
+Status load_all_silences(StorageHandle& storage, std::vector<Silence>* silences, bool* offered) {
+    silences->clear();
+    *offered = storage.offers_silences();
+    return *offered ? storage.load_silences(kNoTime, silences) : Status::ok();
+}
+
+void add_outlook(const std::vector<Silence>& silences, const std::vector<MaintenanceWindow>& windows,
+                 std::int64_t now, std::vector<JobState>* states) {
+    for (JobState& s : *states) {
+        std::optional<Schedule> schedule;
+        if (schedule_for(s.job, &schedule).is_ok() && schedule) s.upcoming = upcoming_cycle(*schedule, now);
+        s.silenced = silencing_at(silences, windows, s.job.agent_id_responsible, s.job.database_name, now);
+    }
+}
+
 Status latest_scan(StorageHandle& storage, bool completed_only, std::optional<Scan>* scan) {
     std::vector<Scan> scans;
     if (Status st = storage.load_scans(completed_only, 1, &scans); !st.is_ok()) return st;
@@ -74,10 +88,6 @@ std::string schedule_zone(const Job& job) { return job.timezone.empty() ? "UTC" 
 std::string job_name(const Job& job) {
     return job.database_name + " " +
            when_label(job.expected_hour_utc, job.expected_minute_utc, job.schedule_text(), job.timezone);
-}
-
-bool glob_matches(const std::string& pattern, const std::string& value) {
-    return ::fnmatch(pattern.c_str(), value.c_str(), 0) == 0;
 }
 
 std::string shorten(const std::string& message, std::size_t limit) {

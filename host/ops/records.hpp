@@ -7,6 +7,8 @@
 
 #include "config.hpp"
 #include "plugin_host.hpp"
+#include "decisions.hpp"
+#include "silence.hpp"
 #include "status.hpp"
 
 #include <vigil/types.hpp>
@@ -38,10 +40,21 @@ Status load_records(const std::string& config_file, Config* config, std::unique_
 struct JobState {
     Job job;
     std::optional<Entry> last_entry;
+    std::optional<UpcomingCycle> upcoming;  // the cycle it waits for (add_outlook)
+    std::optional<Silencing> silenced;      // what silences it now (add_outlook)
 };
 
 // Every active job, in the storage's order, each with its latest entry.
 Status load_job_states(StorageHandle& storage, std::vector<JobState>* states);
+
+// Every silence the storage keeps, or none when it does not offer them
+// (*offered false).
+Status load_all_silences(StorageHandle& storage, std::vector<Silence>* silences, bool* offered);
+
+// Fills each job's upcoming cycle and silencing at now (the config's
+// maintenance windows and the stored silences).
+void add_outlook(const std::vector<Silence>& silences, const std::vector<MaintenanceWindow>& windows,
+                 std::int64_t now, std::vector<JobState>* states);
 
 // The latest scan, or nullopt when none is recorded. completed_only: the
 // latest that ran to its end.
@@ -51,9 +64,6 @@ Status latest_scan(StorageHandle& storage, bool completed_only, std::optional<Sc
 std::string schedule_zone(const Job& job);
 // "sales at 02:30", or `sales schedule "30 2 * * mon-fri" Europe/Paris`: the job in messages.
 std::string job_name(const Job& job);
-
-// True when the value matches the shell glob ("ACME_*", "[a-m]*").
-bool glob_matches(const std::string& pattern, const std::string& value);
 
 // The first line of a message, at most `limit` characters ("..." when cut).
 std::string shorten(const std::string& message, std::size_t limit);

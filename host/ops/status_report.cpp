@@ -28,6 +28,17 @@ std::string seconds_text(std::int64_t micros) {
     return text;
 }
 
+nlohmann::ordered_json silenced_json(const std::optional<Silencing>& silenced) {
+    if (!silenced) return nullptr;
+    return {{"until", time_json(silenced->until)}, {"by", silenced->by}, {"reason", silenced->reason}};
+}
+
+// "2026-11-24T01:30:00Z (deadline 2026-11-24T03:00:00Z)", or "-".
+std::string next_text(const std::optional<UpcomingCycle>& upcoming) {
+    if (!upcoming) return "-";
+    return format_iso(upcoming->expected) + " (deadline " + format_iso(upcoming->deadline) + ")";
+}
+
 }  // namespace
 
 nlohmann::ordered_json time_json(std::int64_t micros) {
@@ -93,7 +104,10 @@ nlohmann::ordered_json status_json(const std::vector<JobState>& jobs, const std:
                         {"status_since", time_json(j.status_changed_at)},
                         {"last_success", time_json(j.last_successful_backup_timestamp)},
                         {"last_checked", time_json(j.last_checked_timestamp)},
-                        {"last_entry", entry_json(s.last_entry)}});
+                        {"last_entry", entry_json(s.last_entry)},
+                        {"next_expected", time_json(s.upcoming ? s.upcoming->expected : kNoTime)},
+                        {"deadline", time_json(s.upcoming ? s.upcoming->deadline : kNoTime)},
+                        {"silenced", silenced_json(s.silenced)}});
     }
     return {{"format", "vigil-status"},
             {"version", 1},
@@ -126,20 +140,26 @@ void print_status(std::ostream& out, const std::vector<JobState>& jobs, const st
         return;
     }
     std::vector<std::vector<std::string>> rows = {
-        {"AGENT", "DATABASE", "SCHEDULE", "STATUS", "SINCE", "LAST SUCCESS", "LAST ENTRY"}};
+        {"AGENT", "DATABASE", "SCHEDULE", "STATUS", "SINCE", "LAST SUCCESS", "NEXT EXPECTED", "LAST ENTRY"}};
     for (const JobState& s : jobs) {
         const Job& j = s.job;
         std::string last = "-";
         if (s.last_entry) last = s.last_entry->status + ": " + log_text(shorten(s.last_entry->message, 60), std::string::npos);
-        rows.push_back({j.agent_id_responsible, j.database_name, j.schedule_text() + " " + schedule_zone(j),
-                        j.current_status, time_or_dash(j.status_changed_at),
-                        time_or_dash(j.last_successful_backup_timestamp), last});
+        std::string status = j.current_status;
+        if (s.silenced) status += " (silenced until " + format_iso(s.silenced->until) + ")";
+        rows.push_back({j.agent_id_responsible, j.database_name, j.schedule_text() + " " + schedule_zone(j), status,
+                        time_or_dash(j.status_changed_at), time_or_dash(j.last_successful_backup_timestamp),
+                        next_text(s.upcoming), last});
     }
+    out << "\n";
+    print_table(out, rows);
+}
+
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows) {
     std::vector<std::size_t> widths(rows[0].size(), 0);
     for (const auto& row : rows) {
         for (std::size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], row[i].size());
     }
-    out << "\n";
     for (const auto& row : rows) {
         std::string line;
         for (std::size_t i = 0; i < row.size(); ++i) {

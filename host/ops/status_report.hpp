@@ -39,6 +39,9 @@ nlohmann::ordered_json status_json(const std::vector<JobState>& jobs, const std:
 // One line about the last scan: when, where, outcome and counts.
 std::string scan_line(const std::optional<Scan>& scan);
 
+// Rows (the first one the heading) with their columns aligned.
+void print_table(std::ostream& out, const std::vector<std::vector<std::string>>& rows);
+
 // The table: one line per job, its columns aligned.
 void print_status(std::ostream& out, const std::vector<JobState>& jobs, const std::optional<Scan>& last_scan,
                   const std::string& database);

@@ -523,6 +523,53 @@ Status StorageHandle::count_deliveries(std::vector<DeliveryCount>* counts) {
     return s;
 }
 
+bool StorageHandle::offers_silences() const {
+    return VIGIL_STORAGE_OFFERS(api_, add_silence) && VIGIL_STORAGE_OFFERS(api_, load_silences) &&
+           VIGIL_STORAGE_OFFERS(api_, expire_silence) && VIGIL_STORAGE_OFFERS(api_, last_word);
+}
+
+Status StorageHandle::require_silences() const {
+    if (offers_silences()) return Status::ok();
+    return Status::error(Status::Code::kConfig,
+                         "storage plugin " + plugin_name_ +
+                             " does not offer silences (add_silence, load_silences, expire_silence, last_word): "
+                             "silences need a storage plugin that keeps them");
+}
+
+Status StorageHandle::add_silence(const Silence& silence, std::int64_t* id) {
+    if (!offers_silences()) return require_silences();
+    const SilenceView view(silence);
+    int64_t out = 0;
+    Status s = check(api_->add_silence(self_, &view.c, &out), "add_silence");
+    if (s.is_ok()) *id = out;
+    return s;
+}
+
+Status StorageHandle::load_silences(std::int64_t ending_after, std::vector<Silence>* silences) {
+    if (!offers_silences()) return require_silences();
+    const vigil_silence* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->load_silences(self_, ending_after, &out, &count), "load_silences");
+    if (s.is_ok()) copy_out(out, count, silences);
+    return s;
+}
+
+Status StorageHandle::expire_silence(std::int64_t id, std::int64_t at, const std::string& by, bool* found) {
+    if (!offers_silences()) return require_silences();
+    int32_t out = 0;
+    Status s = check(api_->expire_silence(self_, id, at, by.c_str(), &out), "expire_silence");
+    if (s.is_ok()) *found = out != 0;
+    return s;
+}
+
+Status StorageHandle::last_word(const std::string& notifier, std::int64_t job_id, std::optional<std::string>* status) {
+    if (!offers_silences()) return require_silences();
+    const char* out = nullptr;
+    Status s = check(api_->last_word(self_, notifier.c_str(), job_id, &out), "last_word");
+    if (s.is_ok()) *status = out ? std::optional<std::string>(out) : std::nullopt;
+    return s;
+}
+
 #undef VIGIL_STORAGE_OFFERS
 
 // ---- notifier ----

@@ -153,6 +153,19 @@ public:
                         std::vector<ReportRecord>* reports);
     Status count_deliveries(std::vector<DeliveryCount>* counts);
 
+    // Silences (plugin.h): offered when the plugin has all four functions;
+    // otherwise each fails with kConfig saying silences need such a plugin.
+    bool offers_silences() const;
+    // kOk when offered, else the kConfig above.
+    Status require_silences() const;
+    Status add_silence(const Silence& silence, std::int64_t* id);
+    // ending_after kNoTime: every silence.
+    Status load_silences(std::int64_t ending_after, std::vector<Silence>* silences);
+    // *found: the silence exists.
+    Status expire_silence(std::int64_t id, std::int64_t at, const std::string& by, bool* found);
+    // What the notifier was last told of the job's status; nullopt: nothing.
+    Status last_word(const std::string& notifier, std::int64_t job_id, std::optional<std::string>* status);
+
 private:
     using PluginInstance::PluginInstance;
     Status check(vigil_result result, const char* what) const;

@@ -209,6 +209,7 @@ Evaluation evaluate_job(const EvaluationInput& in) {
     Evaluation out;
     out.job = in.job;
     out.previous_status = in.job.current_status;
+    out.previous_checked = in.job.last_checked_timestamp;
     Job& job = out.job;
     const Schedule schedule = in.schedule ? *in.schedule : schedule_of(job);
 

@@ -82,6 +82,7 @@ struct Evaluation {
     Job job;                               // the job's new state
     std::vector<CandidateOutcome> outcomes;  // relevant candidates only
     std::string previous_status;           // current_status before the scan
+    std::int64_t previous_checked = kNoTime;  // last_checked_timestamp before the scan
 };
 
 Evaluation evaluate_job(const EvaluationInput& input);

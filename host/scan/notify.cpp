@@ -151,6 +151,18 @@ Event reminder_for(const Job& job, std::int64_t now) {
     return e;
 }
 
+Event catch_up_for(const Job& job, const std::string& told, std::int64_t now) {
+    Event e = event_of(job, "status_change", now);
+    e.old_status = told;
+    e.new_status = job.current_status;
+    e.cycle_expected_at = job.last_entry_cycle_at;
+    e.message = "a silence has ended: now " + job.current_status +
+                (job.last_entry_cycle_at == kNoTime ? "" : " (cycle " + format_iso(job.last_entry_cycle_at) + ")") +
+                ", last told " + told;
+    e.fingerprint = fingerprint_of(e);
+    return e;
+}
+
 bool notifier_wants(const NotifierConfig& n, const Event& e) {
     if (e.kind == "status_change" && e.new_status == "ok" && !n.send_resolved) return false;
     if (!n.statuses.empty() && std::find(n.statuses.begin(), n.statuses.end(), e.new_status) == n.statuses.end()) {
@@ -173,21 +185,65 @@ Status Notifiers::open(const Config& config, Notifiers* out) {
         if (Status st = open_plugin(n.choice, search_path, &handle); !st.is_ok()) return st;
         out->entries_.push_back(Entry{n, std::move(handle)});
     }
+    out->maintenance_ = config.maintenance;
     return Status::ok();
+}
+
+Status Notifiers::load_silences(StorageHandle& storage) {
+    if (entries_.empty()) return Status::ok();
+    if (storage.offers_silences()) return storage.load_silences(kNoTime, &silences_);
+    if (maintenance_.empty()) return Status::ok();
+    return Status::error(Status::Code::kConfig, "maintenance (" + maintenance_.front().where +
+                                                    "): storage plugin " + storage.plugin_name() +
+                                                    " does not offer silences, so no window can be honoured");
 }
 
 Status Notifiers::queue(StorageHandle& storage, const Evaluation& ev, std::int64_t now, int* queued) const {
     if (entries_.empty()) return Status::ok();
+    const Job& job = ev.job;
+    auto silenced = [&](std::int64_t t) {
+        return t != kNoTime &&
+               silencing_at(silences_, maintenance_, job.agent_id_responsible, job.database_name, t).has_value();
+    };
+    const bool silenced_now = silenced(now);
+    const bool silenced_before = !silenced_now && silenced(ev.previous_checked);
+    std::vector<NoticeDecision> decisions;
+    std::map<std::string, std::vector<std::string>> catch_ups;  // last word -> notifiers
+    for (const Entry& n : entries_) {
+        std::optional<std::string> word;
+        if (silenced_before) {
+            if (Status st = storage.last_word(n.config.choice.name, job.id, &word); !st.is_ok()) return st;
+        }
+        decisions.push_back(notice_decision(silenced_now, silenced_before, word, job.current_status));
+        if (decisions.back() == NoticeDecision::kCatchUp) catch_ups[presumed_status(word)].push_back(n.config.choice.name);
+    }
+
+    // Events of a silenced job are stored all the same, without deliveries.
     for (Event& e : events_for(ev, now)) {
         std::vector<std::string> wanted;
-        for (const Entry& n : entries_) {
-            if (notifier_wants(n.config, e)) wanted.push_back(n.config.choice.name);
+        for (std::size_t i = 0; i < entries_.size(); ++i) {
+            const bool told = decisions[i] == NoticeDecision::kDeliver ||
+                              (decisions[i] != NoticeDecision::kHold && e.kind == "hash_mismatch");
+            if (told && notifier_wants(entries_[i].config, e)) wanted.push_back(entries_[i].config.choice.name);
         }
         std::int64_t id = 0;
         if (Status st = storage.insert_event(e, wanted, &id); !st.is_ok()) return st;
         ++*queued;
     }
-    if (!is_problem_status(ev.job.current_status)) return Status::ok();
+    for (const auto& [word, names] : catch_ups) {
+        const Event e = catch_up_for(job, word, now);
+        std::vector<std::string> wanted;
+        for (const Entry& n : entries_) {
+            if (std::count(names.begin(), names.end(), n.config.choice.name) && notifier_wants(n.config, e)) {
+                wanted.push_back(n.config.choice.name);
+            }
+        }
+        if (wanted.empty()) continue;
+        std::int64_t id = 0;
+        if (Status st = storage.insert_event(e, wanted, &id); !st.is_ok()) return st;
+        ++*queued;
+    }
+    if (silenced_now || !is_problem_status(job.current_status)) return Status::ok();
     const Event reminder = reminder_for(ev.job, now);
     for (const Entry& n : entries_) {
         if (n.config.repeat_interval <= 0) continue;

@@ -6,6 +6,7 @@
 #include "config.hpp"
 #include "evaluate.hpp"
 #include "plugin_host.hpp"
+#include "silence.hpp"
 #include "status.hpp"
 
 #include <vigil/types.hpp>
@@ -25,6 +26,10 @@ std::vector<Event> events_for(const Evaluation& evaluation, std::int64_t now);
 
 // A reminder that the job is still in a problem state.
 Event reminder_for(const Job& job, std::int64_t now);
+
+// After a silence: the current status of the job, told to a notifier whose
+// last word on it was `told` (docs/notifications.md).
+Event catch_up_for(const Job& job, const std::string& told, std::int64_t now);
 
 // Whether the notifier's filters let the event through.
 bool notifier_wants(const NotifierConfig& notifier, const Event& event);
@@ -56,8 +61,17 @@ public:
 
     bool empty() const { return entries_.empty(); }
 
-    // Inside an agent's transaction: stores the job's events, each with a
-    // delivery for every notifier that wants it, and the reminders due.
+    // Before the agents are recorded: reads the silences from the storage
+    // (the maintenance windows come with the config). Without notifiers
+    // there is nothing to read. A storage plugin without silences is
+    // accepted when the config has no maintenance window (then nothing is
+    // ever silenced), refused with kConfig otherwise.
+    Status load_silences(StorageHandle& storage);
+
+    // Inside an agent's transaction: stores the job's events and the
+    // reminders due, each with a delivery for every notifier that wants it
+    // and may be told (notice_decision: nothing while the job is silenced,
+    // a catch-up on the first scan after its silence).
     Status queue(StorageHandle& storage, const Evaluation& evaluation, std::int64_t now, int* queued) const;
 
     // After the scan: claims, sends (one grouped message per notifier, a few
@@ -74,6 +88,8 @@ private:
         std::unique_ptr<NotifierHandle> handle;
     };
     std::vector<Entry> entries_;
+    std::vector<Silence> silences_;
+    std::vector<MaintenanceWindow> maintenance_;
 };
 
 }  // namespace vigil::host

@@ -228,6 +228,7 @@ void Scanner::archive_agent(const AgentFolder& agent, const std::set<std::string
 
 Status Scanner::run() {
     if (Status st = sync_jobs(); !st.is_ok()) return st;
+    if (Status st = plugins_.notifiers.load_silences(*plugins_.storage); !st.is_ok()) return st;
 
     Dir root;
     if (Status st = Dir::open_root(config_.storage_root, &root); !st.is_ok()) {

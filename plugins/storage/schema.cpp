@@ -269,6 +269,23 @@ const std::vector<Migration>& migrations() {
           "UPDATE expected_backup_jobs SET status_changed_at = created_at WHERE current_status = 'unknown'",
           "CREATE INDEX backup_entries_agent_time ON backup_entries (agent_id, \"timestamp\")",
           "CREATE INDEX processed_reports_agent_file ON processed_reports (agent_id, file_name)"}},
+        // 6: silences (docs/notifications.md). Times are kept twice: readable,
+        // and exact in microseconds (what the scans compare with).
+        {{R"(CREATE TABLE silences (
+                id {ID},
+                agents TEXT NOT NULL,
+                databases TEXT NOT NULL,
+                created_at {TIME} NOT NULL,
+                created_at_us BIGINT NOT NULL,
+                created_by TEXT NOT NULL,
+                reason TEXT NOT NULL,
+                ends_at {TIME} NOT NULL,
+                ends_at_us BIGINT NOT NULL,
+                expired_at {TIME},
+                expired_at_us BIGINT,
+                expired_by TEXT
+            ))",
+          "CREATE INDEX silences_ends ON silences (ends_at_us)"}},
     };
     return list;
 }

@@ -10,6 +10,7 @@
 #include <soci/soci.h>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -56,6 +57,11 @@ public:
     std::vector<ReportRecord> load_reports(const std::string& agent_id, const std::string& file_name,
                                            std::int64_t since) override;
     std::vector<DeliveryCount> count_deliveries() override;
+    // Silences (silences.cpp).
+    std::int64_t add_silence(const Silence& silence) override;
+    std::vector<Silence> load_silences(std::int64_t ending_after) override;
+    bool expire_silence(std::int64_t id, std::int64_t at, const std::string& by) override;
+    std::optional<std::string> last_word(const std::string& notifier, std::int64_t job_id) override;
 
 private:
     // Opens the session for a dry run: the database as it is (an empty one

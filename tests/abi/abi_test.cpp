@@ -370,3 +370,19 @@ TEST_CASE("vigil plugins lists accepted and refused fixtures from VIGIL_PLUGIN_P
     }
     CHECK_THAT(result.out, Contains("ok       throwing_check 1.0.0 (ABI " + kHostAbi + "): integrity"));
 }
+
+TEST_CASE("a storage plugin built before silences: vigil silence says they need another plugin") {
+    TempDir dir;
+    fs::create_directories(dir.path / "root");
+    std::ofstream(dir.path / "vigil.yaml") << "storage_root: " << (dir.path / "root").string()
+                                             << "\nplugins:\n  path: [" << VIGIL_ABI_FIXTURE_DIR
+                                             << "]\ndatabase:\n  plugin: old_storage\n  url: \"old://\"\n";
+    const std::string config = " --config " + shell_quote((dir.path / "vigil.yaml").string()) + " 2>&1";
+    for (const char* command : {" silence add --agent 'ACME_*' --for 1h --reason test", " silence list",
+                                " silence expire 1"}) {
+        const Run result = run(shell_quote(vigil_bin()) + command + config);
+        INFO(command << ": " << result.out);
+        CHECK(result.exit_code == 2);
+        CHECK_THAT(result.out, Contains("storage plugin old_storage does not offer silences"));
+    }
+}

@@ -48,7 +48,7 @@ TEST_CASE("all jobs ok and a recent scan: OK, one line, perfdata after the bar")
     const std::string perf = v.line.substr(v.line.find(" | ") + 3);
     CHECK(perf ==
           "jobs_failed=0;;;0 jobs_missing=0;;;0 jobs_ok=2;;;0 jobs_transfer_integrity_failed=0;;;0 jobs_unknown=0;;;0 "
-          "scan_age=180s;;1800;0 deliveries_pending=0;;;0 deliveries_failed=0;;;0");
+          "jobs_silenced=0;;;0 scan_age=180s;;1800;0 deliveries_pending=0;;;0 deliveries_failed=0;;;0");
 }
 
 TEST_CASE("a job in a critical status is CRITICAL and named; more than five are counted") {
@@ -60,6 +60,30 @@ TEST_CASE("a job in a critical status is CRITICAL and named; more than five are 
     for (int i = 0; i < 6; ++i) in.jobs.push_back(job("GLOBEX_BERLIN_MITTE", "db" + std::to_string(i), "failed"));
     v = judge_check(in, CheckOptions{});
     CHECK_THAT(v.line, Catch::Contains("7 critical:") && Catch::Contains(", and 2 more"));
+}
+
+TEST_CASE("a silenced job raises nothing: named as silenced, counted in the perfdata") {
+    CheckInput in = healthy();
+    in.jobs[0].id = 1;
+    in.jobs[1].id = 2;
+    in.jobs[1].current_status = "failed";
+    in.silenced = {2};
+    CheckVerdict v = judge_check(in, CheckOptions{});
+    CHECK(v.code == CheckCode::kOk);
+    CHECK_THAT(v.line, Catch::StartsWith("VIGIL OK - 2 jobs, none in a warning or critical status") &&
+                           Catch::Contains("; 1 silenced: ACME_PARIS_CENTRE/hr failed |") &&
+                           Catch::Contains("jobs_failed=1;;;0") && Catch::Contains("jobs_silenced=1;;;0"));
+    in.jobs[0].current_status = "missing";
+    v = judge_check(in, CheckOptions{});
+    CHECK(v.code == CheckCode::kCritical);
+    CHECK_THAT(v.line, Catch::Contains("1 critical: ACME_PARIS_CENTRE/sales missing; 1 silenced: ACME_PARIS_CENTRE/hr failed"));
+    CheckOptions warn_only;
+    warn_only.critical = {};
+    warn_only.warning = {"failed", "missing"};
+    in.silenced = {1, 2};
+    v = judge_check(in, warn_only);
+    CHECK(v.code == CheckCode::kOk);
+    CHECK_THAT(v.line, Catch::Contains("2 silenced:"));
 }
 
 TEST_CASE("the options choose which statuses are critical or warning; critical wins") {

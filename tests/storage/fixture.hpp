@@ -93,9 +93,14 @@ inline std::vector<vigil::Job> sync_and_load(Database& db, const std::vector<vig
     return db.storage.load_jobs("");
 }
 
+// Takes a current database back to before migration 6 (silences).
+inline void undo_silences_migration(soci::session& raw) { raw << "DROP TABLE silences"; }
+
 // Takes away what the migration adding the scans table and
 // expected_backup_jobs.status_changed_at created: the schema one version
-// before it. *raw must not be inside a transaction.
+// before it (after undo_silences_migration). *raw must not be inside a
+// transaction.
+
 inline void undo_scans_migration(soci::session& raw) {
     raw << "DROP TABLE scans";
     raw << "DROP INDEX backup_entries_agent_time";

@@ -357,6 +357,21 @@ typedef struct vigil_delivery_count {
     int64_t count;
 } vigil_delivery_count;
 
+/* A silence (docs/notifications.md): nothing is delivered about the jobs it
+ * matches while it is in force, from created_at until ends_at (exclusive). */
+typedef struct vigil_silence {
+    uint32_t struct_size;
+    int64_t id;                     /* 0 before it is stored */
+    const char *agents;             /* glob on the agent id */
+    const char *databases;          /* glob on the database name ("*": every one) */
+    int64_t created_at;             /* when it was added: it is in force from then */
+    const char *created_by;         /* who added it */
+    const char *reason;
+    int64_t ends_at;                /* when it stops being in force */
+    int64_t expired_at;             /* when it was ended early; VIGIL_NO_TIME otherwise */
+    const char *expired_by;         /* who ended it early; NULL otherwise */
+} vigil_silence;
+
 /*
  * Storage capability. configure() receives the `database` section, whose
  * `url` selects the backend, and opens the connection (VIGIL_UNAVAILABLE
@@ -456,6 +471,22 @@ typedef struct vigil_delivery_count {
  *                    `since` unless it is VIGIL_NO_TIME; newest first.
  * count_deliveries:  the number of notification deliveries per notifier
  *                    and state (only non-zero counts).
+ *
+ * Silences (docs/notifications.md), optional as well: the host offers
+ * silences only when a plugin has all four.
+ * add_silence:       stores the silence (its id, expired_at and expired_by
+ *                    are ignored); *id receives its id. Between begin and
+ *                    commit.
+ * load_silences:     the silences whose ends_at is later than ending_after
+ *                    (all of them when it is VIGIL_NO_TIME), by id.
+ * expire_silence:    sets ends_at, expired_at to `at` and expired_by of
+ *                    silence `id` when it is still in force at `at`;
+ *                    *found = 1 when the silence exists (expired now or
+ *                    before), 0 when there is no such silence. Between
+ *                    begin and commit.
+ * last_word:         *status = new_status of the latest status_change or
+ *                    reminder event of the job with a delivery for the
+ *                    notifier that is not "failed"; NULL when there is none.
  */
 typedef struct vigil_storage_api {
     uint32_t struct_size;
@@ -506,6 +537,13 @@ typedef struct vigil_storage_api {
                                  size_t *count);
     vigil_result (*count_deliveries)(vigil_instance *self, const vigil_delivery_count *const **out,
                                      size_t *count);
+    vigil_result (*add_silence)(vigil_instance *self, const vigil_silence *silence, int64_t *id);
+    vigil_result (*load_silences)(vigil_instance *self, int64_t ending_after,
+                                  const vigil_silence *const **out, size_t *count);
+    vigil_result (*expire_silence)(vigil_instance *self, int64_t id, int64_t at, const char *by,
+                                   int32_t *found);
+    vigil_result (*last_word)(vigil_instance *self, const char *notifier, int64_t job_id,
+                              const char **status);
 } vigil_storage_api;
 
 /* ------------------------------------------------------------------ */

@@ -150,6 +150,18 @@ public:
         throw not_offered("load_reports");
     }
     virtual std::vector<DeliveryCount> count_deliveries() { throw not_offered("count_deliveries"); }
+    // Silences: a plugin offers all four or none.
+    virtual std::int64_t add_silence(const Silence&) { throw not_offered("add_silence"); }
+    // ending_after kNoTime = every silence.
+    virtual std::vector<Silence> load_silences(std::int64_t /*ending_after*/) { throw not_offered("load_silences"); }
+    // False when there is no silence `id`.
+    virtual bool expire_silence(std::int64_t /*id*/, std::int64_t /*at*/, const std::string& /*by*/) {
+        throw not_offered("expire_silence");
+    }
+    // nullopt when the notifier was told nothing about the job's status.
+    virtual std::optional<std::string> last_word(const std::string& /*notifier*/, std::int64_t /*job_id*/) {
+        throw not_offered("last_word");
+    }
 
 protected:
     static std::logic_error not_offered(const char* function) {
@@ -365,6 +377,9 @@ struct StorageAdapter {
         std::unique_ptr<ReportRecordViews> report_views;
         std::vector<DeliveryCount> counts;
         std::unique_ptr<DeliveryCountViews> count_views;
+        std::vector<Silence> silences;
+        std::unique_ptr<SilenceViews> silence_views;
+        std::optional<std::string> word;
     };
     static State* state(vigil_instance* p) { return reinterpret_cast<State*>(p); }
 
@@ -545,6 +560,34 @@ struct StorageAdapter {
             *count = s->count_views->size();
         });
     }
+    static vigil_result add_silence(vigil_instance* p, const vigil_silence* silence, int64_t* id) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { *id = s->configured().add_silence(from_c(*silence)); });
+    }
+    static vigil_result load_silences(vigil_instance* p, int64_t ending_after, const vigil_silence* const** out,
+                                      size_t* count) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->silence_views.reset();
+            s->silences = s->configured().load_silences(ending_after);
+            s->silence_views = std::make_unique<SilenceViews>(s->silences);
+            *out = s->silence_views->data();
+            *count = s->silence_views->size();
+        });
+    }
+    static vigil_result expire_silence(vigil_instance* p, int64_t id, int64_t at, const char* by,
+                                       int32_t* found) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] { *found = s->configured().expire_silence(id, at, by ? by : "") ? 1 : 0; });
+    }
+    static vigil_result last_word(vigil_instance* p, const char* notifier, int64_t job_id,
+                                  const char** status) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->word = s->configured().last_word(notifier, job_id);
+            *status = detail::opt_cstr(s->word);
+        });
+    }
     static const vigil_storage_api* table() {
         static const vigil_storage_api api{sizeof(vigil_storage_api),
                                            Lifecycle<T, State>::table(),
@@ -571,7 +614,11 @@ struct StorageAdapter {
                                            &load_all_jobs,
                                            &find_entries,
                                            &load_reports,
-                                           &count_deliveries};
+                                           &count_deliveries,
+                                           &add_silence,
+                                           &load_silences,
+                                           &expire_silence,
+                                           &last_word};
         return &api;
     }
 };

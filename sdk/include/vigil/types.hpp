@@ -207,6 +207,20 @@ struct DeliveryCount {
     std::int64_t count = 0;
 };
 
+// An operator's silence: nothing is delivered about the jobs it matches
+// from created_at until ends_at (exclusive).
+struct Silence {
+    std::int64_t id = 0;
+    std::string agents = "*";        // glob on the agent id
+    std::string databases = "*";     // glob on the database name
+    std::int64_t created_at = kNoTime;
+    std::string created_by;
+    std::string reason;
+    std::int64_t ends_at = kNoTime;
+    std::int64_t expired_at = kNoTime;       // ended early at; kNoTime otherwise
+    std::optional<std::string> expired_by;   // who ended it early
+};
+
 // Result of one integrity check on one file.
 struct CheckResult {
     bool passed = false;
@@ -367,6 +381,20 @@ inline DeliveryCount from_c(const vigil_delivery_count& c) {
     d.state = c.state ? c.state : "";
     d.count = c.count;
     return d;
+}
+
+inline Silence from_c(const vigil_silence& c) {
+    Silence s;
+    s.id = c.id;
+    s.agents = c.agents ? c.agents : "";
+    s.databases = c.databases ? c.databases : "";
+    s.created_at = c.created_at;
+    s.created_by = c.created_by ? c.created_by : "";
+    s.reason = c.reason ? c.reason : "";
+    s.ends_at = c.ends_at;
+    s.expired_at = c.expired_at;
+    s.expired_by = detail::opt_string(c.expired_by);
+    return s;
 }
 
 inline CheckResult from_c(const vigil_check_result& c) {
@@ -582,6 +610,24 @@ struct DeliveryCountView {
     DeliveryCountView& operator=(const DeliveryCountView&) = delete;
 };
 
+struct SilenceView {
+    vigil_silence c{};
+    explicit SilenceView(const Silence& s) {
+        c.struct_size = sizeof(vigil_silence);
+        c.id = s.id;
+        c.agents = s.agents.c_str();
+        c.databases = s.databases.c_str();
+        c.created_at = s.created_at;
+        c.created_by = s.created_by.c_str();
+        c.reason = s.reason.c_str();
+        c.ends_at = s.ends_at;
+        c.expired_at = s.expired_at;
+        c.expired_by = detail::opt_cstr(s.expired_by);
+    }
+    SilenceView(const SilenceView&) = delete;
+    SilenceView& operator=(const SilenceView&) = delete;
+};
+
 struct CheckResultView {
     vigil_check_result c{};
     explicit CheckResultView(const CheckResult& r) {
@@ -618,6 +664,7 @@ using EventViews = ViewList<EventView, vigil_event, Event>;
 using ReportRecordViews = ViewList<ReportRecordView, vigil_report_record, ReportRecord>;
 using ScanViews = ViewList<ScanView, vigil_scan, Scan>;
 using DeliveryCountViews = ViewList<DeliveryCountView, vigil_delivery_count, DeliveryCount>;
+using SilenceViews = ViewList<SilenceView, vigil_silence, Silence>;
 
 }  // namespace vigil
 
