@@ -36,12 +36,12 @@ struct Plugin {
         CHECK(descriptor->report_source == nullptr);
         REQUIRE(descriptor->integrity != nullptr);
         api = descriptor->integrity;
-        self = api->lifecycle.create();
+        self = api->lifecycle->create();
         REQUIRE(self != nullptr);
-        REQUIRE(api->lifecycle.configure(self, config) == VIGIL_OK);
+        REQUIRE(api->lifecycle->configure(self, config) == VIGIL_OK);
     }
     ~Plugin() {
-        if (self) api->lifecycle.destroy(self);
+        if (self) api->lifecycle->destroy(self);
         if (handle) dlclose(handle);
     }
 
@@ -76,11 +76,11 @@ std::string refusal(const char* path, const char* config) {
     auto entry = reinterpret_cast<vigil_plugin_entry_fn>(dlsym(handle, VIGIL_PLUGIN_ENTRY_SYMBOL));
     REQUIRE(entry != nullptr);
     const vigil_integrity_api* api = entry()->integrity;
-    vigil_instance* self = api->lifecycle.create();
+    vigil_instance* self = api->lifecycle->create();
     REQUIRE(self != nullptr);
-    CHECK(api->lifecycle.configure(self, config) == VIGIL_INVALID_INPUT);
-    std::string error = api->lifecycle.last_error(self);
-    api->lifecycle.destroy(self);
+    CHECK(api->lifecycle->configure(self, config) == VIGIL_INVALID_INPUT);
+    std::string error = api->lifecycle->last_error(self);
+    api->lifecycle->destroy(self);
     dlclose(handle);
     return error;
 }

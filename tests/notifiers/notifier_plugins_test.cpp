@@ -30,16 +30,16 @@ struct Module {
 struct Instance {
     const vigil_notifier_api* api;
     vigil_instance* self;
-    explicit Instance(const vigil_notifier_api* a) : api(a), self(a->lifecycle.create()) {}
+    explicit Instance(const vigil_notifier_api* a) : api(a), self(a->lifecycle->create()) {}
     ~Instance() {
-        if (self) api->lifecycle.destroy(self);
+        if (self) api->lifecycle->destroy(self);
     }
-    vigil_result configure(const std::string& json) { return api->lifecycle.configure(self, json.c_str()); }
+    vigil_result configure(const std::string& json) { return api->lifecycle->configure(self, json.c_str()); }
     vigil_result send(const std::vector<Event>& events) {
         EventViews views(events);
         return api->send(self, views.data(), views.size());
     }
-    std::string error() const { return api->lifecycle.last_error(self); }
+    std::string error() const { return api->lifecycle->last_error(self); }
 };
 
 const vigil_notifier_api* notifier_of(const Module& module, const char* name) {

@@ -78,14 +78,14 @@ Json& sales(Json& doc) { return doc["databases"]["sales"]; }
 
 TEST_CASE("v1: recognizes the same report file names as status_json") {
     StatusJsonV1Source source;
-    CHECK(source.recognizes("20261123_023107_ACME_PARIS_CENTRE.json"));
-    CHECK(source.recognizes("20261123_023107_X.json"));
-    CHECK_FALSE(source.recognizes("20261123_023107_.json"));
-    CHECK_FALSE(source.recognizes("20261123-023107_ACME_PARIS_CENTRE.json"));
-    CHECK_FALSE(source.recognizes("2026112a_023107_ACME_PARIS_CENTRE.json"));
-    CHECK_FALSE(source.recognizes("20261123_023107_ACME_PARIS_CENTRE.JSON"));
-    CHECK_FALSE(source.recognizes("STATUS.json"));
-    CHECK_FALSE(source.recognizes(""));
+    CHECK(source.report_agent("20261123_023107_ACME_PARIS_CENTRE.json"));
+    CHECK(source.report_agent("20261123_023107_X.json"));
+    CHECK_FALSE(source.report_agent("20261123_023107_.json"));
+    CHECK_FALSE(source.report_agent("20261123-023107_ACME_PARIS_CENTRE.json"));
+    CHECK_FALSE(source.report_agent("2026112a_023107_ACME_PARIS_CENTRE.json"));
+    CHECK_FALSE(source.report_agent("20261123_023107_ACME_PARIS_CENTRE.JSON"));
+    CHECK_FALSE(source.report_agent("STATUS.json"));
+    CHECK_FALSE(source.report_agent(""));
 }
 
 TEST_CASE("v1: a full report maps onto the normalised report") {
