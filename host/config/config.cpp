@@ -473,6 +473,9 @@ Status parse_config(const std::string& yaml, const std::filesystem::path& file, 
 }
 
 Status load_config(const std::filesystem::path& file, Config* config) {
+    // Before reading: a stream says neither why it cannot open the file nor
+    // that it is a directory (it throws reading one).
+    if (Status st = check_readable(std::filesystem::absolute(file).lexically_normal()); !st.is_ok()) return st;
     std::ifstream in(file, std::ios::binary);
     std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in && !in.eof()) {

@@ -246,14 +246,14 @@ TEST_CASE("a report whose source gave a time outside 1970..9999 is invalid, what
     REQUIRE(source != nullptr);
     vigil::host::ReportReader reader({source.get()});
     vigil::host::ReportFile file;
-    reader.parse("a.good", "ACME completed 1969", &file);
+    reader.parse("20261123_000000_ACME.good", "ACME completed 1969", &file);
     CHECK(file.fate == "invalid");
     CHECK_THAT(file.reason.text(), Contains("good_source") && Contains("operation_end_time") &&
                                        Contains("outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59Z"));
     CHECK(file.report == nullptr);
 
     vigil::host::ReportFile fine;
-    reader.parse("b.good", "ACME completed", &fine);
+    reader.parse("20261123_000100_ACME.good", "ACME completed", &fine);
     CHECK(fine.kept());
     REQUIRE(fine.report != nullptr);
     CHECK(fine.report->operation_end_time == 2000000);

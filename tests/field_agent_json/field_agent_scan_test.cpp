@@ -11,8 +11,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <string>
+#include <thread>
 
 using namespace vigil::test;
 using Catch::Matchers::Contains;
@@ -110,14 +112,17 @@ void check_both_formats_read(const Site& site) {
     INFO(r.out << r.err);
     CHECK_THAT(r.out, Contains("used 2") && Contains("status_json 1") && Contains("field_agent_json 1"));
 
-    auto reports = site.query("SELECT file_name, fate, source FROM processed_reports ORDER BY file_name");
+    auto reports = site.query("SELECT file_name, fate, source FROM processed_reports ORDER BY source");
     REQUIRE(reports.size() == 2);
-    CHECK(text(reports[0], "file_name") == kStrictFile);
-    CHECK(text(reports[0], "source") == "status_json");
+    CHECK(text(reports[0], "file_name") == kFieldFile);
+    CHECK(text(reports[0], "source") == "field_agent_json");
     CHECK(text(reports[0], "fate") == "used");
-    CHECK(text(reports[1], "file_name") == kFieldFile);
-    CHECK(text(reports[1], "source") == "field_agent_json");
+    CHECK(text(reports[1], "file_name") == kStrictFile);
+    CHECK(text(reports[1], "source") == "status_json");
     CHECK(text(reports[1], "fate") == "used");
+    // Both names archived: the dashed one as it is.
+    CHECK(std::filesystem::exists(site.archive_dir(kAgent) / kFieldFile));
+    CHECK(std::filesystem::exists(site.archive_dir(kAgent) / kStrictFile));
 
     // gzip checked sales.sql.gz and let the .zst files pass; zstd the reverse.
     auto sales = site.entries(kAgent, "sales");
@@ -192,6 +197,10 @@ TEST_CASE("a .json file no configured source reads is counted at every scan and 
     populate(site, kBothSources);
     const std::filesystem::path status = site.root() / kAgent / "log" / "STATUS.json";
     std::ofstream(status) << "{}";
+    // The scans table keeps whole seconds: let the first scan start in a
+    // later second than the file was written, or the second scan could not
+    // tell that the first one saw it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
 
     const RunResult first = scan_ok(site);
     CHECK_THAT(first.out, Contains("used 2") && Contains("1 unrecognised .json files"));
@@ -218,8 +227,7 @@ TEST_CASE("without field_agent_json the dashed name is unrecognised, and a stand
     Site site("sqlite");
     populate(site, "reports:\n  - plugin: status_json\n");
     const std::filesystem::path dashed = site.root() / kAgent / "log" / kFieldFile;
-    const std::string copy = "20250620_083735_" + kAgent + ".json";
-    std::filesystem::copy_file(dashed, site.root() / kAgent / "log" / copy);
+    const std::string copy = site.drop_raw_report(kAgent, "20250620_083735", read_file(dashed)).filename().string();
     const RunResult r = scan_ok(site);
     CHECK_THAT(r.out, Contains("1 unrecognised .json files"));
     CHECK_THAT(r.err, Contains(dashed.string() + ": not read: no configured report source (status_json)"));
