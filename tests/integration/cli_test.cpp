@@ -1,6 +1,8 @@
 // Exit statuses and messages of the command line.
 #include "harness.hpp"
 
+#include <vigil/plugin.h>
+
 #include <catch2/catch.hpp>
 
 using namespace vigil::test;
@@ -25,7 +27,7 @@ TEST_CASE("settings beyond their range exit 2 naming file, line and key, never a
         {"notifiers:\n  - plugin: webhook\n    url: http://127.0.0.1:9/x\n    retry_delay: 2h\n",
          "vigil.yaml:5: notifiers.webhook.retry_delay: must be a duration from 0s to 1m"},
         {"notifiers:\n  - plugin: webhook\n    url: http://127.0.0.1:9/x\n    timeout_seconds: 99999999999999999999\n",
-         "vigil.yaml:3: plugin webhook: setting `timeout_seconds`: \"99999999999999999999\" is not a whole number of "
+         "vigil.yaml:5: plugin webhook: setting `timeout_seconds`: \"99999999999999999999\" is not a whole number of "
          "seconds from 1 to 3600"},
         {"database:\n  url: \"sqlite3://db=v.db timeout=99999999999\"\n",
          "vigil.yaml:3: plugin soci: database.url: SQLite timeout=\"99999999999\" is not a whole number of seconds from 0 to "
@@ -73,8 +75,9 @@ TEST_CASE("vigil plugins lists the bundled plugins") {
     Site site("sqlite");
     RunResult r = site.vigil("plugins");
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains("status_json") && Catch::Contains("sha256") && Catch::Contains("soci") &&
-                          Catch::Contains("ABI 1.0"));
+    const std::string abi = "ABI " + std::to_string(VIGIL_ABI_MAJOR) + "." + std::to_string(VIGIL_ABI_MINOR);
+    CHECK_THAT(r.out, Catch::Contains("host plugin " + abi) && Catch::Contains("status_json 1.0.0 (" + abi + ")") &&
+                          Catch::Contains("sha256") && Catch::Contains("soci"));
 }
 
 TEST_CASE("the summary counts agents, reports, entries, jobs and bytes") {
