@@ -210,6 +210,14 @@ TEST_CASE("a .json file no configured source reads is counted at every scan and 
     CHECK(site.fate("STATUS.json") == "(none)");
     CHECK(std::filesystem::exists(status));
 
+    // explain reads names as the configured sources do.
+    const std::string config = " --config '" + site.config_file().string() + "'";
+    const RunResult used = site.vigil("explain " + kFieldFile + config);
+    CHECK_THAT(used.out, Contains("(agent " + kAgent + ")") && Contains(": used") && Contains("read by field_agent_json"));
+    const RunResult unread = site.vigil("explain '" + status.string() + "'" + config);
+    CHECK_THAT(unread.out, Contains("not recorded by any scan: no configured report source (status_json, "
+                                    "field_agent_json) reads a file of this name"));
+
     // Still there: counted again, not warned again.
     const RunResult second = scan_ok(site);
     CHECK_THAT(second.out, Contains("1 unrecognised .json files"));

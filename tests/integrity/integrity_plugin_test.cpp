@@ -150,6 +150,18 @@ TEST_CASE("zstd refuses a window_log_max out of range through the C ABI") {
           "setting `window_log_max`: \"40\" is not a whole number from 10 to 31");
 }
 
+TEST_CASE("zstd reads window_log_max as the host sends it: a JSON number, or a string for compatibility") {
+    // A plain YAML number arrives as a JSON number; a quoted one as a string.
+    Plugin typed(VIGIL_ZSTD_PLUGIN, "zstd", R"({"window_log_max": 20})");
+    Plugin quoted(VIGIL_ZSTD_PLUGIN, "zstd", R"({"window_log_max": "20"})");
+    CHECK(refusal(VIGIL_ZSTD_PLUGIN, R"({"window_log_max": 40})") ==
+          "setting `window_log_max`: \"40\" is not a whole number from 10 to 31");
+    CHECK(refusal(VIGIL_ZSTD_PLUGIN, R"({"window_log_max": 20.5})") ==
+          "setting `window_log_max`: \"20.5\" is not a whole number from 10 to 31");
+    CHECK(refusal(VIGIL_ZSTD_PLUGIN, R"({"window_log_max": true})") ==
+          "setting `window_log_max`: \"true\" is not a whole number from 10 to 31");
+}
+
 TEST_CASE("gzip lets a zstd file pass unread through the C ABI") {
     Plugin plugin(VIGIL_GZIP_PLUGIN, "gzip");
     const std::string frame = vigil::test::zstd_frame("abc");

@@ -86,8 +86,9 @@ TEST_CASE("email module through the C ABI") {
     Module module(VIGIL_EMAIL_PLUGIN);
     Instance mail(notifier_of(module, "email"));
     SmtpSink sink;
+    // Typed, as the host sends a plain YAML boolean and number.
     REQUIRE(mail.configure(R"({"url": ")" + sink.url() + R"(", "from": "vigil@example.org",
-                               "to": ["ops@example.org"], "tls_verify": "false"})") == VIGIL_OK);
+                               "to": ["ops@example.org"], "tls_verify": false, "timeout_seconds": 5})") == VIGIL_OK);
     CHECK(mail.send({failed("ACME_PARIS_CENTRE", "sales")}) == VIGIL_OK);
     auto messages = sink.messages();
     REQUIRE(messages.size() == 1);
