@@ -98,7 +98,9 @@ typedef struct vigil_instance vigil_instance;
  * configure:  required. Called once after create, before anything else, with
  *             the instance's own YAML subtree rendered as a JSON object
  *             (UTF-8, NUL-terminated, owned by the host, valid during the
- *             call). The host adds "vigil_config_dir" (the configuration
+ *             call): a plain YAML true/false or number written as JSON
+ *             writes it is a JSON boolean or number, every other scalar
+ *             (quoted ones included) a string, exactly as written. The host adds "vigil_config_dir" (the configuration
  *             file's directory, for relative paths). VIGIL_UNAVAILABLE: an
  *             endpoint cannot be reached (the scan exits 3); any other
  *             non-OK refuses the settings (a configuration error, exit 2).
