@@ -3,9 +3,11 @@
 #include "commands.hpp"
 #include "explain.hpp"
 #include "records.hpp"
+#include "scan.hpp"
 
 #include <iostream>
 #include <memory>
+#include <vector>
 
 namespace vigil::host {
 
@@ -20,7 +22,15 @@ int run_explain(const ExplainArgs& args) {
     Config config;
     std::unique_ptr<StorageHandle> storage;
     if (Status st = load_records(args.config, &config, &storage); !st.is_ok()) return fail(st);
-    if (Status st = explain_report(config, *storage, args.file, clock_now(), std::cout); !st.is_ok()) return fail(st);
+    // Which names are reports is the configured sources' to say.
+    std::vector<std::unique_ptr<ReportSourceHandle>> sources;
+    if (Status st = open_report_sources(config, &sources); !st.is_ok()) return fail(st);
+    std::vector<const ReportSourceHandle*> readers;
+    for (const auto& source : sources) readers.push_back(source.get());
+    const ReportNames names(readers);
+    if (Status st = explain_report(config, *storage, names, args.file, clock_now(), std::cout); !st.is_ok()) {
+        return fail(st);
+    }
     return kExitOk;
 }
 

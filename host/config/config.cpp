@@ -144,6 +144,23 @@ std::string settings_text(const Reader& r, const YAML::Node& item, const std::st
     }
 }
 
+// A scalar as the plugin gets it. A plain (unquoted, untagged) scalar
+// whose text is exactly the JSON form of a boolean or a number is sent as
+// that value: `true`, `25`, `-3`, `2.5`. Everything else, quoted scalars
+// included, stays a string, so that nothing the operator wrote is changed
+// on the way ("025", "+5", "1e3", "yes" and "2.50" stay strings).
+nlohmann::json scalar_json(const YAML::Node& node) {
+    const std::string& text = node.Scalar();
+    if (node.Tag() != "?") return text;
+    if (text == "true") return true;
+    if (text == "false") return false;
+    const bool numeric_start = !text.empty() && (std::isdigit(static_cast<unsigned char>(text[0])) || text[0] == '-');
+    if (!numeric_start) return text;
+    const nlohmann::json number = nlohmann::json::parse(text, nullptr, false);
+    if (number.is_number() && number.dump() == text) return number;
+    return text;
+}
+
 nlohmann::json to_json(const YAML::Node& node) {
     switch (node.Type()) {
         case YAML::NodeType::Map: {
@@ -157,7 +174,7 @@ nlohmann::json to_json(const YAML::Node& node) {
             return arr;
         }
         case YAML::NodeType::Scalar:
-            return node.Scalar();
+            return scalar_json(node);
         default:
             return nullptr;
     }
@@ -501,6 +518,8 @@ Status parse_config(const std::string& yaml, const std::filesystem::path& file, 
 }
 
 Status load_config(const std::filesystem::path& file, Config* config) {
+    // Before reading: a stream says neither why it cannot open the file nor
+    // that it is a directory (it throws reading one).
     if (Status st = check_readable(std::filesystem::absolute(file).lexically_normal()); !st.is_ok()) return st;
     std::ifstream in(file, std::ios::binary);
     std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());

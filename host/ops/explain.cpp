@@ -19,14 +19,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// The agent id a report name carries: what follows YYYYMMDD_HHMMSS_.
-std::string agent_of_name(const std::string& name) {
-    static const std::regex kReport("^[0-9]{8}_[0-9]{6}_(.+)\\.json$");
-    std::smatch m;
-    if (!std::regex_match(name, m, kReport) || !parse_agent_id(m[1].str())) return "";
-    return m[1].str();
-}
-
 // SHA-256 of a file's bytes, read through its folder's handle ("" when it
 // cannot be read as a regular file).
 std::string fingerprint(const Dir& dir, const std::string& name) {
@@ -71,7 +63,7 @@ void print_place(const Config& config, const ReportPath& report, const std::set<
 
 }  // namespace
 
-ReportPath parse_report_path(const std::string& file) {
+ReportPath parse_report_path(const std::string& file, const AgentOfName& agent_of_name) {
     ReportPath r;
     const fs::path given(file);
     r.file_name = given.filename().string();
@@ -95,8 +87,8 @@ ReportPath parse_report_path(const std::string& file) {
     return r;
 }
 
-std::string why_not_recorded(const Config& config, const ReportPath& report, const fs::path& path,
-                             std::int64_t real_now) {
+std::string why_not_recorded(const Config& config, const ReportNames& names, const ReportPath& report,
+                             const fs::path& path, std::int64_t real_now) {
     const fs::path log = path.parent_path();
     const std::string folder = log.parent_path().filename().string();
     if (report.archived_copy) return "it lies in log/_archive/, where scans never read, and no scan recorded it";
@@ -106,9 +98,22 @@ std::string why_not_recorded(const Config& config, const ReportPath& report, con
     if (!parse_agent_id(folder)) {
         return "its folder " + folder + " is not named like an agent (COMPANY_CITY_NEIGHBORHOOD): scans skip it";
     }
-    if (!is_report_file_name(report.file_name, folder)) {
-        return "its name is not one of agent " + folder + "'s reports (YYYYMMDD_HHMMSS_" + folder +
-               ".json, case included): scans leave it alone";
+    switch (names.classify(report.file_name, folder)) {
+        case NameKind::kReport:
+            break;
+        case NameKind::kUnrecognised:
+            return "no configured report source (" + names.source_list() +
+                   ") reads a file of this name: every scan counts it as unrecognised .json file and leaves it "
+                   "in log/ (the first scan to see it, or to see it changed, warns)";
+        case NameKind::kOtherAgent: {
+            std::string agents;
+            for (const std::string& a : names.agents_in(report.file_name)) agents += (agents.empty() ? "" : ", ") + a;
+            return "its name is not one of agent " + folder + "'s reports (case included): the configured report "
+                   "sources read it as a report of " + agents + ": scans leave it alone";
+        }
+        case NameKind::kOther:
+            return "its name is not one of agent " + folder + "'s reports for any configured report source (" +
+                   names.source_list() + "): scans leave it alone";
     }
     struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) return "there is no such file";
@@ -122,9 +127,14 @@ std::string why_not_recorded(const Config& config, const ReportPath& report, con
     return "it is a report no scan has read yet: the next scan reads it";
 }
 
-Status explain_report(const Config& config, StorageHandle& storage, const std::string& file, std::int64_t real_now,
-                      std::ostream& out) {
-    const ReportPath report = parse_report_path(file);
+Status explain_report(const Config& config, StorageHandle& storage, const ReportNames& names, const std::string& file,
+                      std::int64_t real_now, std::ostream& out) {
+    const ReportPath report = parse_report_path(file, [&](const std::string& name) {
+        for (const std::string& agent : names.agents_in(name)) {
+            if (parse_agent_id(agent)) return agent;
+        }
+        return std::string();
+    });
     out << log_text(report.report_name, kLogPathLimit);
     if (!report.agent.empty()) out << " (agent " << log_text(report.agent, kLogPathLimit) << ")";
     out << "\n";
@@ -145,10 +155,10 @@ Status explain_report(const Config& config, StorageHandle& storage, const std::s
         const fs::path path = report.path ? *report.path
                                           : config.storage_root / report.agent / "log" / report.file_name;
         if (report.agent.empty() && !report.path) {
-            out << "  not recorded by any scan: the name is not a report's (YYYYMMDD_HHMMSS_<AGENT_ID>.json), "
-                   "so no scan reads it; give its path to say more\n";
+            out << "  not recorded by any scan: the name is not a report's for any configured report source ("
+                << names.source_list() << "), so no scan reads it; give its path to say more\n";
         } else {
-            out << "  not recorded by any scan: " << why_not_recorded(config, report, path, real_now) << "\n";
+            out << "  not recorded by any scan: " << why_not_recorded(config, names, report, path, real_now) << "\n";
         }
         return Status::ok();
     }

@@ -10,38 +10,40 @@ namespace vigil::host {
 
 namespace {
 
-// Sizes of the ABI 1.0 structs: what any plugin of major 1 must provide at least.
-constexpr std::size_t kDescriptorSize10 = offsetof(vigil_plugin_descriptor, notifier) + sizeof(void*);
-constexpr std::size_t kLifecycleSize10 = offsetof(vigil_lifecycle, last_error) + sizeof(void*);
-constexpr std::size_t kReportSourceSize10 = offsetof(vigil_report_source_api, parse) + sizeof(void*);
-constexpr std::size_t kIntegritySize10 = offsetof(vigil_integrity_api, context_error) + sizeof(void*);
-constexpr std::size_t kStorageSize10 = offsetof(vigil_storage_api, last_notified) + sizeof(void*);
-constexpr std::size_t kNotifierSize10 = offsetof(vigil_notifier_api, send) + sizeof(void*);
+// Sizes of the ABI 2.0 structs: what any plugin of major 2 must provide at
+// least. Functions added in later minors are optional (VIGIL_HAS_FIELD).
+constexpr std::size_t kDescriptorSize20 = offsetof(vigil_plugin_descriptor, notifier) + sizeof(void*);
+constexpr std::size_t kLifecycleSize20 = offsetof(vigil_lifecycle, last_error) + sizeof(void*);
+constexpr std::size_t kReportSourceSize20 = offsetof(vigil_report_source_api, parse) + sizeof(void*);
+constexpr std::size_t kIntegritySize20 = offsetof(vigil_integrity_api, context_error) + sizeof(void*);
+constexpr std::size_t kStorageSize20 = offsetof(vigil_storage_api, last_notified) + sizeof(void*);
+constexpr std::size_t kNotifierSize20 = offsetof(vigil_notifier_api, send) + sizeof(void*);
 
 std::string missing_function(const char* capability, const char* function) {
     return std::string(capability) + " capability has no " + function + " function";
 }
 
 // The first problem with a capability table, or "" when it is complete.
-std::string check_lifecycle(const char* capability, const vigil_lifecycle& l) {
-    if (l.struct_size < kLifecycleSize10) return std::string(capability) + " lifecycle table is too small";
-    if (!l.create) return missing_function(capability, "create");
-    if (!l.destroy) return missing_function(capability, "destroy");
-    if (!l.configure) return missing_function(capability, "configure");
-    if (!l.last_error) return missing_function(capability, "last_error");
+std::string check_lifecycle(const char* capability, const vigil_lifecycle* l) {
+    if (l == nullptr) return std::string(capability) + " capability has no lifecycle table";
+    if (l->struct_size < kLifecycleSize20) return std::string(capability) + " lifecycle table is too small";
+    if (!l->create) return missing_function(capability, "create");
+    if (!l->destroy) return missing_function(capability, "destroy");
+    if (!l->configure) return missing_function(capability, "configure");
+    if (!l->last_error) return missing_function(capability, "last_error");
     return "";
 }
 
 std::string check_tables(const vigil_plugin_descriptor& d) {
     if (!d.report_source && !d.integrity && !d.storage && !d.notifier) return "it offers no capability";
     if (const auto* t = d.report_source) {
-        if (t->struct_size < kReportSourceSize10) return "report_source table is too small";
+        if (t->struct_size < kReportSourceSize20) return "report_source table is too small";
         if (auto p = check_lifecycle("report_source", t->lifecycle); !p.empty()) return p;
         if (!t->recognizes) return missing_function("report_source", "recognizes");
         if (!t->parse) return missing_function("report_source", "parse");
     }
     if (const auto* t = d.integrity) {
-        if (t->struct_size < kIntegritySize10) return "integrity table is too small";
+        if (t->struct_size < kIntegritySize20) return "integrity table is too small";
         if (auto p = check_lifecycle("integrity", t->lifecycle); !p.empty()) return p;
         if (!t->begin) return missing_function("integrity", "begin");
         if (!t->update) return missing_function("integrity", "update");
@@ -50,7 +52,7 @@ std::string check_tables(const vigil_plugin_descriptor& d) {
         if (!t->context_error) return missing_function("integrity", "context_error");
     }
     if (const auto* t = d.storage) {
-        if (t->struct_size < kStorageSize10) return "storage table is too small";
+        if (t->struct_size < kStorageSize20) return "storage table is too small";
         if (auto p = check_lifecycle("storage", t->lifecycle); !p.empty()) return p;
         const std::pair<const void*, const char*> functions[] = {
             {reinterpret_cast<const void*>(t->begin), "begin"},
@@ -73,7 +75,7 @@ std::string check_tables(const vigil_plugin_descriptor& d) {
         }
     }
     if (const auto* t = d.notifier) {
-        if (t->struct_size < kNotifierSize10) return "notifier table is too small";
+        if (t->struct_size < kNotifierSize20) return "notifier table is too small";
         if (auto p = check_lifecycle("notifier", t->lifecycle); !p.empty()) return p;
         if (!t->send) return missing_function("notifier", "send");
     }
@@ -142,13 +144,14 @@ std::shared_ptr<PluginLibrary> PluginLibrary::load(const std::filesystem::path& 
     const std::string plugin_abi = std::to_string(d->abi_major) + "." + std::to_string(d->abi_minor);
     if (d->abi_major != VIGIL_ABI_MAJOR) {
         return refuse("it needs plugin ABI " + plugin_abi + " but this host implements ABI " + host_abi() +
-                      " (the major versions differ)");
+                      " (the major versions differ: " +
+                      (d->abi_major < VIGIL_ABI_MAJOR ? "rebuild the plugin with this Vigil's SDK)" : "upgrade Vigil)"));
     }
     if (d->abi_minor > VIGIL_ABI_MINOR) {
         return refuse("it needs plugin ABI " + plugin_abi + " but this host implements ABI " + host_abi() +
                       " (upgrade Vigil)");
     }
-    if (d->struct_size < kDescriptorSize10) return refuse("its descriptor is too small");
+    if (d->struct_size < kDescriptorSize20) return refuse("its descriptor is too small");
     if (d->name == nullptr || *d->name == '\0') return refuse("its descriptor has no name");
     if (auto problem = check_tables(*d); !problem.empty()) return refuse(problem);
     lib->descriptor_ = d;
@@ -209,13 +212,29 @@ std::unique_ptr<ReportSourceHandle> ReportSourceHandle::open(std::shared_ptr<Plu
         *status = Status::error(Status::Code::kConfig, "plugin " + library->name() + " is not a report source");
         return nullptr;
     }
-    std::unique_ptr<ReportSourceHandle> h(new ReportSourceHandle(library, &api->lifecycle));
+    std::unique_ptr<ReportSourceHandle> h(new ReportSourceHandle(library, api->lifecycle));
     h->api_ = api;
     *status = h->start(config_json);
     return status->is_ok() ? std::move(h) : nullptr;
 }
 
+bool ReportSourceHandle::declares_names() const {
+    return VIGIL_HAS_FIELD(api_, claim_name) && api_->claim_name != nullptr;
+}
+
+std::optional<std::string_view> ReportSourceHandle::report_agent(std::string_view file_name) const {
+    if (!declares_names()) return standard_report_agent(file_name);
+    // Handed over NUL-terminated: a name holding a NUL is no report's.
+    if (file_name.find('\0') != std::string_view::npos) return std::nullopt;
+    const std::string name(file_name);
+    std::size_t offset = 0, length = 0;
+    if (api_->claim_name(self_, name.c_str(), &offset, &length) == 0) return std::nullopt;
+    if (length == 0 || offset > file_name.size() || length > file_name.size() - offset) return std::nullopt;
+    return file_name.substr(offset, length);
+}
+
 bool ReportSourceHandle::recognizes(const std::string& file_name) {
+    if (declares_names()) return report_agent(file_name).has_value();
     return api_->recognizes(self_, file_name.c_str()) != 0;
 }
 
@@ -254,7 +273,7 @@ std::unique_ptr<IntegrityHandle> IntegrityHandle::open(std::shared_ptr<PluginLib
         *status = Status::error(Status::Code::kConfig, "plugin " + library->name() + " is not an integrity check");
         return nullptr;
     }
-    std::unique_ptr<IntegrityHandle> h(new IntegrityHandle(library, &api->lifecycle));
+    std::unique_ptr<IntegrityHandle> h(new IntegrityHandle(library, api->lifecycle));
     h->api_ = api;
     *status = h->start(config_json);
     return status->is_ok() ? std::move(h) : nullptr;
@@ -315,7 +334,7 @@ std::unique_ptr<StorageHandle> StorageHandle::open(std::shared_ptr<PluginLibrary
         *status = Status::error(Status::Code::kConfig, "plugin " + library->name() + " is not a storage plugin");
         return nullptr;
     }
-    std::unique_ptr<StorageHandle> h(new StorageHandle(library, &api->lifecycle));
+    std::unique_ptr<StorageHandle> h(new StorageHandle(library, api->lifecycle));
     h->api_ = api;
     *status = h->start(config_json);
     return status->is_ok() ? std::move(h) : nullptr;
@@ -581,7 +600,7 @@ std::unique_ptr<NotifierHandle> NotifierHandle::open(std::shared_ptr<PluginLibra
         *status = Status::error(Status::Code::kConfig, "plugin " + library->name() + " is not a notifier");
         return nullptr;
     }
-    std::unique_ptr<NotifierHandle> h(new NotifierHandle(library, &api->lifecycle));
+    std::unique_ptr<NotifierHandle> h(new NotifierHandle(library, api->lifecycle));
     h->api_ = api;
     *status = h->start(config_json);
     return status->is_ok() ? std::move(h) : nullptr;

@@ -6,6 +6,7 @@
 #include "status.hpp"
 
 #include <vigil/plugin.h>
+#include <vigil/report_name.hpp>
 #include <vigil/types.hpp>
 
 #include <boost/dll/shared_library.hpp>
@@ -69,6 +70,15 @@ class ReportSourceHandle : public PluginInstance {
 public:
     static std::unique_ptr<ReportSourceHandle> open(std::shared_ptr<PluginLibrary> library,
                                                     const std::string& config_json, Status* status);
+    // True when the plugin declares its report names (claim_name, ABI 2.1).
+    bool declares_names() const;
+    // The agent part of file_name (a view into it) when the name is one of
+    // this source's reports: as claim_name says, or the standard name
+    // YYYYMMDD_HHMMSS_<AGENT_ID>.json for a plugin without it. Safe to call
+    // from several threads at once.
+    std::optional<std::string_view> report_agent(std::string_view file_name) const;
+    // Whether parse should be asked for this file: report_agent for a
+    // source that declares its names, else the plugin's recognizes.
     bool recognizes(const std::string& file_name);
     // kOk with *report set, kInvalid or kDeclined with the plugin's reason.
     Status parse(const std::string& file_name, std::string_view bytes, Report* report);

@@ -8,12 +8,6 @@ namespace {
 bool is_part_char(char c) {
     return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
 }
-bool all_digits(std::string_view s) {
-    for (char c : s) {
-        if (c < '0' || c > '9') return false;
-    }
-    return true;
-}
 }  // namespace
 
 std::optional<AgentIdParts> parse_agent_id(std::string_view id) {
@@ -37,15 +31,6 @@ std::optional<AgentIdParts> parse_agent_id(std::string_view id) {
         out.neighborhood += parts[i];
     }
     return out;
-}
-
-bool is_report_file_name(std::string_view name, std::string_view agent_id) {
-    // 8 digits, '_', 6 digits, '_', agent id, ".json"
-    const std::size_t expected = 8 + 1 + 6 + 1 + agent_id.size() + 5;
-    if (name.size() != expected) return false;
-    return all_digits(name.substr(0, 8)) && name[8] == '_' && all_digits(name.substr(9, 6)) &&
-           name[15] == '_' && name.substr(16, agent_id.size()) == agent_id &&
-           name.substr(16 + agent_id.size()) == ".json";
 }
 
 }  // namespace vigil::host

@@ -18,9 +18,6 @@ struct AgentIdParts {
 // '_', each of ASCII letters, digits and '-'. nullopt when not valid.
 std::optional<AgentIdParts> parse_agent_id(std::string_view id);
 
-// True for YYYYMMDD_HHMMSS_<agent_id>.json, the agent id compared exactly.
-bool is_report_file_name(std::string_view file_name, std::string_view agent_id);
-
 }  // namespace vigil::host
 
 #endif

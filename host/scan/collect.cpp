@@ -111,9 +111,9 @@ ReadResult read_report(const CollectSettings& s, ReportReader& reader, const Age
                               ") bytes long (" + std::to_string(opened.st.st_size) + " when opened)"));
         return ReadResult::kRead;
     }
-    // Every report name reads alike (one pattern), so the same bytes parse
-    // and judge alike: parsed once, shared.
-    auto same = by_content.find(file->content_sha256);
+    // The same bytes asked of the same sources parse and judge alike:
+    // parsed once, shared.
+    auto same = by_content.find(file->content_sha256 + reader.readers_of(name));
     if (same != by_content.end()) {
         const ReportFile& first = *same->second;
         file->fate = first.fate;
@@ -145,6 +145,30 @@ std::string out_of_range_time(const Report& r) {
     return "";
 }
 
+// Counts a .json file no source claims, and tells it: at warning the first
+// time (its inode changed since the latest completed scan started, or no
+// such scan is known), at debug level at every later scan.
+void note_unrecognised(const CollectSettings& s, const ReportNames& names, std::string_view name,
+                       AgentFolder* agent) {
+    struct stat info {};
+    const FileKind kind = agent->log.kind_of(name, &info);
+    if (kind != FileKind::kRegular) {
+        if (kind != FileKind::kMissing) {
+            spdlog::debug("{}: left alone: not a report name, and a {}", agent->log.shown(name), describe(kind));
+        }
+        return;
+    }
+    ++agent->unrecognised;
+    const std::int64_t changed_at =
+        static_cast<std::int64_t>(info.st_ctim.tv_sec) * kMicrosPerSecond + info.st_ctim.tv_nsec / 1000;
+    const bool new_since_told = s.told_before == kNoTime || changed_at >= s.told_before;
+    spdlog::log(new_since_told ? spdlog::level::warn : spdlog::level::debug,
+                "{}: not read: no configured report source ({}) reads a file of this name; it stays in log/ and "
+                "is counted as unrecognised at every scan{}",
+                agent->log.shown(name), names.source_list(),
+                new_since_told ? " (this warning is given once, until the file changes)" : "");
+}
+
 }  // namespace
 
 void ReportReader::parse(const std::string& file_name, std::string_view bytes, ReportFile* file) {
@@ -172,6 +196,12 @@ void ReportReader::parse(const std::string& file_name, std::string_view bytes, R
     file->fate = "invalid";
     file->reason = recognized ? Message().quote(first_reason)
                               : Message("no configured report source reads a file of this name");
+}
+
+std::string ReportReader::readers_of(const std::string& file_name) {
+    std::string readers;
+    for (ReportSourceHandle* source : sources_) readers += source->recognizes(file_name) ? '1' : '0';
+    return readers;
 }
 
 Status list_agent_folders(const Dir& root, std::vector<std::string>* names) {
@@ -208,18 +238,28 @@ bool open_agent_folder(const Dir& root, const std::string& name, AgentFolder* ag
     return true;
 }
 
-void list_reports(const CollectSettings& s, AgentFolder* agent) {
+void list_reports(const CollectSettings& s, const ReportNames& names, AgentFolder* agent) {
     // The oldest names, kept in a max-heap of at most the cap: the newest
     // kept name is dropped (deferred) when an older one comes.
     std::priority_queue<std::string> oldest;
     const std::size_t cap = static_cast<std::size_t>(std::max(1, s.max_reports_per_agent));
     Status st = agent->log.list([&](std::string_view name) {
-        if (!is_report_file_name(name, agent->agent_id)) {
-            if (name != "_archive") {
-                spdlog::debug("{}: left alone: not named like a report of {} (YYYYMMDD_HHMMSS_{}.json)",
-                              agent->log.shown(name), agent->agent_id, agent->agent_id);
-            }
-            return;
+        switch (names.classify(name, agent->agent_id)) {
+            case NameKind::kReport:
+                break;
+            case NameKind::kUnrecognised:
+                note_unrecognised(s, names, name, agent);
+                return;
+            case NameKind::kOtherAgent:
+                spdlog::debug("{}: left alone: named like a report of another agent, not of {}",
+                              agent->log.shown(name), agent->agent_id);
+                return;
+            case NameKind::kOther:
+                if (name != "_archive") {
+                    spdlog::debug("{}: left alone: not a report name of any configured report source",
+                                  agent->log.shown(name));
+                }
+                return;
         }
         struct stat info {};
         const FileKind kind = agent->log.kind_of(name, &info);
@@ -275,7 +315,7 @@ void read_reports(const CollectSettings& s, ReportReader& reader, AgentFolder* a
                 break;
         }
         agent->reports.push_back(std::move(file));
-        by_content.emplace(agent->reports.back().content_sha256, &agent->reports.back());
+        by_content.emplace(agent->reports.back().content_sha256 + reader.readers_of(name), &agent->reports.back());
         fault_point("collect.report");
     }
 }

@@ -10,6 +10,7 @@
 #include "files.hpp"
 #include "message.hpp"
 #include "plugin_host.hpp"
+#include "report_names.hpp"
 #include "status.hpp"
 
 #include <vigil/types.hpp>
@@ -45,6 +46,7 @@ struct AgentFolder {
     int deferred = 0;                 // beyond max_reports_per_agent: left for the next scan
     int unsettled = 0;                // modified less than report_settle_seconds ago
     int ignored = 0;                  // named like a report, not a regular file
+    int unrecognised = 0;             // .json files no configured report source claims
 };
 
 struct CollectSettings {
@@ -54,6 +56,10 @@ struct CollectSettings {
     std::int64_t report_settle_seconds = 10;
     std::int64_t max_report_bytes = 1048576;
     int max_reports_per_agent = 100;
+    // The real-clock start of the latest completed scan (kNoTime: none
+    // known). An unrecognised file whose inode changed before it was told
+    // by that scan, and is only mentioned at debug level since.
+    std::int64_t told_before = kNoTime;
 };
 
 // Asks the configured report sources in order (docs/report-format.md).
@@ -62,6 +68,9 @@ public:
     explicit ReportReader(std::vector<ReportSourceHandle*> sources) : sources_(std::move(sources)) {}
     // Parses bytes into *file (report, source) or sets its fate to invalid.
     void parse(const std::string& file_name, std::string_view bytes, ReportFile* file);
+    // Which sources parse would ask for this name, one '1' or '0' each:
+    // files of equal bytes and equal readers parse alike.
+    std::string readers_of(const std::string& file_name);
 
 private:
     std::vector<ReportSourceHandle*> sources_;
@@ -78,11 +87,13 @@ Status list_agent_folders(const Dir& root, std::vector<std::string>* names);
 bool open_agent_folder(const Dir& root, const std::string& name, AgentFolder* agent);
 
 // Step "list": picks the report files of an opened agent to read this scan:
-// regular files named like the agent's reports and settled, at most
-// max_reports_per_agent of them, the oldest names (by file name) first.
-// Counts the others (deferred, unsettled, ignored); logs the ignored and
-// unsettled ones. Holds at most max_reports_per_agent names at a time.
-void list_reports(const CollectSettings& settings, AgentFolder* agent);
+// regular files whose names a configured source claims for this agent
+// (names), settled, at most max_reports_per_agent of them, the oldest names
+// (by file name) first. Counts the others (deferred, unsettled, ignored,
+// unrecognised); logs the ignored and unsettled ones, and the unrecognised
+// ones at warning the first time (told_before). Holds at most
+// max_reports_per_agent names at a time.
+void list_reports(const CollectSettings& settings, const ReportNames& names, AgentFolder* agent);
 
 // Steps "read" and "parse": reads each listed file through the log/ handle
 // (at most max_report_bytes + 1 bytes, whatever it grew to), fingerprints

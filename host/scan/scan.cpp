@@ -83,6 +83,14 @@ std::vector<std::string> staged_files_to_verify(const AgentFolder& agent, const 
     return {names.begin(), names.end()};
 }
 
+// The real-clock start of the latest completed scan; kNoTime when there is
+// none or the storage cannot say.
+std::int64_t latest_completed_scan_start(StorageHandle& storage) {
+    std::vector<Scan> scans;
+    if (!storage.load_scans(true, 1, &scans).is_ok() || scans.empty()) return kNoTime;
+    return scans.front().started_at;
+}
+
 class Scanner {
 public:
     Scanner(const Config& config, ScanPlugins& plugins, const ScanOptions& options, ScanSummary* summary)
@@ -100,8 +108,8 @@ public:
 
 private:
     Status sync_jobs();
-    Status process_agent(const Dir& root, const std::string& agent_id, bool has_folder, ReportReader& reader,
-                         const std::vector<const Job*>& jobs);
+    Status process_agent(const Dir& root, const std::string& agent_id, bool has_folder, const ReportNames& names,
+                         ReportReader& reader, const std::vector<const Job*>& jobs);
     void archive_agent(const AgentFolder& agent, const std::set<std::string>& unrecorded);
 
     const Config& config_;
@@ -126,8 +134,8 @@ Status Scanner::sync_jobs() {
 
 // One agent through every step: open, list, read and parse, verify, record,
 // archive. Only this agent's capped reports are held meanwhile.
-Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool has_folder, ReportReader& reader,
-                              const std::vector<const Job*>& jobs) {
+Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool has_folder,
+                              const ReportNames& names, ReportReader& reader, const std::vector<const Job*>& jobs) {
     AgentFolder agent;
     agent.agent_id = agent_id;
     if (has_folder && !open_agent_folder(root, agent_id, &agent)) {
@@ -138,13 +146,14 @@ Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool
         agent.agent_id = agent_id;
     }
     if (agent.log.is_open()) {
-        list_reports(settings_, &agent);
+        list_reports(settings_, names, &agent);
         read_reports(settings_, reader, &agent);
     }
     summary_->reports_found += static_cast<int>(agent.reports.size());
     summary_->reports_deferred += agent.deferred;
     summary_->reports_unsettled += agent.unsettled;
     summary_->entries_ignored += agent.ignored;
+    summary_->reports_unrecognised += agent.unrecognised;
 
     StagedFiles staged(agent, checks_, config_.verify_threads);
     if (!agent.reports.empty() && !jobs.empty()) {
@@ -251,10 +260,12 @@ Status Scanner::run() {
     std::vector<ReportSourceHandle*> sources;
     for (auto& s : plugins_.report_sources) sources.push_back(s.get());
     ReportReader reader(sources);
+    const ReportNames names({sources.begin(), sources.end()});
+    settings_.told_before = latest_completed_scan_start(*plugins_.storage);
 
     Status overall = Status::ok();
     for (const auto& [agent_id, agent_jobs] : jobs_by_agent) {
-        Status st = process_agent(root, agent_id, with_folder.count(agent_id) > 0, reader, agent_jobs);
+        Status st = process_agent(root, agent_id, with_folder.count(agent_id) > 0, names, reader, agent_jobs);
         if (!st.is_ok() && overall.is_ok()) overall = Status::error(Status::Code::kUnavailable, st.message());
     }
     if (!options_.dry_run) {
@@ -265,15 +276,21 @@ Status Scanner::run() {
 
 }  // namespace
 
-Status open_scan_plugins(const Config& config, ScanPlugins* plugins) {
+Status open_report_sources(const Config& config, std::vector<std::unique_ptr<ReportSourceHandle>>* sources) {
     const auto search_path = plugin_search_path(config.plugin_path);
     auto reports = config.reports;
     if (reports.empty()) reports.push_back(default_choice(config, "status_json"));
     for (const auto& choice : reports) {
         std::unique_ptr<ReportSourceHandle> h;
         if (Status st = open_plugin(choice, search_path, &h); !st.is_ok()) return st;
-        plugins->report_sources.push_back(std::move(h));
+        sources->push_back(std::move(h));
     }
+    return Status::ok();
+}
+
+Status open_scan_plugins(const Config& config, ScanPlugins* plugins) {
+    const auto search_path = plugin_search_path(config.plugin_path);
+    if (Status st = open_report_sources(config, &plugins->report_sources); !st.is_ok()) return st;
     auto checks = config.integrity;
     // The server hash (docs/scan.md rule 4) comes from sha256, configured or not.
     bool has_sha256 = false;
@@ -323,7 +340,8 @@ void ScanSummary::print(std::ostream& out) const {
         << list(fates, {"used", "invalid", "stale", "future", "agent_mismatch", "irrelevant", "no_job", "duplicate"})
         << "\n";
     out << "            " << reports_deferred << " left for the next scan (max_reports_per_agent), "
-        << reports_unsettled << " not yet settled, " << entries_ignored << " non-regular files ignored, " << archived
+        << reports_unsettled << " not yet settled, " << entries_ignored << " non-regular files ignored, "
+        << reports_unrecognised << " unrecognised .json files, " << archived
         << (dry_run ? " would be archived, " : " archived, ") << archive_failed << " could not be archived\n";
     if (!sources.empty()) {
         std::string text;

@@ -26,6 +26,10 @@ struct ScanPlugins {
     Notifiers notifiers;
 };
 
+// Finds, loads and configures the report sources the config names
+// (status_json when it names none), in its order; errors as below.
+Status open_report_sources(const Config& config, std::vector<std::unique_ptr<ReportSourceHandle>>* sources);
+
 // Finds, loads and configures every plugin the config names (defaults:
 // status_json, sha256 and the soci storage). kConfig for a plugin that
 // cannot be found, is refused or refuses its settings; kUnavailable when
@@ -44,6 +48,7 @@ struct ScanSummary {
     int reports_deferred = 0;  // beyond max_reports_per_agent: left for the next scan
     int reports_unsettled = 0;
     int entries_ignored = 0;  // FIFOs, links named like reports
+    int reports_unrecognised = 0;  // .json files in log/ no configured report source claims
     std::map<std::string, int> fates;       // used, invalid, ... -> count
     std::map<std::string, int> sources;     // report source -> reports it read
     std::map<std::string, int> entries;     // entry status -> recorded this scan

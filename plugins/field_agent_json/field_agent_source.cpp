@@ -100,7 +100,7 @@ void FieldAgentSource::configure(const Config& config) {
     }
 }
 
-bool FieldAgentSource::recognizes(std::string_view name) { return field_report_agent(name).has_value(); }
+std::optional<std::string_view> FieldAgentSource::report_agent(std::string_view name) { return field_report_agent(name); }
 
 Report FieldAgentSource::parse(std::string_view, std::string_view bytes) {
     const ReportNode top(parse_report_object(parser_->dom, bytes), "");

@@ -28,8 +28,8 @@ public:
     // Reads `timezone` (IANA name, default UTC); refuses unknown settings.
     void configure(const Config& config) override;
 
-    // True when field_report_agent finds an agent id in the name.
-    bool recognizes(std::string_view file_name) override;
+    // The agent id field_report_agent finds in the name: both name forms.
+    std::optional<std::string_view> report_agent(std::string_view file_name) override;
 
     // Throws vigil::InvalidInput naming the field path and the reason, or
     // vigil::Declined when the bytes are a JSON object of another layout

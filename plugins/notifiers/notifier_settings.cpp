@@ -1,20 +1,8 @@
 #include "notifier_settings.hpp"
 
-#include <algorithm>
-#include <cctype>
-#include <charconv>
 #include <cstdlib>
 
 namespace vigil::plugins::notify {
-namespace {
-
-std::string lower(std::string text) {
-    std::transform(text.begin(), text.end(), text.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-    return text;
-}
-
-}  // namespace
 
 std::string required_string(const Config& config, const std::string& key) {
     auto value = optional_string(config, key);
@@ -22,26 +10,8 @@ std::string required_string(const Config& config, const std::string& key) {
     return *value;
 }
 
-bool bool_setting(const Config& config, const std::string& key, bool fallback) {
-    auto value = optional_string(config, key);
-    if (!value) return fallback;
-    std::string v = lower(*value);
-    if (v == "true" || v == "yes" || v == "on" || v == "1") return true;
-    if (v == "false" || v == "no" || v == "off" || v == "0") return false;
-    refuse(key, "\"" + *value + "\" is not true or false");
-}
-
 long timeout_setting(const Config& config) {
-    const std::string key = "timeout_seconds";
-    auto value = optional_string(config, key);
-    if (!value) return 30;
-    long seconds = 0;
-    const char* end = value->data() + value->size();
-    auto [ptr, error] = std::from_chars(value->data(), end, seconds);
-    if (error != std::errc() || ptr != end || seconds < 1 || seconds > 3600) {
-        refuse(key, "\"" + *value + "\" is not a whole number of seconds from 1 to 3600");
-    }
-    return seconds;
+    return settings::integer_setting(config, "timeout_seconds", 30, 1, 3600, "seconds");
 }
 
 std::optional<std::string> secret_from_env(const Config& config, const std::string& key) {

@@ -16,14 +16,12 @@ namespace vigil::plugins::notify {
 
 // A misspelt `secret_env` must be an error rather than an unsigned webhook:
 // both notifiers refuse unknown settings.
+using settings::bool_setting;
 using settings::optional_string;
 using settings::refuse;
 using settings::refuse_unknown;
 
 std::string required_string(const Config& config, const std::string& key);
-
-// true/false, yes/no, on/off or 1/0 (YAML spellings, any case).
-bool bool_setting(const Config& config, const std::string& key, bool fallback);
 
 // `timeout_seconds`: whole seconds from 1 to 3600, 30 when absent.
 long timeout_setting(const Config& config);

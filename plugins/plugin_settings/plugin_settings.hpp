@@ -1,6 +1,12 @@
 // Readers for a plugin's own settings (its YAML item, as vigil::Config).
 // Every failure is a vigil::InvalidInput whose message starts with
 // "setting `<key>`:", the key as the operator wrote it.
+//
+// The host sends plain YAML booleans and numbers as JSON booleans and
+// numbers (docs/configuration.md); vigil::Config holds every value as its
+// text, so `25` and `"25"` read alike here. The readers accept both: a
+// quoted number or boolean is still read as one, as before the host kept
+// types, so no configuration that worked stops working.
 #ifndef VIGIL_PLUGINS_PLUGIN_SETTINGS_HPP
 #define VIGIL_PLUGINS_PLUGIN_SETTINGS_HPP
 
@@ -24,7 +30,13 @@ void refuse_unknown(const Config& config, std::initializer_list<const char*> kno
 std::optional<std::string> optional_string(const Config& config, const std::string& key);
 
 // A whole number from `min` to `max`; `fallback` when the setting is absent.
-long integer_setting(const Config& config, const std::string& key, long fallback, long min, long max);
+// `unit` ("seconds") names what it counts in the message, when given.
+long integer_setting(const Config& config, const std::string& key, long fallback, long min, long max,
+                     const char* unit = nullptr);
+
+// A boolean: true or false (what YAML's plain true/false arrive as), or, for
+// compatibility, yes/no, on/off or 1/0, any case. `fallback` when absent.
+bool bool_setting(const Config& config, const std::string& key, bool fallback);
 
 }  // namespace vigil::plugins::settings
 

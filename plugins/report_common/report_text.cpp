@@ -57,13 +57,6 @@ bool starts_with_shape(std::string_view text, std::string_view shape) {
     return true;
 }
 
-bool is_report_name(std::string_view name) {
-    constexpr std::string_view kStamp = "99999999_999999_";
-    constexpr std::string_view kSuffix = ".json";
-    return name.size() > kStamp.size() + kSuffix.size() && starts_with_shape(name, kStamp) &&
-           name.substr(name.size() - kSuffix.size()) == kSuffix;
-}
-
 bool is_agent_id(std::string_view text) {
     std::size_t parts = 0;
     std::size_t start = 0;

@@ -25,10 +25,6 @@ const char* json_type_name(simdjson::dom::element_type type);
 // for any ASCII digit and every other character for itself.
 bool starts_with_shape(std::string_view text, std::string_view shape);
 
-// YYYYMMDD_HHMMSS_<anything>.json: the report names both layouts use (the
-// host checks the agent part).
-bool is_report_name(std::string_view file_name);
-
 // An agent id as the host defines it: three or more non-empty parts joined
 // by `_`, each made of ASCII letters, digits and `-`.
 bool is_agent_id(std::string_view text);

@@ -54,7 +54,6 @@ void decline_other_layouts(const ReportNode& top) {
 StatusJsonSource::StatusJsonSource() : parser_(std::make_unique<Parser>()) {}
 StatusJsonSource::~StatusJsonSource() = default;
 
-bool StatusJsonSource::recognizes(std::string_view name) { return is_report_name(name); }
 
 Report StatusJsonSource::parse(std::string_view, std::string_view bytes) {
     const ReportNode top(parse_report_object(parser_->dom, bytes), "");

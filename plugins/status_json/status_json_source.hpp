@@ -14,8 +14,8 @@ public:
     StatusJsonSource();
     ~StatusJsonSource() override;
 
-    // YYYYMMDD_HHMMSS_<anything>.json; the host checks the agent part.
-    bool recognizes(std::string_view file_name) override;
+    // Reads the standard names YYYYMMDD_HHMMSS_<AGENT_ID>.json: the SDK's
+    // default report_agent.
 
     // Validates strictly (see README.md). Throws vigil::InvalidInput naming
     // the field path and the reason, or vigil::Declined when the bytes are a

@@ -72,7 +72,6 @@ void decline_other_layouts(const ReportNode& top) {
 StatusJsonV1Source::StatusJsonV1Source() : parser_(std::make_unique<Parser>()) {}
 StatusJsonV1Source::~StatusJsonV1Source() = default;
 
-bool StatusJsonV1Source::recognizes(std::string_view name) { return is_report_name(name); }
 
 Report StatusJsonV1Source::parse(std::string_view, std::string_view bytes) {
     const ReportNode top(parse_report_object(parser_->dom, bytes), "");

@@ -16,9 +16,8 @@ public:
     StatusJsonV1Source();
     ~StatusJsonV1Source() override;
 
-    // YYYYMMDD_HHMMSS_<anything>.json, the same names as status_json: which
-    // of the two reads a file is decided by its content.
-    bool recognizes(std::string_view file_name) override;
+    // Reads the standard names, as status_json does (the SDK's default
+    // report_agent): which of the two reads a file is decided by its content.
 
     // Validates strictly and maps the layout onto vigil::Report. Throws
     // vigil::InvalidInput naming the field path and the reason, or

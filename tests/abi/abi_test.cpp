@@ -65,6 +65,7 @@ std::vector<Refused> refused_fixtures() {
     return {
         {"newer_major", {"ABI " + abi(VIGIL_ABI_MAJOR + 1, VIGIL_ABI_MINOR), "ABI " + kHostAbi}},
         {"newer_minor", {"ABI " + abi(VIGIL_ABI_MAJOR, VIGIL_ABI_MINOR + 1), "ABI " + kHostAbi}},
+        {"older_major", {"ABI 1.0", "ABI " + kHostAbi, "rebuild the plugin"}},
         {"missing_parse", {"no parse function"}},
         {"missing_last_error", {"no last_error function"}},
         {"no_entry", {VIGIL_PLUGIN_ENTRY_SYMBOL}},
@@ -127,6 +128,32 @@ TEST_CASE("a plugin of another ABI major is refused, naming the file and both ve
     const Status status = refusal_of(fixture("newer_major"));
     CHECK_THAT(status.message(), Contains("ABI " + abi(VIGIL_ABI_MAJOR + 1, VIGIL_ABI_MINOR)));
     CHECK_THAT(status.message(), Contains("ABI " + kHostAbi));
+}
+
+TEST_CASE("a plugin built for ABI 1 (lifecycle held by value) is refused, saying to rebuild it") {
+    const Status status = refusal_of(fixture("older_major"));
+    CHECK_THAT(status.message(), Contains("it needs plugin ABI 1.0 but this host implements ABI " + kHostAbi));
+    CHECK_THAT(status.message(), Contains("the major versions differ: rebuild the plugin with this Vigil's SDK"));
+}
+
+TEST_CASE("a report source built for ABI 2.0, without claim_name, loads and reads the standard names") {
+    REQUIRE(VIGIL_ABI_MAJOR == 2);
+    auto library = accepted("minor_zero_source");
+    CHECK(library->abi_version() == "2.0");
+    Status status;
+    auto source = ReportSourceHandle::open(library, "{}", &status);
+    INFO(status.message());
+    REQUIRE(source != nullptr);
+    CHECK_FALSE(source->declares_names());
+    CHECK(source->report_agent("20261123_023107_ACME_PARIS_CENTRE.json") == std::string_view("ACME_PARIS_CENTRE"));
+    CHECK(source->report_agent("20261123_023107_OTHER_AGENT_X.json") == std::string_view("OTHER_AGENT_X"));
+    CHECK_FALSE(source->report_agent("2026-11-23_02-31-07_ACME_PARIS_CENTRE.json"));
+    CHECK_FALSE(source->report_agent("STATUS.json"));
+    CHECK_FALSE(source->report_agent("20261123_023107_ACME_PARIS_CENTRE.JSON"));
+    // Its own recognizes still decides whether parse is asked.
+    CHECK(source->recognizes("20261123_023107_ACME_PARIS_CENTRE.json"));
+    vigil::Report report;
+    CHECK(source->parse("20261123_023107_ACME_PARIS_CENTRE.json", "{}", &report).code() == Status::Code::kDeclined);
 }
 
 TEST_CASE("a plugin of a newer ABI minor is refused, naming the file and both versions") {
@@ -193,8 +220,13 @@ TEST_CASE("a well-behaved plugin is accepted and described from its descriptor")
     auto source = ReportSourceHandle::open(library, "{}", &status);
     INFO(status.message());
     REQUIRE(source != nullptr);
+    CHECK(source->declares_names());
+    CHECK(source->report_agent("20261123_000000_ACME.good") == std::string_view("ACME"));
     CHECK(source->recognizes("20261123_000000_ACME.good"));
+    CHECK_FALSE(source->report_agent("20261123_000000_ACME.json"));
     CHECK_FALSE(source->recognizes("20261123_000000_ACME.json"));
+    // The agent lies inside the name or nothing is claimed: an empty one is not.
+    CHECK_FALSE(source->report_agent("20261123_000000_.good"));
 
     vigil::Report report;
     REQUIRE(source->parse("a.good", "ACME completed", &report).is_ok());
@@ -214,14 +246,14 @@ TEST_CASE("a report whose source gave a time outside 1970..9999 is invalid, what
     REQUIRE(source != nullptr);
     vigil::host::ReportReader reader({source.get()});
     vigil::host::ReportFile file;
-    reader.parse("a.good", "ACME completed 1969", &file);
+    reader.parse("20261123_000000_ACME.good", "ACME completed 1969", &file);
     CHECK(file.fate == "invalid");
     CHECK_THAT(file.reason.text(), Contains("good_source") && Contains("operation_end_time") &&
                                        Contains("outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59Z"));
     CHECK(file.report == nullptr);
 
     vigil::host::ReportFile fine;
-    reader.parse("b.good", "ACME completed", &fine);
+    reader.parse("20261123_000100_ACME.good", "ACME completed", &fine);
     CHECK(fine.kept());
     REQUIRE(fine.report != nullptr);
     CHECK(fine.report->operation_end_time == 2000000);
@@ -260,8 +292,10 @@ TEST_CASE("a report source that throws yields an error and stays usable") {
     CHECK(unknown.code() == Status::Code::kError);
     CHECK_THAT(unknown.message(), Contains("unknown exception"));
 
-    // recognizes has no error channel: a throw there means "not mine".
+    // Naming has no error channel: a throw there means "not mine".
+    CHECK_FALSE(source->report_agent("explode.json"));
     CHECK_FALSE(source->recognizes("explode.json"));
+    CHECK(source->report_agent("fine.json") == std::string_view("fine"));
     CHECK(source->recognizes("fine.json"));
 
     REQUIRE(source->parse("fourth.json", "BETA", &report).is_ok());
@@ -364,6 +398,7 @@ TEST_CASE("vigil plugins lists accepted and refused fixtures from VIGIL_PLUGIN_P
     for (const Refused& fixture_case : refused_fixtures()) {
         CHECK_THAT(result.out, Contains("refused  " + fixture(fixture_case.name).string()));
     }
+    CHECK_THAT(result.out, Contains("ok       minor_zero_source 1.0.0 (ABI 2.0): report_source"));
     for (const char* name : {"good_source", "throwing_source", "bad_config", "throwing_check"}) {
         CHECK_THAT(result.out, Contains(std::string("ok       ") + name + " "));
         CHECK_THAT(result.out, Contains(fixture(name).string()));

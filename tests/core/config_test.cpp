@@ -2,6 +2,7 @@
 #include "config.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdlib>
 #include <fstream>
@@ -226,4 +227,47 @@ TEST_CASE("a key given twice in any mapping is a configuration error naming its 
     CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:3: storage_root: given twice in the same mapping"));
     st = load("storage_root: r\nnotifiers:\n  - plugin: webhook\n    headers: {X-A: 1, X-A: 2}\n", &c);
     CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:4: X-A: given twice in the same mapping"));
+}
+
+TEST_CASE("plugin settings keep their YAML types: plain booleans and numbers typed, the rest strings") {
+    Config c;
+    REQUIRE(load("storage_root: r\n"
+                  "integrity:\n"
+                  "  - plugin: some_check\n"
+                  "    flag: true\n"
+                  "    off_flag: false\n"
+                  "    count: 25\n"
+                  "    negative: -3\n"
+                  "    ratio: 2.5\n"
+                  "    quoted_count: \"25\"\n"
+                  "    quoted_flag: 'true'\n"
+                  "    padded: 025\n"
+                  "    signed: +5\n"
+                  "    exponent: 1e3\n"
+                  "    trailing_zero: 2.50\n"
+                  "    yes_word: yes\n"
+                  "    capital: True\n"
+                  "    tagged: !!str 7\n"
+                  "    huge: 99999999999999999999\n"
+                  "    list: [1, \"1\", on]\n"
+                  "    nested: {port: 25, host: mail}\n",
+                  &c)
+                .is_ok());
+    REQUIRE(c.integrity.size() == 1);
+    const auto settings = nlohmann::json::parse(c.integrity[0].config_json);
+    CHECK(settings.at("flag") == true);
+    CHECK(settings.at("off_flag") == false);
+    CHECK(settings.at("count") == 25);
+    CHECK(settings.at("negative") == -3);
+    CHECK(settings.at("ratio") == 2.5);
+    for (const char* key : {"quoted_count", "quoted_flag", "padded", "signed", "exponent", "trailing_zero",
+                            "yes_word", "capital", "tagged", "huge"}) {
+        INFO(key);
+        CHECK(settings.at(key).is_string());
+    }
+    CHECK(settings.at("quoted_count") == "25");
+    CHECK(settings.at("padded") == "025");
+    CHECK(settings.at("trailing_zero") == "2.50");
+    CHECK(settings.at("list") == nlohmann::json::parse(R"([1, "1", "on"])"));
+    CHECK(settings.at("nested") == nlohmann::json::parse(R"({"port": 25, "host": "mail"})"));
 }

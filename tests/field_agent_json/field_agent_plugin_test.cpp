@@ -1,5 +1,6 @@
 // Drives the built field_agent_json module through the C ABI only, as the host does.
 #include <vigil/plugin.h>
+#include <vigil/types.hpp>
 
 #include <catch2/catch.hpp>
 
@@ -55,13 +56,25 @@ TEST_CASE("field_agent_json through the C ABI") {
     REQUIRE(d->report_source != nullptr);
 
     const vigil_report_source_api* api = d->report_source;
-    vigil_instance* self = api->lifecycle.create();
+    vigil_instance* self = api->lifecycle->create();
     REQUIRE(self != nullptr);
-    REQUIRE(api->lifecycle.configure(self, R"({"timezone": "Africa/Douala", "vigil_config_dir": "/etc/vigil"})") ==
+    REQUIRE(api->lifecycle->configure(self, R"({"timezone": "Africa/Douala", "vigil_config_dir": "/etc/vigil"})") ==
             VIGIL_OK);
     CHECK(api->recognizes(self, "2025-06-20_08-37-35_ELHADJ_BAFOUSSAM_TAMDJA.json") == 1);
     CHECK(api->recognizes(self, "20250620_083735_ELHADJ_BAFOUSSAM_TAMDJA.json") == 1);
     CHECK(api->recognizes(self, "20250620_083735_ELHADJ.json") == 0);
+
+    // It declares its names (ABI 2.1): the agent id's place in each.
+    REQUIRE(VIGIL_HAS_FIELD(api, claim_name));
+    REQUIRE(api->claim_name != nullptr);
+    std::size_t offset = 0, length = 0;
+    const std::string dashed = "2025-06-20_08-37-35_ELHADJ_BAFOUSSAM_TAMDJA.json";
+    REQUIRE(api->claim_name(self, dashed.c_str(), &offset, &length) == 1);
+    CHECK(dashed.substr(offset, length) == "ELHADJ_BAFOUSSAM_TAMDJA");
+    const std::string strict = "20250620_083735_ELHADJ_BAFOUSSAM_TAMDJA.json";
+    REQUIRE(api->claim_name(self, strict.c_str(), &offset, &length) == 1);
+    CHECK(strict.substr(offset, length) == "ELHADJ_BAFOUSSAM_TAMDJA");
+    CHECK(api->claim_name(self, "STATUS.json", &offset, &length) == 0);
 
     auto parse = [&](const std::string& bytes, const vigil_report** out) {
         return api->parse(self, "20250620_083735_ELHADJ_BAFOUSSAM_TAMDJA.json",
@@ -84,20 +97,20 @@ TEST_CASE("field_agent_json through the C ABI") {
     CHECK(db->transfer->start_time == VIGIL_NO_TIME);
 
     CHECK(parse(R"({"overall_status": "completed"})", &report) == VIGIL_DECLINED);
-    CHECK(std::strstr(api->lifecycle.last_error(self), "not a field_agent_json report") != nullptr);
+    CHECK(std::strstr(api->lifecycle->last_error(self), "not a field_agent_json report") != nullptr);
     CHECK(parse(R"({"operation_start_time": 5})", &report) == VIGIL_INVALID_INPUT);
-    CHECK(std::string(api->lifecycle.last_error(self)) ==
+    CHECK(std::string(api->lifecycle->last_error(self)) ==
           R"(field "operation_start_time": expected a string, found a number)");
-    api->lifecycle.destroy(self);
+    api->lifecycle->destroy(self);
 }
 
 TEST_CASE("field_agent_json refuses an unknown time zone at configure time") {
     Module module;
     REQUIRE(module.handle != nullptr);
     const vigil_report_source_api* api = module.descriptor()->report_source;
-    vigil_instance* self = api->lifecycle.create();
+    vigil_instance* self = api->lifecycle->create();
     REQUIRE(self != nullptr);
-    CHECK(api->lifecycle.configure(self, R"({"timezone": "Africa/Atlantis"})") == VIGIL_INVALID_INPUT);
-    CHECK(std::string(api->lifecycle.last_error(self)).rfind("setting `timezone`: \"Africa/Atlantis\"", 0) == 0);
-    api->lifecycle.destroy(self);
+    CHECK(api->lifecycle->configure(self, R"({"timezone": "Africa/Atlantis"})") == VIGIL_INVALID_INPUT);
+    CHECK(std::string(api->lifecycle->last_error(self)).rfind("setting `timezone`: \"Africa/Atlantis\"", 0) == 0);
+    api->lifecycle->destroy(self);
 }

@@ -2,16 +2,19 @@
 // and a field-format report, with .sql.gz and .zst backups staged, status_json
 // and field_agent_json configured together, and sha256, gzip and zstd checks.
 //
-// The reports are named YYYYMMDD_HHMMSS_<agent>.json: the field agents'
-// dashed names (YYYY-MM-DD_HH-MM-SS) are recognised by the plugin, but the
-// host lists only the former for now.
+// The strict report has the standard name YYYYMMDD_HHMMSS_<agent>.json, the
+// field report the field agents' dashed name YYYY-MM-DD_HH-MM-SS_<agent>.json,
+// which only field_agent_json declares: the host lists a name as a report
+// when a configured source claims it for the folder's agent.
 #include "harness.hpp"
 #include "compressed.hpp"
 
 #include <catch2/catch.hpp>
 
+#include <chrono>
 #include <fstream>
 #include <string>
+#include <thread>
 
 using namespace vigil::test;
 using Catch::Matchers::Contains;
@@ -20,7 +23,8 @@ namespace {
 
 const std::string kAgent = "ELHADJ_BAFOUSSAM_TAMDJA";
 const std::string kStrictFile = "20250620_071000_" + kAgent + ".json";
-const std::string kFieldFile = "20250620_083735_" + kAgent + ".json";
+const std::string kFieldStamp = "2025-06-20_08-37-35";
+const std::string kFieldFile = kFieldStamp + "_" + kAgent + ".json";
 const std::string kNow = "2025-06-20T09:00:00Z";
 
 const std::string kBothSources =
@@ -92,7 +96,7 @@ void populate(Site& site, const std::string& sources) {
           {"COMPTA_2025", field_block("C:\\Backup\\COMPTA_2025.zst", cut)},
           {"PAIE_2025", field_block("/home/lam/Backup/", paie)},
           {"STOCK_2025", field_block("/home/lam/Backup/STOCK_2025.zst", stock, "False", "scp: connection reset")}}}};
-    site.drop_report(kAgent, "20250620_083735", field);
+    site.drop_report(kAgent, kFieldStamp, field);
 }
 
 // A scan at kNow that ran to its end.
@@ -108,14 +112,17 @@ void check_both_formats_read(const Site& site) {
     INFO(r.out << r.err);
     CHECK_THAT(r.out, Contains("used 2") && Contains("status_json 1") && Contains("field_agent_json 1"));
 
-    auto reports = site.query("SELECT file_name, fate, source FROM processed_reports ORDER BY file_name");
+    auto reports = site.query("SELECT file_name, fate, source FROM processed_reports ORDER BY source");
     REQUIRE(reports.size() == 2);
-    CHECK(text(reports[0], "file_name") == kStrictFile);
-    CHECK(text(reports[0], "source") == "status_json");
+    CHECK(text(reports[0], "file_name") == kFieldFile);
+    CHECK(text(reports[0], "source") == "field_agent_json");
     CHECK(text(reports[0], "fate") == "used");
-    CHECK(text(reports[1], "file_name") == kFieldFile);
-    CHECK(text(reports[1], "source") == "field_agent_json");
+    CHECK(text(reports[1], "file_name") == kStrictFile);
+    CHECK(text(reports[1], "source") == "status_json");
     CHECK(text(reports[1], "fate") == "used");
+    // Both names archived: the dashed one as it is.
+    CHECK(std::filesystem::exists(site.archive_dir(kAgent) / kFieldFile));
+    CHECK(std::filesystem::exists(site.archive_dir(kAgent) / kStrictFile));
 
     // gzip checked sales.sql.gz and let the .zst files pass; zstd the reverse.
     auto sales = site.entries(kAgent, "sales");
@@ -184,15 +191,73 @@ TEST_CASE("the order of status_json and field_agent_json does not change who rea
     check_both_formats_read(site);
 }
 
-TEST_CASE("without field_agent_json the field report is invalid with status_json's reason") {
+TEST_CASE("a .json file no configured source reads is counted at every scan and warned about once") {
+    const std::string backend = GENERATE(from_range(storage_backends()));
+    Site site(backend);
+    populate(site, kBothSources);
+    const std::filesystem::path status = site.root() / kAgent / "log" / "STATUS.json";
+    std::ofstream(status) << "{}";
+    // The scans table keeps whole seconds: let the first scan start in a
+    // later second than the file was written, or the second scan could not
+    // tell that the first one saw it.
+    std::this_thread::sleep_for(std::chrono::milliseconds(1100));
+
+    const RunResult first = scan_ok(site);
+    CHECK_THAT(first.out, Contains("used 2") && Contains("1 unrecognised .json files"));
+    CHECK_THAT(first.err, Contains(status.string() + ": not read: no configured report source (status_json, "
+                                   "field_agent_json) reads a file of this name") &&
+                              Contains("given once, until the file changes"));
+    CHECK(site.fate("STATUS.json") == "(none)");
+    CHECK(std::filesystem::exists(status));
+
+    // explain reads names as the configured sources do.
+    const std::string config = " --config '" + site.config_file().string() + "'";
+    const RunResult used = site.vigil("explain " + kFieldFile + config);
+    CHECK_THAT(used.out, Contains("(agent " + kAgent + ")") && Contains(": used") && Contains("read by field_agent_json"));
+    const RunResult unread = site.vigil("explain '" + status.string() + "'" + config);
+    CHECK_THAT(unread.out, Contains("not recorded by any scan: no configured report source (status_json, "
+                                    "field_agent_json) reads a file of this name"));
+
+    // Still there: counted again, not warned again.
+    const RunResult second = scan_ok(site);
+    CHECK_THAT(second.out, Contains("1 unrecognised .json files"));
+    CHECK_THAT(second.err, !Contains("STATUS.json"));
+
+    // Written anew since: a file that changed is told again.
+    std::filesystem::remove(status);
+    std::ofstream(status) << "{\"again\": true}";
+    const RunResult third = scan_ok(site);
+    CHECK_THAT(third.out, Contains("1 unrecognised .json files"));
+    CHECK_THAT(third.err, Contains(status.string() + ": not read"));
+}
+
+TEST_CASE("without field_agent_json the dashed name is unrecognised, and a standard name invalid with status_json's reason") {
     Site site("sqlite");
     populate(site, "reports:\n  - plugin: status_json\n");
-    scan_ok(site);
+    const std::filesystem::path dashed = site.root() / kAgent / "log" / kFieldFile;
+    const std::string copy = site.drop_raw_report(kAgent, "20250620_083735", read_file(dashed)).filename().string();
+    const RunResult r = scan_ok(site);
+    CHECK_THAT(r.out, Contains("1 unrecognised .json files"));
+    CHECK_THAT(r.err, Contains(dashed.string() + ": not read: no configured report source (status_json)"));
     CHECK(site.fate(kStrictFile) == "used");
-    CHECK(site.fate(kFieldFile) == "invalid");
-    auto rows = site.query("SELECT reason FROM processed_reports WHERE file_name = '" + kFieldFile + "'");
+    CHECK(site.fate(kFieldFile) == "(none)");
+    CHECK(std::filesystem::exists(dashed));
+    CHECK(site.fate(copy) == "invalid");
+    auto rows = site.query("SELECT reason FROM processed_reports WHERE file_name = '" + copy + "'");
     REQUIRE(rows.size() == 1);
     CHECK(text(rows[0], "reason") == R"(status_json: field "overall_status": required field is missing)");
+}
+
+TEST_CASE("a dashed name carrying another agent's id is left alone, as a standard one is") {
+    Site site("sqlite");
+    populate(site, kBothSources);
+    const std::string other = "ELHADJ_DOUALA_AKWA";
+    const std::filesystem::path foreign = site.root() / kAgent / "log" / (kFieldStamp + "_" + other + ".json");
+    std::filesystem::copy_file(site.root() / kAgent / "log" / kFieldFile, foreign);
+    const RunResult r = scan_ok(site);
+    CHECK_THAT(r.out, Contains("used 2") && Contains("0 unrecognised .json files"));
+    CHECK(site.fate(foreign.filename().string()) == "(none)");
+    CHECK(std::filesystem::exists(foreign));
 }
 
 TEST_CASE("without the timezone setting the field report's times are read as UTC") {
@@ -246,7 +311,7 @@ TEST_CASE("the example configuration for field agents reads the sample reports")
         const std::string name = std::string(database) + ".zst";
         describe_staged(twenty["databases"][database], site.stage(bafoussam, name, zstd_frame(name + " dump")));
     }
-    site.drop_report(bafoussam, "20250620_083735", twenty);
+    site.drop_report(bafoussam, "2025-06-20_08-37-35", twenty);
 
     const std::string douala = "ELHADJ_DOUALA_AKWA";
     auto windows = sample("20250620_220512_ELHADJ_DOUALA_AKWA.json");

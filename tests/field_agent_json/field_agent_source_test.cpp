@@ -98,9 +98,9 @@ std::string config_refusal(const Config& config) {
 
 TEST_CASE("field: recognizes both report name forms with a well-formed agent id") {
     FieldAgentSource source;
-    CHECK(source.recognizes("2025-06-20_08-37-35_ELHADJ_BAFOUSSAM_TAMDJA.json"));
-    CHECK(source.recognizes("20250620_083735_ELHADJ_BAFOUSSAM_TAMDJA.json"));
-    CHECK(source.recognizes("20250620_083735_acme_Paris_centre-nord_2.json"));
+    CHECK(source.report_agent("2025-06-20_08-37-35_ELHADJ_BAFOUSSAM_TAMDJA.json"));
+    CHECK(source.report_agent("20250620_083735_ELHADJ_BAFOUSSAM_TAMDJA.json"));
+    CHECK(source.report_agent("20250620_083735_acme_Paris_centre-nord_2.json"));
     CHECK(field_report_agent("2025-06-20_08-37-35_ELHADJ_BAFOUSSAM_TAMDJA.json") == "ELHADJ_BAFOUSSAM_TAMDJA");
     CHECK(field_report_agent("20250620_083735_A_B_C_D.json") == "A_B_C_D");
 
@@ -111,7 +111,7 @@ TEST_CASE("field: recognizes both report name forms with a well-formed agent id"
                              "2025-6-20_08-37-35_ELHADJ_BAFOUSSAM_TAMDJA.json", "2025-06-20 08-37-35_ELHADJ_BAFOUSSAM_TAMDJA.json",
                              "2025062_083735_ELHADJ_BAFOUSSAM_TAMDJA.json", "20250620_083735_.json", ".json", ""}) {
         INFO(name);
-        CHECK_FALSE(source.recognizes(name));
+        CHECK_FALSE(source.report_agent(name));
         CHECK_FALSE(field_report_agent(name));
     }
 }

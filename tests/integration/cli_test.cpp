@@ -1,6 +1,8 @@
 // Exit statuses and messages of the command line.
 #include "harness.hpp"
 
+#include <vigil/plugin.h>
+
 #include <catch2/catch.hpp>
 
 using namespace vigil::test;
@@ -73,8 +75,9 @@ TEST_CASE("vigil plugins lists the bundled plugins") {
     Site site("sqlite");
     RunResult r = site.vigil("plugins");
     CHECK(r.exit_code == 0);
-    CHECK_THAT(r.out, Catch::Contains("status_json") && Catch::Contains("sha256") && Catch::Contains("soci") &&
-                          Catch::Contains("ABI 1.0"));
+    const std::string abi = "ABI " + std::to_string(VIGIL_ABI_MAJOR) + "." + std::to_string(VIGIL_ABI_MINOR);
+    CHECK_THAT(r.out, Catch::Contains("host plugin " + abi) && Catch::Contains("status_json 1.0.0 (" + abi + ")") &&
+                          Catch::Contains("sha256") && Catch::Contains("soci"));
 }
 
 TEST_CASE("the summary counts agents, reports, entries, jobs and bytes") {

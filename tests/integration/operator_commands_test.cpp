@@ -194,7 +194,12 @@ TEST_CASE("explain: a used report, an irrelevant one, and files no scan recorded
     std::ofstream(log / "STATUS.json") << "{}";
     RunResult status_json = o.run("explain " + (log / "STATUS.json").string());
     CHECK_THAT(status_json.out, Catch::Contains("not recorded by any scan") &&
-                                    Catch::Contains("not one of agent " + A + "'s reports"));
+                                    Catch::Contains("no configured report source (status_json) reads a file of this "
+                                                    "name: every scan counts it as unrecognised"));
+    std::ofstream(log / ("20261123_100500_" + B + ".json")) << "{}";
+    CHECK_THAT(o.run("explain " + (log / ("20261123_100500_" + B + ".json")).string()).out,
+               Catch::Contains("not one of agent " + A + "'s reports") && Catch::Contains("a report of " + B) &&
+                   Catch::Contains("scans leave it alone"));
 
     o.site.drop_report(A, "20261123_100000", Site::report(A, "2026-11-23T10:00:00Z"));
     CHECK_THAT(o.run("explain 20261123_100000_" + A + ".json").out, Catch::Contains("no scan has read yet"));

@@ -36,12 +36,12 @@ struct Plugin {
         CHECK(descriptor->report_source == nullptr);
         REQUIRE(descriptor->integrity != nullptr);
         api = descriptor->integrity;
-        self = api->lifecycle.create();
+        self = api->lifecycle->create();
         REQUIRE(self != nullptr);
-        REQUIRE(api->lifecycle.configure(self, config) == VIGIL_OK);
+        REQUIRE(api->lifecycle->configure(self, config) == VIGIL_OK);
     }
     ~Plugin() {
-        if (self) api->lifecycle.destroy(self);
+        if (self) api->lifecycle->destroy(self);
         if (handle) dlclose(handle);
     }
 
@@ -76,11 +76,11 @@ std::string refusal(const char* path, const char* config) {
     auto entry = reinterpret_cast<vigil_plugin_entry_fn>(dlsym(handle, VIGIL_PLUGIN_ENTRY_SYMBOL));
     REQUIRE(entry != nullptr);
     const vigil_integrity_api* api = entry()->integrity;
-    vigil_instance* self = api->lifecycle.create();
+    vigil_instance* self = api->lifecycle->create();
     REQUIRE(self != nullptr);
-    CHECK(api->lifecycle.configure(self, config) == VIGIL_INVALID_INPUT);
-    std::string error = api->lifecycle.last_error(self);
-    api->lifecycle.destroy(self);
+    CHECK(api->lifecycle->configure(self, config) == VIGIL_INVALID_INPUT);
+    std::string error = api->lifecycle->last_error(self);
+    api->lifecycle->destroy(self);
     dlclose(handle);
     return error;
 }
@@ -148,6 +148,18 @@ TEST_CASE("gzip refuses an unknown inflater through the C ABI") {
 TEST_CASE("zstd refuses a window_log_max out of range through the C ABI") {
     CHECK(refusal(VIGIL_ZSTD_PLUGIN, R"({"window_log_max": "40"})") ==
           "setting `window_log_max`: \"40\" is not a whole number from 10 to 31");
+}
+
+TEST_CASE("zstd reads window_log_max as the host sends it: a JSON number, or a string for compatibility") {
+    // A plain YAML number arrives as a JSON number; a quoted one as a string.
+    Plugin typed(VIGIL_ZSTD_PLUGIN, "zstd", R"({"window_log_max": 20})");
+    Plugin quoted(VIGIL_ZSTD_PLUGIN, "zstd", R"({"window_log_max": "20"})");
+    CHECK(refusal(VIGIL_ZSTD_PLUGIN, R"({"window_log_max": 40})") ==
+          "setting `window_log_max`: \"40\" is not a whole number from 10 to 31");
+    CHECK(refusal(VIGIL_ZSTD_PLUGIN, R"({"window_log_max": 20.5})") ==
+          "setting `window_log_max`: \"20.5\" is not a whole number from 10 to 31");
+    CHECK(refusal(VIGIL_ZSTD_PLUGIN, R"({"window_log_max": true})") ==
+          "setting `window_log_max`: \"true\" is not a whole number from 10 to 31");
 }
 
 TEST_CASE("gzip lets a zstd file pass unread through the C ABI") {

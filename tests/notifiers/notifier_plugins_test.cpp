@@ -30,16 +30,16 @@ struct Module {
 struct Instance {
     const vigil_notifier_api* api;
     vigil_instance* self;
-    explicit Instance(const vigil_notifier_api* a) : api(a), self(a->lifecycle.create()) {}
+    explicit Instance(const vigil_notifier_api* a) : api(a), self(a->lifecycle->create()) {}
     ~Instance() {
-        if (self) api->lifecycle.destroy(self);
+        if (self) api->lifecycle->destroy(self);
     }
-    vigil_result configure(const std::string& json) { return api->lifecycle.configure(self, json.c_str()); }
+    vigil_result configure(const std::string& json) { return api->lifecycle->configure(self, json.c_str()); }
     vigil_result send(const std::vector<Event>& events) {
         EventViews views(events);
         return api->send(self, views.data(), views.size());
     }
-    std::string error() const { return api->lifecycle.last_error(self); }
+    std::string error() const { return api->lifecycle->last_error(self); }
 };
 
 const vigil_notifier_api* notifier_of(const Module& module, const char* name) {
@@ -86,8 +86,9 @@ TEST_CASE("email module through the C ABI") {
     Module module(VIGIL_EMAIL_PLUGIN);
     Instance mail(notifier_of(module, "email"));
     SmtpSink sink;
+    // Typed, as the host sends a plain YAML boolean and number.
     REQUIRE(mail.configure(R"({"url": ")" + sink.url() + R"(", "from": "vigil@example.org",
-                               "to": ["ops@example.org"], "tls_verify": "false"})") == VIGIL_OK);
+                               "to": ["ops@example.org"], "tls_verify": false, "timeout_seconds": 5})") == VIGIL_OK);
     CHECK(mail.send({failed("ACME_PARIS_CENTRE", "sales")}) == VIGIL_OK);
     auto messages = sink.messages();
     REQUIRE(messages.size() == 1);

@@ -1,9 +1,24 @@
 // What a file's name and place say about the report it is.
+#include "agent_id.hpp"
 #include "explain.hpp"
+
+#include <vigil/report_name.hpp>
 
 #include <catch2/catch.hpp>
 
 using namespace vigil::host;
+
+namespace {
+
+// The agent of a standard name, as status_json (the default source) reads it.
+ReportPath parse_report_path(const std::string& file) {
+    return vigil::host::parse_report_path(file, [](const std::string& name) {
+        const auto agent = vigil::standard_report_agent(name);
+        return agent && parse_agent_id(*agent) ? std::string(*agent) : std::string();
+    });
+}
+
+}  // namespace
 
 TEST_CASE("a bare report name carries its agent") {
     ReportPath r = parse_report_path("20261123_023100_ACME_PARIS_CENTRE.json");

@@ -40,9 +40,9 @@ struct Module {
 struct Instance {
     const vigil_report_source_api* api;
     vigil_instance* self;
-    explicit Instance(const vigil_report_source_api* a) : api(a), self(a->lifecycle.create()) {}
+    explicit Instance(const vigil_report_source_api* a) : api(a), self(a->lifecycle->create()) {}
     ~Instance() {
-        if (self) api->lifecycle.destroy(self);
+        if (self) api->lifecycle->destroy(self);
     }
     vigil_result parse(const std::string& bytes, const vigil_report** out) {
         return api->parse(self, "20261123_023107_ACME_PARIS_CENTRE.json",
@@ -74,8 +74,8 @@ TEST_CASE("status_json through the C ABI") {
     REQUIRE(api->struct_size >= sizeof(vigil_report_source_api));
     Instance source(api);
     REQUIRE(source.self != nullptr);
-    REQUIRE(api->lifecycle.configure(source.self, "{}") == VIGIL_OK);
-    CHECK(std::string(api->lifecycle.last_error(source.self)).empty());
+    REQUIRE(api->lifecycle->configure(source.self, "{}") == VIGIL_OK);
+    CHECK(std::string(api->lifecycle->last_error(source.self)).empty());
 
     CHECK(api->recognizes(source.self, "20261123_023107_ACME_PARIS_CENTRE.json") == 1);
     CHECK(api->recognizes(source.self, "notes.txt") == 0);
@@ -113,18 +113,18 @@ TEST_CASE("status_json through the C ABI") {
         bad.replace(bad.find(R"("status": true})"), 15, R"("status": "true"})");
         const vigil_report* report = nullptr;
         CHECK(source.parse(bad, &report) == VIGIL_INVALID_INPUT);
-        CHECK(std::string(api->lifecycle.last_error(source.self)) ==
+        CHECK(std::string(api->lifecycle->last_error(source.self)) ==
               R"(field "databases.sales.BACKUP.status": expected a boolean, found a string)");
 
         // The instance recovers: the next call succeeds and clears the error.
         REQUIRE(source.parse(kValid, &report) == VIGIL_OK);
-        CHECK(std::string(api->lifecycle.last_error(source.self)).empty());
+        CHECK(std::string(api->lifecycle->last_error(source.self)).empty());
         CHECK(report->database_count == 1);
     }
 
     SECTION("another layout is VIGIL_DECLINED") {
         const vigil_report* report = nullptr;
         CHECK(source.parse(R"({"operation_timestamp": "2026-11-23T02:31:07Z"})", &report) == VIGIL_DECLINED);
-        CHECK(std::strstr(api->lifecycle.last_error(source.self), "not a status_json report") != nullptr);
+        CHECK(std::strstr(api->lifecycle->last_error(source.self), "not a status_json report") != nullptr);
     }
 }

@@ -83,18 +83,18 @@ const vigil::Phase& sales_compress(const Report& report) { return report.databas
 
 }  // namespace
 
-TEST_CASE("recognizes report file names") {
+TEST_CASE("claims the standard report file names") {
     StatusJsonSource source;
-    CHECK(source.recognizes("20261123_023107_ACME_PARIS_CENTRE.json"));
-    CHECK(source.recognizes("20261123_023107_X.json"));
-    CHECK_FALSE(source.recognizes("20261123_023107_.json"));
-    CHECK_FALSE(source.recognizes("2026112_023107_ACME_PARIS_CENTRE.json"));
-    CHECK_FALSE(source.recognizes("20261123-023107_ACME_PARIS_CENTRE.json"));
-    CHECK_FALSE(source.recognizes("20261123_02310a_ACME_PARIS_CENTRE.json"));
-    CHECK_FALSE(source.recognizes("20261123_023107_ACME_PARIS_CENTRE.JSON"));
-    CHECK_FALSE(source.recognizes("20261123_023107_ACME_PARIS_CENTRE.json.tmp"));
-    CHECK_FALSE(source.recognizes("STATUS.json"));
-    CHECK_FALSE(source.recognizes(""));
+    CHECK(source.report_agent("20261123_023107_ACME_PARIS_CENTRE.json") == "ACME_PARIS_CENTRE");
+    CHECK(source.report_agent("20261123_023107_X.json"));
+    CHECK_FALSE(source.report_agent("20261123_023107_.json"));
+    CHECK_FALSE(source.report_agent("2026112_023107_ACME_PARIS_CENTRE.json"));
+    CHECK_FALSE(source.report_agent("20261123-023107_ACME_PARIS_CENTRE.json"));
+    CHECK_FALSE(source.report_agent("20261123_02310a_ACME_PARIS_CENTRE.json"));
+    CHECK_FALSE(source.report_agent("20261123_023107_ACME_PARIS_CENTRE.JSON"));
+    CHECK_FALSE(source.report_agent("20261123_023107_ACME_PARIS_CENTRE.json.tmp"));
+    CHECK_FALSE(source.report_agent("STATUS.json"));
+    CHECK_FALSE(source.report_agent(""));
 }
 
 TEST_CASE("a report with every field is read in full") {

@@ -52,9 +52,9 @@ TEST_CASE("status_json_v1 through the C ABI") {
     REQUIRE(d->report_source != nullptr);
 
     const vigil_report_source_api* api = d->report_source;
-    vigil_instance* self = api->lifecycle.create();
+    vigil_instance* self = api->lifecycle->create();
     REQUIRE(self != nullptr);
-    REQUIRE(api->lifecycle.configure(self, "{}") == VIGIL_OK);
+    REQUIRE(api->lifecycle->configure(self, "{}") == VIGIL_OK);
     CHECK(api->recognizes(self, "20261123_023107_ACME_PARIS_CENTRE.json") == 1);
     CHECK(api->recognizes(self, "STATUS.json") == 0);
 
@@ -80,11 +80,11 @@ TEST_CASE("status_json_v1 through the C ABI") {
     CHECK(db->transfer->error_message == nullptr);
 
     CHECK(parse(R"({"operation_start_time": "2026-11-23T01:00:00Z"})", &report) == VIGIL_DECLINED);
-    CHECK(std::strstr(api->lifecycle.last_error(self), "not a status_json_v1 report") != nullptr);
+    CHECK(std::strstr(api->lifecycle->last_error(self), "not a status_json_v1 report") != nullptr);
 
     CHECK(parse(R"({"operation_timestamp": 5})", &report) == VIGIL_INVALID_INPUT);
-    CHECK(std::string(api->lifecycle.last_error(self)) ==
+    CHECK(std::string(api->lifecycle->last_error(self)) ==
           R"(field "operation_timestamp": expected a string, found a number)");
 
-    api->lifecycle.destroy(self);
+    api->lifecycle->destroy(self);
 }

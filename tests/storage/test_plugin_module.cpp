@@ -22,10 +22,10 @@ TEST_CASE("the soci module stores jobs through the C ABI") {
     const vigil_storage_api* api = d->storage;
 
     vigil::test::ScratchDir scratch;
-    vigil_instance* self = api->lifecycle.create();
+    vigil_instance* self = api->lifecycle->create();
     REQUIRE(self != nullptr);
     std::string config = "{\"url\": \"sqlite3://db=" + (scratch.path() / "vigil.db").string() + "\"}";
-    REQUIRE(api->lifecycle.configure(self, config.c_str()) == VIGIL_OK);
+    REQUIRE(api->lifecycle->configure(self, config.c_str()) == VIGIL_OK);
 
     vigil_job job{};
     job.struct_size = sizeof job;
@@ -51,13 +51,13 @@ TEST_CASE("the soci module stores jobs through the C ABI") {
     CHECK(loaded[0]->created_at == 1795000000000000);
 
     CHECK(api->commit(self) == VIGIL_ERROR);
-    CHECK(std::string(api->lifecycle.last_error(self)).find("commit") != std::string::npos);
-    api->lifecycle.destroy(self);
+    CHECK(std::string(api->lifecycle->last_error(self)).find("commit") != std::string::npos);
+    api->lifecycle->destroy(self);
 
-    vigil_instance* unreachable = api->lifecycle.create();
-    CHECK(api->lifecycle.configure(unreachable, "{\"url\": \"postgresql://u:hunter2@127.0.0.1:1/d\"}") ==
+    vigil_instance* unreachable = api->lifecycle->create();
+    CHECK(api->lifecycle->configure(unreachable, "{\"url\": \"postgresql://u:hunter2@127.0.0.1:1/d\"}") ==
           VIGIL_UNAVAILABLE);
-    CHECK(std::string(api->lifecycle.last_error(unreachable)).find("hunter2") == std::string::npos);
-    api->lifecycle.destroy(unreachable);
+    CHECK(std::string(api->lifecycle->last_error(unreachable)).find("hunter2") == std::string::npos);
+    api->lifecycle->destroy(unreachable);
     dlclose(library);
 }

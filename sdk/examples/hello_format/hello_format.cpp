@@ -3,8 +3,9 @@
 // installed SDK (header-only) and the standard library, so it can be built by
 // any C++17 compiler with any standard library.
 //
-// A "hello" report, in a file named like every report
-// (YYYYMMDD_HHMMSS_<agent>.json, the only names the host offers a source):
+// A "hello" report, in a file with the standard report name
+// YYYYMMDD_HHMMSS_<agent>.json: what vigil::ReportSource claims unless a
+// source declares other names by overriding report_agent.
 //
 //     HELLO 1
 //     agent ACME_PARIS_CENTRE
@@ -26,10 +27,6 @@ namespace {
 
 class HelloFormat : public vigil::ReportSource {
 public:
-    bool recognizes(std::string_view name) override {
-        return name.size() > 5 && name.substr(name.size() - 5) == ".json";
-    }
-
     vigil::Report parse(std::string_view, std::string_view bytes) override {
         std::istringstream in{std::string(bytes)};
         std::string line;

@@ -55,8 +55,9 @@
 extern "C" {
 #endif
 
-#define VIGIL_ABI_MAJOR 1
-#define VIGIL_ABI_MINOR 0
+/* The ABI's history is in sdk/README.md ("ABI versions"). */
+#define VIGIL_ABI_MAJOR 2
+#define VIGIL_ABI_MINOR 1
 
 /* Name of the one symbol every plugin library exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -85,7 +86,8 @@ typedef enum vigil_result {
 typedef struct vigil_instance vigil_instance;
 
 /*
- * Lifecycle shared by every capability, at the start of its table.
+ * Lifecycle shared by every capability: each capability table points to one
+ * (since ABI 2.0; ABI 1 embedded it by value, so neither could grow).
  *
  * create:     required. Returns a new instance, or NULL when out of memory
  *             (no message is available then). Any thread; instances are
@@ -96,7 +98,9 @@ typedef struct vigil_instance vigil_instance;
  * configure:  required. Called once after create, before anything else, with
  *             the instance's own YAML subtree rendered as a JSON object
  *             (UTF-8, NUL-terminated, owned by the host, valid during the
- *             call). The host adds "vigil_config_dir" (the configuration
+ *             call): a plain YAML true/false or number written as JSON
+ *             writes it is a JSON boolean or number, every other scalar
+ *             (quoted ones included) a string, exactly as written. The host adds "vigil_config_dir" (the configuration
  *             file's directory, for relative paths). VIGIL_UNAVAILABLE: an
  *             endpoint cannot be reached (the scan exits 3); any other
  *             non-OK refuses the settings (a configuration error, exit 2).
@@ -150,10 +154,13 @@ typedef struct vigil_report {
 } vigil_report;
 
 /*
- * Report source capability. One thread at a time per instance.
+ * Report source capability. One thread at a time per instance, except for
+ * claim_name (below).
+ * lifecycle:  required, see vigil_lifecycle.
  * recognizes: required. 1 when the file name (a base name, no directory) is
  *             one this source reads, else 0. Cannot fail: an exception or
- *             error inside counts as 0.
+ *             error inside counts as 0. The host asks it only of a source
+ *             without claim_name, before parse.
  * parse:      required. Parses the whole file (possibly starting with a UTF-8
  *             BOM; bytes owned by the host, valid during the call). Returns
  *               VIGIL_OK            and *out set: owned by the instance, valid
@@ -163,14 +170,40 @@ typedef struct vigil_report {
  *               VIGIL_DECLINED      when the content is plainly another
  *                                   format (the next source is asked);
  *               VIGIL_ERROR         for a failure of the plugin itself.
+ * claim_name: optional (ABI 2.1): NULL, or absent from a smaller table, in
+ *             a plugin that does not declare its names. Declares which file
+ *             names are this source's reports and where the agent id sits in
+ *             them: returns 1 when file_name (a base name, NUL-terminated,
+ *             owned by the host) is one of its report names, with
+ *             *agent_offset and *agent_length the bytes of file_name that
+ *             hold the agent id; 0 when it is not. The host reads the
+ *             outputs only after a 1. Cannot fail: an exception or error
+ *             inside counts as 0, and so does an empty agent or one that
+ *             does not lie inside the name. It must depend on nothing but
+ *             the name and the instance's settings, and may be called from
+ *             several threads at once on one configured instance.
+ *             The host lists an agent's log/ with it: a name a source
+ *             claims for the folder's own agent id (compared exactly) is a
+ *             report of that agent; a name claimed only for other agent ids
+ *             is another agent's, left alone; a `.json` name no source
+ *             claims is counted as unrecognised. When the host reads a
+ *             report it asks parse of the sources that claim its name (for
+ *             this source, claim_name replaces recognizes).
+ *             Without claim_name, the host treats the source as claiming
+ *             the standard names YYYYMMDD_HHMMSS_<AGENT_ID>.json (eight
+ *             digits, `_`, six digits, `_`, the agent id, `.json`) and asks
+ *             recognizes before parse, as ABI 2.0 did.
  */
 typedef struct vigil_report_source_api {
     uint32_t struct_size;
-    vigil_lifecycle lifecycle;
+    const vigil_lifecycle *lifecycle;
     int32_t (*recognizes)(vigil_instance *self, const char *file_name);
     vigil_result (*parse)(vigil_instance *self, const char *file_name,
                           const unsigned char *bytes, size_t length,
                           const vigil_report **out);
+    /* ABI 2.1 */
+    int32_t (*claim_name)(vigil_instance *self, const char *file_name,
+                          size_t *agent_offset, size_t *agent_length);
 } vigil_report_source_api;
 
 /* ------------------------------------------------------------------ */
@@ -214,7 +247,7 @@ typedef struct vigil_check_result {
  */
 typedef struct vigil_integrity_api {
     uint32_t struct_size;
-    vigil_lifecycle lifecycle;
+    const vigil_lifecycle *lifecycle;
     vigil_result (*begin)(vigil_instance *self, const char *file_name,
                           vigil_check_context **out);
     vigil_result (*update)(vigil_instance *self, vigil_check_context *context,
@@ -490,7 +523,7 @@ typedef struct vigil_silence {
  */
 typedef struct vigil_storage_api {
     uint32_t struct_size;
-    vigil_lifecycle lifecycle;
+    const vigil_lifecycle *lifecycle;
     vigil_result (*begin)(vigil_instance *self);
     vigil_result (*commit)(vigil_instance *self);
     vigil_result (*rollback)(vigil_instance *self);
@@ -565,7 +598,7 @@ typedef struct vigil_storage_api {
  */
 typedef struct vigil_notifier_api {
     uint32_t struct_size;
-    vigil_lifecycle lifecycle;
+    const vigil_lifecycle *lifecycle;
     vigil_result (*send)(vigil_instance *self, const vigil_event *const *events,
                          size_t count);
 } vigil_notifier_api;

@@ -16,12 +16,14 @@
 #define VIGIL_PLUGIN_HPP
 
 #include <vigil/plugin.h>
+#include <vigil/report_name.hpp>
 #include <vigil/types.hpp>
 
 #include <boost/property_tree/json_parser.hpp>
 #include <boost/property_tree/ptree.hpp>
 
 #include <memory>
+#include <optional>
 #include <sstream>
 #include <stdexcept>
 #include <string>
@@ -70,8 +72,19 @@ public:
     virtual ~ReportSource() = default;
     // Accepts or refuses (throw InvalidInput) this instance's settings.
     virtual void configure(const Config&) {}
-    // True when the file name is one this source reads.
-    virtual bool recognizes(std::string_view file_name) = 0;
+    // The agent id inside file_name (a view into it) when the name is one
+    // of this source's reports, else nullopt (plugin.h, claim_name). The
+    // host may call it from several threads at once: read only what
+    // configure set. By default: the standard names
+    // YYYYMMDD_HHMMSS_<AGENT_ID>.json that recognizes accepts.
+    virtual std::optional<std::string_view> report_agent(std::string_view file_name) {
+        const auto agent = standard_report_agent(file_name);
+        return agent && recognizes(file_name) ? agent : std::nullopt;
+    }
+    // Narrows the default report_agent down: true when this source reads a
+    // standard name (by default, every one). Unused when report_agent is
+    // overridden.
+    virtual bool recognizes(std::string_view /*file_name*/) { return true; }
     // Parses a whole file. Throws InvalidInput naming field and reason, or
     // Declined when the content is plainly another format.
     virtual Report parse(std::string_view file_name, std::string_view bytes) = 0;
@@ -261,8 +274,9 @@ struct Lifecycle {
     static const char* last_error(vigil_instance* p) noexcept {
         return reinterpret_cast<State*>(p)->error.c_str();
     }
-    static constexpr vigil_lifecycle table() {
-        return vigil_lifecycle{sizeof(vigil_lifecycle), &create, &destroy, &configure, &last_error};
+    static const vigil_lifecycle* table() {
+        static const vigil_lifecycle lifecycle{sizeof(vigil_lifecycle), &create, &destroy, &configure, &last_error};
+        return &lifecycle;
     }
 };
 
@@ -277,7 +291,24 @@ struct ReportSourceAdapter {
 
     static int32_t recognizes(vigil_instance* p, const char* name) noexcept {
         try {
-            return state(p)->configured().recognizes(name) ? 1 : 0;
+            return state(p)->configured().report_agent(name) ? 1 : 0;
+        } catch (...) {
+            return 0;
+        }
+    }
+    static int32_t claim_name(vigil_instance* p, const char* name, size_t* agent_offset,
+                              size_t* agent_length) noexcept {
+        try {
+            const std::string_view whole(name);
+            const std::optional<std::string_view> agent = state(p)->configured().report_agent(whole);
+            // Only a non-empty part of the very name given counts.
+            if (!agent || agent->empty() || agent->data() < whole.data() ||
+                agent->data() + agent->size() > whole.data() + whole.size()) {
+                return 0;
+            }
+            *agent_offset = static_cast<size_t>(agent->data() - whole.data());
+            *agent_length = agent->size();
+            return 1;
         } catch (...) {
             return 0;
         }
@@ -295,7 +326,8 @@ struct ReportSourceAdapter {
     }
     static const vigil_report_source_api* table() {
         static const vigil_report_source_api api{sizeof(vigil_report_source_api),
-                                                 Lifecycle<T, State>::table(), &recognizes, &parse};
+                                                 Lifecycle<T, State>::table(), &recognizes, &parse,
+                                                 &claim_name};
         return &api;
     }
 };
