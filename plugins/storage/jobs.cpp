@@ -183,7 +183,7 @@ std::vector<Job> SociStorage::select_jobs(const std::string& agent_id, bool acti
                             text_order("schedule", postgres()) + ", " + text_order("timezone", postgres());
 
         std::vector<Job> jobs;
-        sql::query(session_, "SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + order, params, c,
+        prepared_.query("SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + order, params, c,
                    [&] {
                        Job j;
                        j.id = *c.get_integer("id");
@@ -228,7 +228,7 @@ void SociStorage::update_job_state(const Job& job) {
         set.set("status_changed_at", "COALESCE(" + params.time(job.status_changed_at) + ", status_changed_at)");
         std::string sql =
             "UPDATE expected_backup_jobs SET " + set.assignments() + " WHERE id = " + params.integer(job.id);
-        if (sql::execute(session_, sql, params) != 1) {
+        if (prepared_.execute(sql, params) != 1) {
             throw std::runtime_error("database " + url_.redacted + ": update_job_state: no job with id " +
                                      std::to_string(job.id));
         }
