@@ -439,7 +439,6 @@ Status parse_config(const std::string& yaml, const std::filesystem::path& file, 
     Config c;
     c.file = std::filesystem::absolute(file).lexically_normal();
     Reader reader(c.file);
-    if (Status st = check_readable(c.file); !st.is_ok()) return st;
     try {
         YAML::Node root = YAML::Load(yaml);
         read_config(reader, root, &c);
@@ -456,6 +455,7 @@ Status parse_config(const std::string& yaml, const std::filesystem::path& file, 
 }
 
 Status load_config(const std::filesystem::path& file, Config* config) {
+    if (Status st = check_readable(std::filesystem::absolute(file).lexically_normal()); !st.is_ok()) return st;
     std::ifstream in(file, std::ios::binary);
     std::string yaml((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
     if (!in && !in.eof()) {

@@ -26,15 +26,21 @@ inline void expect_well_formed(const Report& report) {
     }
 }
 
+// Parses with a source the caller configured (and keeps for every input).
 template <typename Source>
-void parse_report(const std::uint8_t* data, std::size_t size) {
-    static Source source;
+void parse_report_with(Source& source, std::string_view file_name, const std::uint8_t* data, std::size_t size) {
     const std::string_view bytes(reinterpret_cast<const char*>(data), size);
     try {
-        expect_well_formed(source.parse("20261123_023100_ACME_PARIS_CENTRE.json", bytes));
+        expect_well_formed(source.parse(file_name, bytes));
     } catch (const InvalidInput&) {
     } catch (const Declined&) {
     }
+}
+
+template <typename Source>
+void parse_report(const std::uint8_t* data, std::size_t size) {
+    static Source source;
+    parse_report_with(source, "20261123_023100_ACME_PARIS_CENTRE.json", data, size);
 }
 
 }  // namespace vigil::fuzz

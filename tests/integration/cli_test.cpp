@@ -25,7 +25,7 @@ TEST_CASE("settings beyond their range exit 2 naming file, line and key, never a
         {"notifiers:\n  - plugin: webhook\n    url: http://127.0.0.1:9/x\n    retry_delay: 2h\n",
          "vigil.yaml:5: notifiers.webhook.retry_delay: must be a duration from 0s to 1m"},
         {"notifiers:\n  - plugin: webhook\n    url: http://127.0.0.1:9/x\n    timeout_seconds: 99999999999999999999\n",
-         "vigil.yaml:3: plugin webhook: setting `timeout_seconds`: \"99999999999999999999\" is not a whole number of "
+         "vigil.yaml:5: plugin webhook: setting `timeout_seconds`: \"99999999999999999999\" is not a whole number of "
          "seconds from 1 to 3600"},
         {"database:\n  url: \"sqlite3://db=v.db timeout=99999999999\"\n",
          "vigil.yaml:3: plugin soci: database.url: SQLite timeout=\"99999999999\" is not a whole number of seconds from 0 to "
