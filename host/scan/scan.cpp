@@ -20,6 +20,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <deque>
 #include <iomanip>
 #include <set>
 
@@ -90,11 +91,16 @@ std::vector<std::string> staged_files_to_verify(const AgentFolder& agent, const 
 // scan killed mid-group redoes at most this much work.
 constexpr std::size_t kGroupAgents = 64;
 constexpr std::chrono::milliseconds kGroupTime{1000};
+// Agents claimed and being verified, per verification thread, ahead of the
+// one being written: enough to keep the threads busy, few enough that
+// memory holds only a handful of agents.
+constexpr std::size_t kInFlightPerThread = 2;
 
 // An agent collected and verified, on its way through recording and archiving.
 struct AgentInFlight {
     AgentFolder agent;
     bool has_folder = false;
+    const std::vector<const Job*>* jobs = nullptr;  // its active jobs, known before the scan's transactions
     std::unique_ptr<StagedFiles> staged;  // once verified; refers to `agent`: both live as long as this
     AgentRecording recording;
 };
@@ -102,7 +108,7 @@ struct AgentInFlight {
 class Scanner {
 public:
     Scanner(const Config& config, ScanPlugins& plugins, const ScanOptions& options, ScanSummary* summary)
-        : config_(config), plugins_(plugins), options_(options), summary_(summary),
+        : config_(config), plugins_(plugins), options_(options), summary_(summary), pool_(config.verify_threads),
           group_transaction_(*plugins.storage) {
         for (const auto& check : plugins_.integrity_checks) checks_.push_back(check.get());
         settings_.now = options.now;
@@ -121,16 +127,23 @@ private:
     // is not an agent folder and it has no jobs.
     std::unique_ptr<AgentInFlight> collect_agent(const Dir& root, const std::string& agent_id, bool has_folder,
                                                  ReportReader& reader, const std::vector<const Job*>& jobs);
-    // Verifies the staged files its evaluation will foresee (once).
-    void verify_agent(AgentInFlight& agent, const std::vector<const Job*>& jobs);
-    // Claims the agent in the open group (opening one when none is),
-    // verifies it and writes it, then commits the group when it is full or
-    // old enough.
-    Status record_into_group(std::unique_ptr<AgentInFlight> agent, const std::vector<const Job*>& jobs);
-    // Commits the open group, then archives its agents' reports. When the
-    // commit fails, records each agent again on its own.
+    // Starts verifying the staged files its evaluation will foresee (once).
+    void start_verify(AgentInFlight& agent);
+    // Whether the open group is due for its commit.
+    bool group_due() const;
+    // Claims the agent in the open group (opening one when none is) and
+    // starts its verification; it joins the agents in flight.
+    Status claim(std::unique_ptr<AgentInFlight> agent);
+    // Writes the oldest agent in flight into the group once verified.
+    Status write_next();
+    // Writes every agent in flight, commits the group, then archives its
+    // agents' reports. When the commit fails, records each agent again on
+    // its own.
     Status commit_group();
-    // The group failed: rolled back, each of its agents recorded on its own.
+    // A write of the group failed: the group rolled back, each of its agents,
+    // `failed` and those in flight recorded on their own.
+    Status fail_group(std::unique_ptr<AgentInFlight> failed);
+    // Records each agent in a transaction of its own.
     Status record_one_by_one(std::vector<std::unique_ptr<AgentInFlight>> agents);
     // After the agent's rows are durable: its counts, log lines and archive moves.
     void finish_agent(AgentInFlight& agent);
@@ -154,8 +167,11 @@ private:
     ScanSummary* summary_;
     CollectSettings settings_;
     std::vector<const IntegrityHandle*> checks_;
+    // Declared before the agents: their verifications end before it stops.
+    VerifyPool pool_;
     Transaction group_transaction_;
-    std::vector<std::unique_ptr<AgentInFlight>> group_;
+    std::deque<std::unique_ptr<AgentInFlight>> in_flight_;  // claimed, being verified
+    std::vector<std::unique_ptr<AgentInFlight>> group_;     // written, awaiting the commit
     std::chrono::steady_clock::time_point group_opened_;
 };
 
@@ -176,6 +192,7 @@ std::unique_ptr<AgentInFlight> Scanner::collect_agent(const Dir& root, const std
                                                       ReportReader& reader, const std::vector<const Job*>& jobs) {
     auto in_flight = std::make_unique<AgentInFlight>();
     in_flight->has_folder = has_folder;
+    in_flight->jobs = &jobs;
     AgentFolder& agent = in_flight->agent;
     agent.agent_id = agent_id;
     if (has_folder && !open_agent_folder(root, agent_id, &agent)) {
@@ -197,12 +214,13 @@ std::unique_ptr<AgentInFlight> Scanner::collect_agent(const Dir& root, const std
     return in_flight;
 }
 
-void Scanner::verify_agent(AgentInFlight& in_flight, const std::vector<const Job*>& jobs) {
+void Scanner::start_verify(AgentInFlight& in_flight) {
     if (in_flight.staged) return;
     const AgentFolder& agent = in_flight.agent;
-    in_flight.staged = std::make_unique<StagedFiles>(agent, checks_, config_.verify_threads);
-    if (!agent.reports.empty() && !jobs.empty()) {
-        in_flight.staged->verify(staged_files_to_verify(agent, jobs, likely_duplicates(*plugins_.storage, agent)));
+    in_flight.staged = std::make_unique<StagedFiles>(agent, checks_, pool_);
+    if (!agent.reports.empty() && !in_flight.jobs->empty()) {
+        in_flight.staged->start(
+            staged_files_to_verify(agent, *in_flight.jobs, likely_duplicates(*plugins_.storage, agent)));
     }
 }
 
@@ -218,11 +236,15 @@ RecordContext Scanner::record_context(AgentInFlight& agent) const {
     return context;
 }
 
-Status Scanner::record_into_group(std::unique_ptr<AgentInFlight> agent, const std::vector<const Job*>& jobs) {
+bool Scanner::group_due() const {
+    return group_transaction_.is_open() && (group_.size() + in_flight_.size() >= kGroupAgents ||
+                                            std::chrono::steady_clock::now() - group_opened_ >= kGroupTime);
+}
+
+Status Scanner::claim(std::unique_ptr<AgentInFlight> agent) {
     if (!group_transaction_.is_open()) {
         if (Status st = group_transaction_.begin(); !st.is_ok()) {
             // The database will tell each agent why, on its own.
-            verify_agent(*agent, jobs);
             std::vector<std::unique_ptr<AgentInFlight>> alone;
             alone.push_back(std::move(agent));
             return record_one_by_one(std::move(alone));
@@ -232,32 +254,44 @@ Status Scanner::record_into_group(std::unique_ptr<AgentInFlight> agent, const st
     // Claimed before its staged files are read: scanners sharing the
     // database split the reading instead of each doing all of it.
     bool acquired = false;
-    Status st = plugins_.storage->try_lock_agent(agent->agent.agent_id, &acquired);
-    if (st.is_ok() && !acquired) {
+    if (Status st = plugins_.storage->try_lock_agent(agent->agent.agent_id, &acquired); !st.is_ok()) {
+        return fail_group(std::move(agent));
+    }
+    if (!acquired) {
         skip_busy(*agent);
-    } else {
-        if (st.is_ok()) {
-            fault_point("agent.begin");
-            verify_agent(*agent, jobs);
-            st = write_in_group(record_context(*agent), agent->agent, &agent->recording);
-        }
-        if (!st.is_ok()) {
-            group_transaction_.rollback();
-            std::vector<std::unique_ptr<AgentInFlight>> agents = std::move(group_);
-            group_.clear();
-            verify_agent(*agent, jobs);
-            agents.push_back(std::move(agent));
-            return record_one_by_one(std::move(agents));
-        }
-        group_.push_back(std::move(agent));
+        return Status::ok();
     }
-    if (group_.size() >= kGroupAgents || std::chrono::steady_clock::now() - group_opened_ >= kGroupTime) {
-        return commit_group();
-    }
+    fault_point("agent.begin");
+    start_verify(*agent);
+    in_flight_.push_back(std::move(agent));
     return Status::ok();
 }
 
+Status Scanner::write_next() {
+    std::unique_ptr<AgentInFlight> agent = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    agent->staged->wait();
+    if (Status st = write_in_group(record_context(*agent), agent->agent, &agent->recording); !st.is_ok()) {
+        return fail_group(std::move(agent));
+    }
+    group_.push_back(std::move(agent));
+    return Status::ok();
+}
+
+Status Scanner::fail_group(std::unique_ptr<AgentInFlight> failed) {
+    group_transaction_.rollback();
+    std::vector<std::unique_ptr<AgentInFlight>> agents = std::move(group_);
+    group_.clear();
+    agents.push_back(std::move(failed));
+    for (auto& agent : in_flight_) agents.push_back(std::move(agent));
+    in_flight_.clear();
+    return record_one_by_one(std::move(agents));
+}
+
 Status Scanner::commit_group() {
+    while (!in_flight_.empty()) {
+        if (Status st = write_next(); !st.is_ok()) return st;
+    }
     if (!group_transaction_.is_open()) return Status::ok();
     std::vector<std::unique_ptr<AgentInFlight>> agents = std::move(group_);
     group_.clear();
@@ -278,6 +312,7 @@ Status Scanner::commit_group() {
 Status Scanner::record_one_by_one(std::vector<std::unique_ptr<AgentInFlight>> agents) {
     Status overall = Status::ok();
     for (auto& agent : agents) {
+        start_verify(*agent);
         Status error;
         switch (record_agent(record_context(*agent), agent->agent, &agent->recording, &error)) {
             case RecordOutcome::kBusy:
@@ -379,9 +414,13 @@ Status Scanner::run() {
     auto note = [&](const Status& st) {
         if (!st.is_ok() && overall.is_ok()) overall = Status::error(Status::Code::kUnavailable, st.message());
     };
+    const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
     for (const auto& [agent_id, agent_jobs] : jobs_by_agent) {
         auto agent = collect_agent(root, agent_id, with_folder.count(agent_id) > 0, reader, agent_jobs);
-        if (agent) note(record_into_group(std::move(agent), agent_jobs));
+        if (!agent) continue;
+        if (group_due()) note(commit_group());
+        note(claim(std::move(agent)));
+        while (in_flight_.size() > max_in_flight) note(write_next());
     }
     note(commit_group());
     if (!options_.dry_run) {
