@@ -3,6 +3,7 @@
 #include "fault.hpp"
 #include "job_view.hpp"
 #include "log_text.hpp"
+#include "report_fate.hpp"
 #include "transaction.hpp"
 
 #include <vigil/timestamp.hpp>
@@ -163,33 +164,23 @@ Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::v
     for (std::size_t i = 0; i < agent_.reports.size(); ++i) {
         const ReportFile& f = agent_.reports[i];
         if (unrecorded_.count(f.file_name)) continue;
-        std::string fate = f.fate;
-        Message reason = f.reason;
+        FateFacts facts;
+        facts.collected = f.fate;
+        facts.collected_reason = f.reason;
         if (auto refusal = refused_.find(f.file_name); refusal != refused_.end()) {
-            fate = "invalid";
-            reason = refusal->second;
-        } else if (duplicate[i]) {
-            fate = "duplicate";
-            reason = Message("the same content was already processed from this agent's folder");
-        } else if (f.kept()) {
-            bool names_a_job = false;
-            for (const DatabaseReport& d : f.report->databases) names_a_job |= job_databases.count(d.database_name) > 0;
-            if (used.count(f.file_name)) {
-                fate = "used";
-            } else if (!names_a_job) {
-                fate = "no_job";
-                reason = Message(f.report->databases.empty() ? "the report lists no database"
-                                                             : "no active job of agent " + agent_.agent_id +
-                                                                   " for the database(s) it lists");
-            } else {
-                fate = "irrelevant";
-                std::string text;
-                if (auto it = why.find(f.file_name); it != why.end()) {
-                    for (const auto& part : it->second) text += (text.empty() ? "" : "; ") + part;
-                }
-                reason = Message(text);
-            }
+            facts.refused = true;
+            facts.refusal = refusal->second;
         }
+        facts.duplicate = duplicate[i];
+        facts.used = used.count(f.file_name) > 0;
+        if (f.report) {
+            facts.lists_databases = !f.report->databases.empty();
+            for (const DatabaseReport& d : f.report->databases) facts.names_a_job |= job_databases.count(d.database_name) > 0;
+        }
+        if (auto it = why.find(f.file_name); it != why.end()) facts.why_not_used = it->second;
+        const ReportFate settled = report_fate(facts, agent_.agent_id);
+        const std::string& fate = settled.fate;
+        const Message& reason = settled.reason;
         if (f.source) ++tally_.sources[*f.source];
         ++tally_.fates[fate];
         const auto level = fate == "duplicate" ? routine_level() : spdlog::level::warn;
