@@ -131,9 +131,18 @@ private:
     void start_verify(AgentInFlight& agent);
     // Whether the open group is due for its commit.
     bool group_due() const;
-    // Claims the agent in the open group (opening one when none is) and
-    // starts its verification; it joins the agents in flight.
-    Status claim(std::unique_ptr<AgentInFlight> agent);
+    // How claiming an agent went.
+    enum class Claim {
+        kHeld,         // claimed in the open group
+        kBusy,         // held by another scanner
+        kAlone,        // no group could be opened: to be recorded on its own
+        kGroupFailed,  // the claim failed: the group is to be rolled back
+    };
+    // Claims the agent in the open group, opening one when none is.
+    Claim claim(const std::string& agent_id);
+    // The collected agent after its claim: held, it joins the agents in
+    // flight, its verification started.
+    Status enter(std::unique_ptr<AgentInFlight> agent, Claim claimed);
     // Writes the oldest agent in flight into the group once verified.
     Status write_next();
     // Writes every agent in flight, commits the group, then archives its
@@ -141,7 +150,7 @@ private:
     // its own.
     Status commit_group();
     // A write of the group failed: the group rolled back, each of its agents,
-    // `failed` and those in flight recorded on their own.
+    // `failed` (when not null) and those in flight recorded on their own.
     Status fail_group(std::unique_ptr<AgentInFlight> failed);
     // Records each agent in a transaction of its own.
     Status record_one_by_one(std::vector<std::unique_ptr<AgentInFlight>> agents);
@@ -154,10 +163,9 @@ private:
         summary_->files_verified += agent.staged->totals().files;
         summary_->bytes_verified += agent.staged->totals().bytes;
     }
-    void skip_busy(const AgentInFlight& agent) {
+    void skip_busy(const std::string& agent_id) {
         ++summary_->agents_busy;
-        spdlog::info("agent {}: skipped: another scanner is processing it", agent.agent.agent_id);
-        count_verified(agent);
+        spdlog::info("agent {}: skipped: another scanner is processing it", agent_id);
     }
     RecordContext record_context(AgentInFlight& agent) const;
 
@@ -241,29 +249,36 @@ bool Scanner::group_due() const {
                                             std::chrono::steady_clock::now() - group_opened_ >= kGroupTime);
 }
 
-Status Scanner::claim(std::unique_ptr<AgentInFlight> agent) {
+// Claimed before anything of the agent is read: scanners sharing the
+// database split the reading instead of each doing all of it.
+Scanner::Claim Scanner::claim(const std::string& agent_id) {
     if (!group_transaction_.is_open()) {
-        if (Status st = group_transaction_.begin(); !st.is_ok()) {
-            // The database will tell each agent why, on its own.
+        // The database will tell the agent why, on its own.
+        if (!group_transaction_.begin().is_ok()) return Claim::kAlone;
+        group_opened_ = std::chrono::steady_clock::now();
+    }
+    bool acquired = false;
+    if (!plugins_.storage->try_lock_agent(agent_id, &acquired).is_ok()) return Claim::kGroupFailed;
+    return acquired ? Claim::kHeld : Claim::kBusy;
+}
+
+Status Scanner::enter(std::unique_ptr<AgentInFlight> agent, Claim claimed) {
+    switch (claimed) {
+        case Claim::kHeld:
+            fault_point("agent.begin");
+            start_verify(*agent);
+            in_flight_.push_back(std::move(agent));
+            return Status::ok();
+        case Claim::kGroupFailed:
+            return fail_group(std::move(agent));
+        case Claim::kAlone: {
             std::vector<std::unique_ptr<AgentInFlight>> alone;
             alone.push_back(std::move(agent));
             return record_one_by_one(std::move(alone));
         }
-        group_opened_ = std::chrono::steady_clock::now();
+        case Claim::kBusy:
+            break;
     }
-    // Claimed before its staged files are read: scanners sharing the
-    // database split the reading instead of each doing all of it.
-    bool acquired = false;
-    if (Status st = plugins_.storage->try_lock_agent(agent->agent.agent_id, &acquired); !st.is_ok()) {
-        return fail_group(std::move(agent));
-    }
-    if (!acquired) {
-        skip_busy(*agent);
-        return Status::ok();
-    }
-    fault_point("agent.begin");
-    start_verify(*agent);
-    in_flight_.push_back(std::move(agent));
     return Status::ok();
 }
 
@@ -282,7 +297,7 @@ Status Scanner::fail_group(std::unique_ptr<AgentInFlight> failed) {
     group_transaction_.rollback();
     std::vector<std::unique_ptr<AgentInFlight>> agents = std::move(group_);
     group_.clear();
-    agents.push_back(std::move(failed));
+    if (failed) agents.push_back(std::move(failed));
     for (auto& agent : in_flight_) agents.push_back(std::move(agent));
     in_flight_.clear();
     return record_one_by_one(std::move(agents));
@@ -316,7 +331,8 @@ Status Scanner::record_one_by_one(std::vector<std::unique_ptr<AgentInFlight>> ag
         Status error;
         switch (record_agent(record_context(*agent), agent->agent, &agent->recording, &error)) {
             case RecordOutcome::kBusy:
-                skip_busy(*agent);
+                skip_busy(agent->agent.agent_id);
+                count_verified(*agent);
                 break;
             case RecordOutcome::kFailed:
                 ++summary_->agents_failed;
@@ -416,10 +432,18 @@ Status Scanner::run() {
     };
     const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
     for (const auto& [agent_id, agent_jobs] : jobs_by_agent) {
-        auto agent = collect_agent(root, agent_id, with_folder.count(agent_id) > 0, reader, agent_jobs);
-        if (!agent) continue;
         if (group_due()) note(commit_group());
-        note(claim(std::move(agent)));
+        const Claim claimed = claim(agent_id);
+        if (claimed == Claim::kBusy) {
+            skip_busy(agent_id);
+            continue;
+        }
+        auto agent = collect_agent(root, agent_id, with_folder.count(agent_id) > 0, reader, agent_jobs);
+        if (agent) {
+            note(enter(std::move(agent), claimed));
+        } else if (claimed == Claim::kGroupFailed) {
+            note(fail_group(nullptr));
+        }
         while (in_flight_.size() > max_in_flight) note(write_next());
     }
     note(commit_group());
