@@ -166,7 +166,9 @@ Status open_regular_file(const Dir& dir, std::string_view name, OpenFile* out) {
 Status stream_file(const OpenFile& file, const std::string& shown, std::int64_t limit,
                    const std::function<void(const unsigned char*, std::size_t)>& consume, std::int64_t* read) {
     constexpr std::size_t kChunk = 1 << 20;
-    std::vector<unsigned char> buffer(kChunk);
+    // One per thread, kept: allocating and zeroing 1 MiB for every small
+    // file read would cost more than reading it. consume never reads a file.
+    thread_local std::vector<unsigned char> buffer(kChunk);
     std::int64_t total = 0;
     off_t offset = 0;
     while (limit < 0 || total < limit) {

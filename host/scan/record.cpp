@@ -3,6 +3,8 @@
 #include "fault.hpp"
 #include "job_view.hpp"
 #include "log_text.hpp"
+#include "report_fate.hpp"
+#include "transaction.hpp"
 
 #include <vigil/timestamp.hpp>
 
@@ -39,13 +41,19 @@ public:
     // The report file the write that failed was made from; "" when that
     // write came from no single report.
     const std::string& culprit() const { return culprit_; }
-    // Writes the log lines of what was recorded (after the commit).
-    void emit_logs() const {
-        for (const auto& [level, line] : lines_) spdlog::log(level, "{}", line);
+    // What was written, for after the commit.
+    AgentRecording recording() && {
+        AgentRecording r;
+        r.tally = std::move(tally_);
+        r.unrecorded = unrecorded_;
+        r.lines = std::move(lines_);
+        return r;
     }
-    const AgentTally& tally() const { return tally_; }
 
 private:
+    spdlog::level::level_enum routine_level() const {
+        return context_.routine_at_info ? spdlog::level::info : spdlog::level::debug;
+    }
     Status write_fates(const std::vector<bool>& duplicate, const std::vector<bool>& record_fate,
                        const std::map<std::string, bool>& used,
                        const std::map<std::string, std::vector<std::string>>& why,
@@ -123,7 +131,7 @@ Status AgentWriter::write() {
             std::int64_t id = 0;
             if (Status st = db.insert_entry(e, &id); !st.is_ok()) return st;
             ++tally_.entries[e.status];
-            const auto level = e.status == "success" ? spdlog::level::info : spdlog::level::warn;
+            const auto level = e.status == "success" ? routine_level() : spdlog::level::warn;
             if (spdlog::should_log(level)) {
                 lines_.emplace_back(level, job_label(job) + ": cycle " + format_iso(e.cycle_expected_at) + ": " +
                                                e.status + ": " + result.messages[k].render(shown));
@@ -137,8 +145,12 @@ Status AgentWriter::write() {
         }
         culprit_.clear();
         if (result.job.current_status != result.previous_status) {
-            lines_.emplace_back(spdlog::level::info, job_label(job) + ": status " + result.previous_status + " -> " +
-                                                         result.job.current_status);
+            const bool first_ok = result.previous_status == "unknown" && result.job.current_status == "ok";
+            const auto level = first_ok ? routine_level() : spdlog::level::info;
+            if (spdlog::should_log(level)) {
+                lines_.emplace_back(level, job_label(job) + ": status " + result.previous_status + " -> " +
+                                               result.job.current_status);
+            }
         }
         ++tally_.job_status[result.job.current_status];
     }
@@ -152,36 +164,26 @@ Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::v
     for (std::size_t i = 0; i < agent_.reports.size(); ++i) {
         const ReportFile& f = agent_.reports[i];
         if (unrecorded_.count(f.file_name)) continue;
-        std::string fate = f.fate;
-        Message reason = f.reason;
+        FateFacts facts;
+        facts.collected = f.fate;
+        facts.collected_reason = f.reason;
         if (auto refusal = refused_.find(f.file_name); refusal != refused_.end()) {
-            fate = "invalid";
-            reason = refusal->second;
-        } else if (duplicate[i]) {
-            fate = "duplicate";
-            reason = Message("the same content was already processed from this agent's folder");
-        } else if (f.kept()) {
-            bool names_a_job = false;
-            for (const DatabaseReport& d : f.report->databases) names_a_job |= job_databases.count(d.database_name) > 0;
-            if (used.count(f.file_name)) {
-                fate = "used";
-            } else if (!names_a_job) {
-                fate = "no_job";
-                reason = Message(f.report->databases.empty() ? "the report lists no database"
-                                                             : "no active job of agent " + agent_.agent_id +
-                                                                   " for the database(s) it lists");
-            } else {
-                fate = "irrelevant";
-                std::string text;
-                if (auto it = why.find(f.file_name); it != why.end()) {
-                    for (const auto& part : it->second) text += (text.empty() ? "" : "; ") + part;
-                }
-                reason = Message(text);
-            }
+            facts.refused = true;
+            facts.refusal = refusal->second;
         }
+        facts.duplicate = duplicate[i];
+        facts.used = used.count(f.file_name) > 0;
+        if (f.report) {
+            facts.lists_databases = !f.report->databases.empty();
+            for (const DatabaseReport& d : f.report->databases) facts.names_a_job |= job_databases.count(d.database_name) > 0;
+        }
+        if (auto it = why.find(f.file_name); it != why.end()) facts.why_not_used = it->second;
+        const ReportFate settled = report_fate(facts, agent_.agent_id);
+        const std::string& fate = settled.fate;
+        const Message& reason = settled.reason;
         if (f.source) ++tally_.sources[*f.source];
         ++tally_.fates[fate];
-        const auto level = fate == "duplicate" ? spdlog::level::info : spdlog::level::warn;
+        const auto level = fate == "duplicate" ? routine_level() : spdlog::level::warn;
         if (fate != "used" && spdlog::should_log(level)) {
             lines_.emplace_back(level, agent_.log.shown(f.file_name) + ": " + fate + ": " + reason.render(shown));
         }
@@ -216,32 +218,43 @@ std::set<std::string> likely_duplicates(StorageHandle& storage, const AgentFolde
     return files;
 }
 
-RecordOutcome record_agent(const RecordContext& context, AgentFolder& agent, std::set<std::string>* unrecorded,
-                           AgentTally* tally, Status* error) {
+void AgentRecording::emit_logs() const {
+    for (const auto& [level, line] : lines) spdlog::log(level, "{}", line);
+}
+
+Status write_in_group(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording) {
+    const std::map<std::string, Message> refused;
+    const std::set<std::string> unrecorded;
+    AgentWriter writer(context, agent, refused, unrecorded);
+    if (Status st = writer.write(); !st.is_ok()) return st;
+    *recording = std::move(writer).recording();
+    return Status::ok();
+}
+
+RecordOutcome record_agent(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording,
+                           Status* error) {
     StorageHandle& db = *context.storage;
     std::map<std::string, Message> refused;  // file -> the database's refusal
     std::set<std::string> suspects;          // files a write failed on once
-    unrecorded->clear();
+    std::set<std::string> unrecorded;
     const std::size_t max_attempts = 3 * agent.reports.size() + 1;
     for (std::size_t attempt = 1;; ++attempt) {
-        AgentWriter writer(context, agent, refused, *unrecorded);
-        Status st = db.begin();
+        AgentWriter writer(context, agent, refused, unrecorded);
+        Transaction transaction(db);
+        Status st = transaction.begin();
         bool acquired = false;
         if (st.is_ok()) st = db.try_lock_agent(agent.agent_id, &acquired);
-        if (st.is_ok() && !acquired) {
-            db.rollback();
-            return RecordOutcome::kBusy;
-        }
+        if (st.is_ok() && !acquired) return RecordOutcome::kBusy;
         fault_point("agent.begin");
         if (st.is_ok()) st = writer.write();
         fault_point("agent.before_commit");
-        if (st.is_ok()) st = db.commit();
+        if (st.is_ok()) st = transaction.commit();
         if (st.is_ok()) {
-            writer.emit_logs();
-            *tally = writer.tally();
+            *recording = std::move(writer).recording();
+            recording->emit_logs();
             return RecordOutcome::kCommitted;
         }
-        db.rollback();
+        transaction.rollback();
         const std::string culprit = writer.culprit();
         if (st.code() == Status::Code::kUnavailable || culprit.empty() || attempt >= max_attempts) {
             *error = st;
@@ -260,7 +273,7 @@ RecordOutcome record_agent(const RecordContext& context, AgentFolder& agent, std
         } else {
             spdlog::error("{}: the database refused even its fate ({}): left in place, unrecorded",
                           agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit));
-            unrecorded->insert(culprit);
+            unrecorded.insert(culprit);
         }
     }
 }

@@ -1,6 +1,9 @@
 // Step "record" (docs/scan.md phase 2): one agent's duplicates, job evaluations,
-// entries, job states, notification events and report fates, written in one
-// database transaction, then committed before any of its reports moves.
+// entries, job states, notification events and report fates, written inside
+// a database transaction, committed before any of its reports moves. The
+// scan writes several agents in one transaction (record_in_group); when one
+// of them fails, that group is rolled back and each of its agents recorded
+// again in a transaction of its own (record_agent), as follows.
 //
 // Defence in depth: when the database refuses a write because of what one
 // report contains (any failure but a lost connection, on a write made from
@@ -21,11 +24,15 @@
 #include "plugin_host.hpp"
 #include "status.hpp"
 
+#include <spdlog/common.h>
+
 #include <cstdint>
 #include <functional>
 #include <map>
 #include <set>
 #include <string>
+#include <utility>
+#include <vector>
 
 namespace vigil::host {
 
@@ -45,25 +52,45 @@ struct RecordContext {
     const Notifiers* notifiers = nullptr;
     std::int64_t now = 0;
     ContentChange content_change = ContentChange::kChanged;
+    // Routine lines (a success entry, a duplicate, a new job's first
+    // status) at info instead of debug: a dry run exists to show them.
+    bool routine_at_info = false;
     // What the server found for one of the agent's staged files.
     std::function<const StagedFacts*(const std::string& staged_file_name)> staged;
 };
 
 enum class RecordOutcome { kCommitted, kBusy, kFailed };
 
+// What recording an agent produced, kept until its transaction commits.
+struct AgentRecording {
+    AgentTally tally;
+    // Reports whose fate could not be recorded: left in place.
+    std::set<std::string> unrecorded;
+    // The log lines of its entries, fates and status changes.
+    std::vector<std::pair<spdlog::level::level_enum, std::string>> lines;
+    // Writes the lines (once the transaction committed).
+    void emit_logs() const;
+};
+
 // Report files of the agent recorded by an earlier scan (docs/scan.md: a
 // duplicate needs no staged-file work). Asked outside any transaction; the
 // final word is taken again inside the agent's.
 std::set<std::string> likely_duplicates(StorageHandle& storage, const AgentFolder& agent);
 
-// Claims and records the agent in one transaction (see above). kCommitted:
-// every report of the agent has its fate recorded (agent.unrecorded lists
-// those that could not be, to be left in place) and the log lines of its
-// entries and fates are written; *tally receives the counts. kBusy: another
-// scanner holds the agent, nothing written. kFailed: nothing recorded,
-// *error says why.
-RecordOutcome record_agent(const RecordContext& context, AgentFolder& agent, std::set<std::string>* unrecorded,
-                           AgentTally* tally, Status* error);
+// Claims and records the agent in a transaction of its own (see above).
+// kCommitted: every report of the agent has its fate recorded
+// (recording->unrecorded lists those that could not be, to be left in
+// place) and the log lines of its entries and fates are written. kBusy:
+// another scanner holds the agent, nothing written. kFailed: nothing
+// recorded, *error says why.
+RecordOutcome record_agent(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording,
+                           Status* error);
+
+// Writes the agent inside the transaction the caller holds open, in which
+// the caller already claimed it (try_lock_agent), in one attempt, logging
+// nothing. Ok: written, to be committed by the caller (then
+// recording->emit_logs()). An error: the transaction must be rolled back.
+Status write_in_group(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording);
 
 }  // namespace vigil::host
 

@@ -12,6 +12,7 @@
 #include "plugin_open.hpp"
 #include "plugin_paths.hpp"
 #include "record.hpp"
+#include "transaction.hpp"
 #include "verify.hpp"
 
 #include <vigil/timestamp.hpp>
@@ -19,6 +20,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <deque>
 #include <iomanip>
 #include <set>
 
@@ -91,10 +93,31 @@ std::int64_t latest_completed_scan_start(StorageHandle& storage) {
     return scans.front().started_at;
 }
 
+// Group commit: agents written in one transaction, committed when the group
+// holds this many agents or has been open this long, whichever comes first
+// (docs/scan.md). One fdatasync per group instead of one per agent, while a
+// scan killed mid-group redoes at most this much work.
+constexpr std::size_t kGroupAgents = 64;
+constexpr std::chrono::milliseconds kGroupTime{1000};
+// Agents claimed and being verified, per verification thread, ahead of the
+// one being written: enough to keep the threads busy, few enough that
+// memory holds only a handful of agents.
+constexpr std::size_t kInFlightPerThread = 2;
+
+// An agent collected and verified, on its way through recording and archiving.
+struct AgentInFlight {
+    AgentFolder agent;
+    bool has_folder = false;
+    const std::vector<const Job*>* jobs = nullptr;  // its active jobs, known before the scan's transactions
+    std::unique_ptr<StagedFiles> staged;  // once verified; refers to `agent`: both live as long as this
+    AgentRecording recording;
+};
+
 class Scanner {
 public:
     Scanner(const Config& config, ScanPlugins& plugins, const ScanOptions& options, ScanSummary* summary)
-        : config_(config), plugins_(plugins), options_(options), summary_(summary) {
+        : config_(config), plugins_(plugins), options_(options), summary_(summary), pool_(config.verify_threads),
+          group_transaction_(*plugins.storage) {
         for (const auto& check : plugins_.integrity_checks) checks_.push_back(check.get());
         settings_.now = options.now;
         settings_.real_now = options.real_now;
@@ -108,9 +131,51 @@ public:
 
 private:
     Status sync_jobs();
-    Status process_agent(const Dir& root, const std::string& agent_id, bool has_folder, const ReportNames& names,
-                         ReportReader& reader, const std::vector<const Job*>& jobs);
+    // Collects one agent (open, list, read, parse); nullptr when its folder
+    // is not an agent folder and it has no jobs.
+    std::unique_ptr<AgentInFlight> collect_agent(const Dir& root, const std::string& agent_id, bool has_folder,
+                                                 const ReportNames& names, ReportReader& reader, const std::vector<const Job*>& jobs);
+    // Starts verifying the staged files its evaluation will foresee (once).
+    void start_verify(AgentInFlight& agent);
+    // Whether the open group is due for its commit.
+    bool group_due() const;
+    // How claiming an agent went.
+    enum class Claim {
+        kHeld,         // claimed in the open group
+        kBusy,         // held by another scanner
+        kAlone,        // no group could be opened: to be recorded on its own
+        kGroupFailed,  // the claim failed: the group is to be rolled back
+    };
+    // Claims the agent in the open group, opening one when none is.
+    Claim claim(const std::string& agent_id);
+    // The collected agent after its claim: held, it joins the agents in
+    // flight, its verification started.
+    Status enter(std::unique_ptr<AgentInFlight> agent, Claim claimed);
+    // Writes the oldest agent in flight into the group once verified.
+    Status write_next();
+    // Writes every agent in flight, commits the group, then archives its
+    // agents' reports. When the commit fails, records each agent again on
+    // its own.
+    Status commit_group();
+    // A write of the group failed: the group rolled back, each of its agents,
+    // `failed` (when not null) and those in flight recorded on their own.
+    Status fail_group(std::unique_ptr<AgentInFlight> failed);
+    // Records each agent in a transaction of its own.
+    Status record_one_by_one(std::vector<std::unique_ptr<AgentInFlight>> agents);
+    // After the agent's rows are durable: its counts, log lines and archive moves.
+    void finish_agent(AgentInFlight& agent);
     void archive_agent(const AgentFolder& agent, const std::set<std::string>& unrecorded);
+    // The staged files read for the agent, whatever became of it.
+    void count_verified(const AgentInFlight& agent) {
+        if (!agent.staged) return;
+        summary_->files_verified += agent.staged->totals().files;
+        summary_->bytes_verified += agent.staged->totals().bytes;
+    }
+    void skip_busy(const std::string& agent_id) {
+        ++summary_->agents_busy;
+        spdlog::info("agent {}: skipped: another scanner is processing it", agent_id);
+    }
+    RecordContext record_context(AgentInFlight& agent) const;
 
     const Config& config_;
     ScanPlugins& plugins_;
@@ -118,30 +183,38 @@ private:
     ScanSummary* summary_;
     CollectSettings settings_;
     std::vector<const IntegrityHandle*> checks_;
+    // Declared before the agents: their verifications end before it stops.
+    VerifyPool pool_;
+    Transaction group_transaction_;
+    std::deque<std::unique_ptr<AgentInFlight>> in_flight_;  // claimed, being verified
+    std::vector<std::unique_ptr<AgentInFlight>> group_;     // written, awaiting the commit
+    std::chrono::steady_clock::time_point group_opened_;
 };
 
 Status Scanner::sync_jobs() {
-    StorageHandle& db = *plugins_.storage;
-    Status st = db.begin();
-    if (st.is_ok()) st = db.sync_jobs(configured_jobs(config_), options_.now);
-    if (st.is_ok()) st = db.commit();
+    Transaction transaction(*plugins_.storage);
+    Status st = transaction.begin();
+    if (st.is_ok()) st = plugins_.storage->sync_jobs(configured_jobs(config_), options_.now);
+    if (st.is_ok()) st = transaction.commit();
     if (!st.is_ok()) {
-        db.rollback();
         return Status::error(Status::Code::kUnavailable, "synchronising the configured jobs: " + st.message());
     }
     return st;
 }
 
-// One agent through every step: open, list, read and parse, verify, record,
-// archive. Only this agent's capped reports are held meanwhile.
-Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool has_folder,
-                              const ReportNames& names, ReportReader& reader, const std::vector<const Job*>& jobs) {
-    AgentFolder agent;
+// Open, list, read and parse. Only this agent's capped reports are
+// held (and, once verified, its staged files' facts).
+std::unique_ptr<AgentInFlight> Scanner::collect_agent(const Dir& root, const std::string& agent_id, bool has_folder,
+                                                      const ReportNames& names, ReportReader& reader, const std::vector<const Job*>& jobs) {
+    auto in_flight = std::make_unique<AgentInFlight>();
+    in_flight->has_folder = has_folder;
+    in_flight->jobs = &jobs;
+    AgentFolder& agent = in_flight->agent;
     agent.agent_id = agent_id;
     if (has_folder && !open_agent_folder(root, agent_id, &agent)) {
         ++summary_->agents_skipped;
         // Its jobs are still judged (missing entries), from no report.
-        if (jobs.empty()) return Status::ok();
+        if (jobs.empty()) return nullptr;
         agent = AgentFolder();
         agent.agent_id = agent_id;
     }
@@ -155,41 +228,144 @@ Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool
     summary_->entries_ignored += agent.ignored;
     summary_->reports_unrecognised += agent.unrecognised;
 
-    StagedFiles staged(agent, checks_, config_.verify_threads);
-    if (!agent.reports.empty() && !jobs.empty()) {
-        staged.verify(staged_files_to_verify(agent, jobs, likely_duplicates(*plugins_.storage, agent)));
-    }
+    return in_flight;
+}
 
+void Scanner::start_verify(AgentInFlight& in_flight) {
+    if (in_flight.staged) return;
+    const AgentFolder& agent = in_flight.agent;
+    in_flight.staged = std::make_unique<StagedFiles>(agent, checks_, pool_);
+    if (!agent.reports.empty() && !in_flight.jobs->empty()) {
+        in_flight.staged->start(
+            staged_files_to_verify(agent, *in_flight.jobs, likely_duplicates(*plugins_.storage, agent)));
+    }
+}
+
+RecordContext Scanner::record_context(AgentInFlight& agent) const {
     RecordContext context;
     context.storage = plugins_.storage.get();
     context.notifiers = &plugins_.notifiers;
     context.now = options_.now;
     context.content_change = config_.content_change;
-    context.staged = [&](const std::string& name) { return staged.facts(name); };
+    context.routine_at_info = options_.dry_run;
+    StagedFiles* staged = agent.staged.get();
+    context.staged = [staged](const std::string& name) { return staged->facts(name); };
+    return context;
+}
 
-    AgentTally tally;
-    std::set<std::string> unrecorded;
-    Status error;
-    const RecordOutcome outcome = record_agent(context, agent, &unrecorded, &tally, &error);
-    summary_->files_verified += staged.totals().files;
-    summary_->bytes_verified += staged.totals().bytes;
-    switch (outcome) {
-        case RecordOutcome::kBusy:
-            ++summary_->agents_busy;
-            spdlog::info("agent {}: skipped: another scanner is processing it", agent_id);
+bool Scanner::group_due() const {
+    return group_transaction_.is_open() && (group_.size() + in_flight_.size() >= kGroupAgents ||
+                                            std::chrono::steady_clock::now() - group_opened_ >= kGroupTime);
+}
+
+// Claimed before anything of the agent is read: scanners sharing the
+// database split the reading instead of each doing all of it.
+Scanner::Claim Scanner::claim(const std::string& agent_id) {
+    if (!group_transaction_.is_open()) {
+        // The database will tell the agent why, on its own.
+        if (!group_transaction_.begin().is_ok()) return Claim::kAlone;
+        group_opened_ = std::chrono::steady_clock::now();
+    }
+    bool acquired = false;
+    if (!plugins_.storage->try_lock_agent(agent_id, &acquired).is_ok()) return Claim::kGroupFailed;
+    return acquired ? Claim::kHeld : Claim::kBusy;
+}
+
+Status Scanner::enter(std::unique_ptr<AgentInFlight> agent, Claim claimed) {
+    switch (claimed) {
+        case Claim::kHeld:
+            fault_point("agent.begin");
+            start_verify(*agent);
+            in_flight_.push_back(std::move(agent));
             return Status::ok();
-        case RecordOutcome::kFailed:
-            ++summary_->agents_failed;
-            spdlog::error("agent {}: nothing recorded, reports left in place: {}", agent_id,
-                          log_text(error.message(), kLogErrorLimit));
-            return error;
-        case RecordOutcome::kCommitted:
+        case Claim::kGroupFailed:
+            return fail_group(std::move(agent));
+        case Claim::kAlone: {
+            std::vector<std::unique_ptr<AgentInFlight>> alone;
+            alone.push_back(std::move(agent));
+            return record_one_by_one(std::move(alone));
+        }
+        case Claim::kBusy:
             break;
     }
+    return Status::ok();
+}
+
+Status Scanner::write_next() {
+    std::unique_ptr<AgentInFlight> agent = std::move(in_flight_.front());
+    in_flight_.pop_front();
+    agent->staged->wait();
+    if (Status st = write_in_group(record_context(*agent), agent->agent, &agent->recording); !st.is_ok()) {
+        return fail_group(std::move(agent));
+    }
+    group_.push_back(std::move(agent));
+    return Status::ok();
+}
+
+Status Scanner::fail_group(std::unique_ptr<AgentInFlight> failed) {
+    group_transaction_.rollback();
+    std::vector<std::unique_ptr<AgentInFlight>> agents = std::move(group_);
+    group_.clear();
+    if (failed) agents.push_back(std::move(failed));
+    for (auto& agent : in_flight_) agents.push_back(std::move(agent));
+    in_flight_.clear();
+    return record_one_by_one(std::move(agents));
+}
+
+Status Scanner::commit_group() {
+    while (!in_flight_.empty()) {
+        if (Status st = write_next(); !st.is_ok()) return st;
+    }
+    if (!group_transaction_.is_open()) return Status::ok();
+    std::vector<std::unique_ptr<AgentInFlight>> agents = std::move(group_);
+    group_.clear();
+    fault_point("agent.before_commit");
+    if (Status st = group_transaction_.commit(); !st.is_ok()) {
+        spdlog::warn("a group of {} agents could not be committed ({}): recording each on its own", agents.size(),
+                     log_text(st.message(), kLogErrorLimit));
+        return record_one_by_one(std::move(agents));
+    }
     fault_point("agent.committed");
+    for (auto& agent : agents) {
+        agent->recording.emit_logs();
+        finish_agent(*agent);
+    }
+    return Status::ok();
+}
+
+Status Scanner::record_one_by_one(std::vector<std::unique_ptr<AgentInFlight>> agents) {
+    Status overall = Status::ok();
+    for (auto& agent : agents) {
+        start_verify(*agent);
+        Status error;
+        switch (record_agent(record_context(*agent), agent->agent, &agent->recording, &error)) {
+            case RecordOutcome::kBusy:
+                skip_busy(agent->agent.agent_id);
+                count_verified(*agent);
+                break;
+            case RecordOutcome::kFailed:
+                ++summary_->agents_failed;
+                count_verified(*agent);
+                spdlog::error("agent {}: nothing recorded, reports left in place: {}", agent->agent.agent_id,
+                              log_text(error.message(), kLogErrorLimit));
+                if (overall.is_ok()) overall = error;
+                break;
+            case RecordOutcome::kCommitted:
+                fault_point("agent.committed");
+                finish_agent(*agent);
+                break;
+        }
+    }
+    return overall;
+}
+
+void Scanner::finish_agent(AgentInFlight& in_flight) {
+    const AgentFolder& agent = in_flight.agent;
+    const AgentTally& tally = in_flight.recording.tally;
+    count_verified(in_flight);
     if (agent.log.is_open()) {
         ++summary_->agents_scanned;
-    } else if (!has_folder) {
+    } else if (!in_flight.has_folder) {
         ++summary_->agents_without_folder;
     }
     for (const auto& [fate, n] : tally.fates) summary_->fates[fate] += n;
@@ -197,8 +373,7 @@ Status Scanner::process_agent(const Dir& root, const std::string& agent_id, bool
     for (const auto& [status, n] : tally.entries) summary_->entries[status] += n;
     for (const auto& [status, n] : tally.job_status) summary_->job_status[status] += n;
     summary_->events_queued += tally.events_queued;
-    archive_agent(agent, unrecorded);
-    return Status::ok();
+    archive_agent(agent, in_flight.recording.unrecorded);
 }
 
 void Scanner::archive_agent(const AgentFolder& agent, const std::set<std::string>& unrecorded) {
@@ -264,10 +439,26 @@ Status Scanner::run() {
     settings_.told_before = latest_completed_scan_start(*plugins_.storage);
 
     Status overall = Status::ok();
-    for (const auto& [agent_id, agent_jobs] : jobs_by_agent) {
-        Status st = process_agent(root, agent_id, with_folder.count(agent_id) > 0, names, reader, agent_jobs);
+    auto note = [&](const Status& st) {
         if (!st.is_ok() && overall.is_ok()) overall = Status::error(Status::Code::kUnavailable, st.message());
+    };
+    const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
+    for (const auto& [agent_id, agent_jobs] : jobs_by_agent) {
+        if (group_due()) note(commit_group());
+        const Claim claimed = claim(agent_id);
+        if (claimed == Claim::kBusy) {
+            skip_busy(agent_id);
+            continue;
+        }
+        auto agent = collect_agent(root, agent_id, with_folder.count(agent_id) > 0, names, reader, agent_jobs);
+        if (agent) {
+            note(enter(std::move(agent), claimed));
+        } else if (claimed == Claim::kGroupFailed) {
+            note(fail_group(nullptr));
+        }
+        while (in_flight_.size() > max_in_flight) note(write_next());
     }
+    note(commit_group());
     if (!options_.dry_run) {
         summary_->deliveries = plugins_.notifiers.deliver(*plugins_.storage, options_.now, options_.real_now);
     }

@@ -5,14 +5,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <atomic>
 #include <thread>
 
 namespace vigil::host {
 
 namespace {
 
-// Below this many bytes to read in all, a second thread costs more than it saves.
+// Below this many bytes in all, an agent's files are one task of the pool:
+// handing each file over on its own costs more than it saves.
 constexpr std::int64_t kBytesWorthAThread = 8 << 20;
 
 // `kind` is what the name was (fstatat) when the verification was planned.
@@ -101,42 +101,50 @@ StagedFolder open_staged_folder(const AgentFolder& agent) {
     return folder;
 }
 
-std::map<std::string, StagedFacts> verify_staged_files(const StagedFolder& folder,
-                                                       const std::vector<std::string>& names,
-                                                       const std::vector<const IntegrityHandle*>& checks,
-                                                       int threads, VerifyTotals* totals) {
-    std::vector<StagedFacts> results(names.size());
-    std::vector<FileKind> kinds(names.size(), FileKind::kMissing);
-    std::int64_t bytes = 0;
-    for (std::size_t i = 0; i < names.size() && folder.dir.is_open(); ++i) {
-        struct stat st {};
-        kinds[i] = folder.dir.kind_of(names[i], &st);
-        if (kinds[i] == FileKind::kRegular) bytes += st.st_size;
-    }
-    std::atomic<std::size_t> next{0};
-    auto worker = [&] {
-        for (std::size_t i = next++; i < names.size(); i = next++) {
-            results[i] = folder.dir.is_open() ? verify_one(folder.dir, names[i], kinds[i], checks) : folder.unusable;
-            fault_point("verify.file");
-        }
-    };
-    unsigned count = threads > 0 ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
-    count = static_cast<unsigned>(std::min<std::size_t>(count, names.size()));
-    if (bytes < kBytesWorthAThread) count = 1;
-    std::vector<std::thread> pool;
-    for (unsigned t = 1; t < count; ++t) pool.emplace_back(worker);
-    worker();
-    for (auto& t : pool) t.join();
+StagedFacts verify_staged_file(const StagedFolder& folder, const std::string& name, FileKind kind,
+                               const std::vector<const IntegrityHandle*>& checks) {
+    StagedFacts facts = folder.dir.is_open() ? verify_one(folder.dir, name, kind, checks) : folder.unusable;
+    fault_point("verify.file");
+    return facts;
+}
 
-    std::map<std::string, StagedFacts> out;
-    for (std::size_t i = 0; i < names.size(); ++i) {
-        if (results[i].state == StagedFacts::State::kRegular) {
-            ++totals->files;
-            totals->bytes += results[i].size;
-        }
-        out.emplace(names[i], std::move(results[i]));
+VerifyPool::VerifyPool(int threads) {
+    const unsigned count = threads > 0 ? static_cast<unsigned>(threads) : std::max(1u, std::thread::hardware_concurrency());
+    for (unsigned t = 0; t < count; ++t) workers_.emplace_back([this] { work(); });
+}
+
+VerifyPool::~VerifyPool() {
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        stopping_ = true;
     }
-    return out;
+    wake_.notify_all();
+    for (auto& t : workers_) t.join();
+}
+
+std::future<void> VerifyPool::submit(std::function<void()> task) {
+    std::packaged_task<void()> packaged(std::move(task));
+    std::future<void> done = packaged.get_future();
+    {
+        std::lock_guard<std::mutex> lock(mutex_);
+        queue_.push_back(std::move(packaged));
+    }
+    wake_.notify_one();
+    return done;
+}
+
+void VerifyPool::work() {
+    for (;;) {
+        std::packaged_task<void()> task;
+        {
+            std::unique_lock<std::mutex> lock(mutex_);
+            wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+            if (queue_.empty()) return;
+            task = std::move(queue_.front());
+            queue_.pop_front();
+        }
+        task();
+    }
 }
 
 const StagedFolder& StagedFiles::folder() {
@@ -144,18 +152,56 @@ const StagedFolder& StagedFiles::folder() {
     return *folder_;
 }
 
-void StagedFiles::verify(const std::vector<std::string>& names) {
-    if (names.empty()) return;
-    for (auto& [name, facts] : verify_staged_files(folder(), names, checks_, threads_, &totals_)) {
-        facts_.insert_or_assign(name, std::move(facts));
+void StagedFiles::start(const std::vector<std::string>& names) {
+    if (names.empty() || !started_.empty()) return;
+    const StagedFolder& dir = folder();
+    started_ = names;
+    kinds_.assign(names.size(), FileKind::kMissing);
+    results_.resize(names.size());
+    std::int64_t bytes = 0;
+    for (std::size_t i = 0; i < names.size() && dir.dir.is_open(); ++i) {
+        struct stat st {};
+        kinds_[i] = dir.dir.kind_of(names[i], &st);
+        if (kinds_[i] == FileKind::kRegular) bytes += st.st_size;
     }
+    auto verify = [this, &dir](std::size_t i) { results_[i] = verify_staged_file(dir, started_[i], kinds_[i], checks_); };
+    if (bytes < kBytesWorthAThread) {
+        // Small files: one task for the agent, the hand-over costs more than the reading.
+        running_.push_back(pool_.submit([this, verify] {
+            for (std::size_t i = 0; i < started_.size(); ++i) verify(i);
+        }));
+        return;
+    }
+    for (std::size_t i = 0; i < names.size(); ++i) running_.push_back(pool_.submit([verify, i] { verify(i); }));
+}
+
+void StagedFiles::wait() {
+    if (running_.empty()) return;
+    for (auto& done : running_) done.get();
+    running_.clear();
+    for (std::size_t i = 0; i < started_.size(); ++i) {
+        if (results_[i].state == StagedFacts::State::kRegular) {
+            ++totals_.files;
+            totals_.bytes += results_[i].size;
+        }
+        facts_.insert_or_assign(started_[i], std::move(results_[i]));
+    }
+    results_.clear();
 }
 
 const StagedFacts* StagedFiles::facts(const std::string& name) {
+    wait();
     auto it = facts_.find(name);
     if (it == facts_.end()) {
-        auto verified = verify_staged_files(folder(), {name}, checks_, 1, &totals_);
-        it = facts_.emplace(name, std::move(verified.begin()->second)).first;
+        const StagedFolder& dir = folder();
+        struct stat st {};
+        const FileKind kind = dir.dir.is_open() ? dir.dir.kind_of(name, &st) : FileKind::kMissing;
+        StagedFacts verified = verify_staged_file(dir, name, kind, checks_);
+        if (verified.state == StagedFacts::State::kRegular) {
+            ++totals_.files;
+            totals_.bytes += verified.size;
+        }
+        it = facts_.emplace(name, std::move(verified)).first;
     }
     return &it->second;
 }

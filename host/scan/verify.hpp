@@ -1,6 +1,7 @@
 // Step "verify": the server-side checks of an agent's staged files (docs/scan.md
 // rules 3-4), reached through the agent's database/ folder handle. Each file
-// is read once, on a pool of threads, and fed to every integrity check.
+// is read once, on a pool of threads shared by the agents in flight, and
+// fed to every integrity check.
 #ifndef VIGIL_HOST_VERIFY_HPP
 #define VIGIL_HOST_VERIFY_HPP
 
@@ -9,11 +10,17 @@
 #include "files.hpp"
 #include "plugin_host.hpp"
 
+#include <condition_variable>
 #include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace vigil::host {
@@ -35,36 +42,74 @@ struct StagedFolder {
 // refused with a warning naming it.
 StagedFolder open_staged_folder(const AgentFolder& agent);
 
-// Verifies every named staged file of the folder with every check, using
-// `threads` workers (0: one per core). A file that is missing, not a
-// regular file (never followed), or unreadable gets that state; a check
-// that fails or errors is listed in failed_checks. Keys are the names.
-std::map<std::string, StagedFacts> verify_staged_files(const StagedFolder& folder,
-                                                       const std::vector<std::string>& names,
-                                                       const std::vector<const IntegrityHandle*>& checks,
-                                                       int threads, VerifyTotals* totals);
+// Verifies one staged file of the folder with every check; `kind` is what
+// the name was (Dir::kind_of) when the verification was planned. A file that
+// is missing, not a regular file (never followed), or unreadable gets that
+// state; a check that fails or errors is listed in failed_checks.
+StagedFacts verify_staged_file(const StagedFolder& folder, const std::string& name, FileKind kind,
+                               const std::vector<const IntegrityHandle*>& checks);
 
-// The facts of one agent's staged files: the foreseen ones verified up
-// front on the pool, any other the first time the evaluation asks for it
-// (the job list may change between the verification and the transaction).
+// A fixed set of threads reading and checking the staged files of every
+// agent in flight, fed through a queue (docs/scan.md).
+class VerifyPool {
+public:
+    // threads: 0 means one per core.
+    explicit VerifyPool(int threads);
+    VerifyPool(const VerifyPool&) = delete;
+    VerifyPool& operator=(const VerifyPool&) = delete;
+    // Runs every task queued, then stops the threads.
+    ~VerifyPool();
+
+    // Runs task on one of the threads; the future is ready when it ran.
+    std::future<void> submit(std::function<void()> task);
+    unsigned threads() const { return static_cast<unsigned>(workers_.size()); }
+
+private:
+    void work();
+
+    std::mutex mutex_;
+    std::condition_variable wake_;
+    std::deque<std::packaged_task<void()>> queue_;
+    bool stopping_ = false;
+    std::vector<std::thread> workers_;
+};
+
+// The facts of one agent's staged files: the foreseen ones verified on the
+// pool (started, then waited for), any other the first time the evaluation
+// asks for it (the job list may change between the verification and the
+// transaction).
 class StagedFiles {
 public:
-    StagedFiles(const AgentFolder& agent, std::vector<const IntegrityHandle*> checks, int threads)
-        : agent_(agent), checks_(std::move(checks)), threads_(threads) {}
+    StagedFiles(const AgentFolder& agent, std::vector<const IntegrityHandle*> checks, VerifyPool& pool)
+        : agent_(agent), checks_(std::move(checks)), pool_(pool) {}
+    StagedFiles(const StagedFiles&) = delete;
+    StagedFiles& operator=(const StagedFiles&) = delete;
+    ~StagedFiles() { wait(); }
 
-    // Verifies these files (database/ is opened on first use).
-    void verify(const std::vector<std::string>& names);
-    // The facts of one staged file, verifying it now when it was not yet.
+    // Starts verifying these files on the pool and returns (database/ is
+    // opened now); at most once.
+    void start(const std::vector<std::string>& names);
+    // Waits for what start() began.
+    void wait();
+    // The facts of one staged file (after wait()), verifying it now when it was not.
     const StagedFacts* facts(const std::string& name);
-    const VerifyTotals& totals() const { return totals_; }
+    const VerifyTotals& totals() {
+        wait();
+        return totals_;
+    }
 
 private:
     const StagedFolder& folder();
 
     const AgentFolder& agent_;
     std::vector<const IntegrityHandle*> checks_;
-    int threads_;
+    VerifyPool& pool_;
     std::optional<StagedFolder> folder_;
+    // What start() began: one result per name, filled by the pool.
+    std::vector<std::string> started_;
+    std::vector<FileKind> kinds_;
+    std::vector<StagedFacts> results_;
+    std::vector<std::future<void>> running_;
     std::map<std::string, StagedFacts> facts_;
     VerifyTotals totals_;
 };

@@ -97,9 +97,8 @@ std::vector<Entry> SociStorage::load_entries(std::int64_t job_id, std::int64_t s
         std::string where = " WHERE expected_job_id = " + params.integer(job_id);
         if (since != kNoTime) where += " AND cycle_expected_at >= " + params.time(since);
         std::vector<Entry> entries;
-        sql::query(session_,
-                   "SELECT " + c.select_list() + " FROM backup_entries" + where + " ORDER BY cycle_expected_at, id",
-                   params, c, [&] { entries.push_back(read_entry(c)); });
+        prepared_.query("SELECT " + c.select_list() + " FROM backup_entries" + where + " ORDER BY cycle_expected_at, id",
+                        params, c, [&] { entries.push_back(read_entry(c)); });
         return entries;
     });
 }
@@ -149,7 +148,7 @@ std::int64_t SociStorage::insert_entry(const Entry& e) {
                 params.integer_or_null(e.hash_comparison_result != 0, e.hash_comparison_result < 0));
 
         return static_cast<std::int64_t>(
-            sql::insert_returning_id(session_, url_.backend, "backup_entries", row, params));
+            prepared_.insert_returning_id(url_.backend, "backup_entries", row, params));
     });
 }
 

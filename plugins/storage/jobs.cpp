@@ -11,9 +11,12 @@
 namespace vigil::plugins {
 namespace {
 
-// Rows per multi-row statement: a PostgreSQL round trip each, well under
-// both backends' limits on bound parameters.
-constexpr std::size_t kBatchRows = 200;
+// Rows per statement. PostgreSQL: a round trip per statement, so 200 rows
+// each (well under its limit on bound parameters). SQLite: one row, the
+// statement prepared once and run again per row; it looks each named
+// parameter up among those before it, so a statement of thousands costs
+// far more to prepare than one row costs to run.
+std::size_t rows_per_statement(Backend backend) { return backend == Backend::postgresql ? 200 : 1; }
 
 // (agent, database, schedule, timezone), docs/records.md.
 using Identity = std::tuple<std::string, std::string, std::string, std::string>;
@@ -36,7 +39,7 @@ std::string text_order(const std::string& column, bool postgres) {
     return postgres ? column + " COLLATE \"C\"" : column;
 }
 
-void upsert(soci::session& session, Backend backend, const Job* const* first, const Job* const* last,
+void upsert(sql::PreparedStatements& prepared, Backend backend, const Job* const* first, const Job* const* last,
             std::int64_t now) {
     sql::Params params(backend);
     std::vector<std::string> rows;
@@ -66,8 +69,7 @@ void upsert(soci::session& session, Backend backend, const Job* const* first, co
     }
     // A job another scanner just brought up to date is left alone, so
     // updated_at says when its settings last changed.
-    sql::execute(session,
-                 "INSERT INTO expected_backup_jobs (" + columns + ") VALUES " + sql::join(rows) +
+    prepared.execute("INSERT INTO expected_backup_jobs (" + columns + ") VALUES " + sql::join(rows) +
                      " ON CONFLICT (agent_id_responsible, database_name, schedule, timezone)"
                      " DO UPDATE SET is_active = TRUE, window_minutes = excluded.window_minutes,"
                      " early_minutes = excluded.early_minutes, late_minutes = excluded.late_minutes,"
@@ -83,18 +85,19 @@ void upsert(soci::session& session, Backend backend, const Job* const* first, co
                  params);
 }
 
-void deactivate(soci::session& session, Backend backend, const std::vector<long long>& ids, std::int64_t now) {
-    for (std::size_t start = 0; start < ids.size(); start += kBatchRows) {
+void deactivate(sql::PreparedStatements& prepared, Backend backend, const std::vector<long long>& ids,
+                std::int64_t now) {
+    const std::size_t batch = rows_per_statement(backend);
+    for (std::size_t start = 0; start < ids.size(); start += batch) {
         sql::Params params(backend);
         std::string when = params.time(now);
         std::vector<std::string> list;
-        for (std::size_t i = start; i < std::min(ids.size(), start + kBatchRows); ++i) {
+        for (std::size_t i = start; i < std::min(ids.size(), start + batch); ++i) {
             list.push_back(params.integer(ids[i]));
         }
-        sql::execute(session,
-                     "UPDATE expected_backup_jobs SET is_active = FALSE, updated_at = " + when + " WHERE id IN (" +
-                         sql::join(list) + ")",
-                     params);
+        prepared.execute("UPDATE expected_backup_jobs SET is_active = FALSE, updated_at = " + when + " WHERE id IN (" +
+                             sql::join(list) + ")",
+                         params);
     }
 }
 
@@ -145,11 +148,12 @@ void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
         for (const auto& [id, job] : wanted) {
             if (up_to_date.count(id) == 0) changed.push_back(job);
         }
-        for (std::size_t start = 0; start < changed.size(); start += kBatchRows) {
-            std::size_t end = std::min(changed.size(), start + kBatchRows);
-            upsert(session_, url_.backend, changed.data() + start, changed.data() + end, now);
+        const std::size_t batch = rows_per_statement(url_.backend);
+        for (std::size_t start = 0; start < changed.size(); start += batch) {
+            std::size_t end = std::min(changed.size(), start + batch);
+            upsert(prepared_, url_.backend, changed.data() + start, changed.data() + end, now);
         }
-        deactivate(session_, url_.backend, gone, now);
+        deactivate(prepared_, url_.backend, gone, now);
     });
 }
 
@@ -183,7 +187,7 @@ std::vector<Job> SociStorage::select_jobs(const std::string& agent_id, bool acti
                             text_order("schedule", postgres()) + ", " + text_order("timezone", postgres());
 
         std::vector<Job> jobs;
-        sql::query(session_, "SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + order, params, c,
+        prepared_.query("SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + order, params, c,
                    [&] {
                        Job j;
                        j.id = *c.get_integer("id");
@@ -228,7 +232,7 @@ void SociStorage::update_job_state(const Job& job) {
         set.set("status_changed_at", "COALESCE(" + params.time(job.status_changed_at) + ", status_changed_at)");
         std::string sql =
             "UPDATE expected_backup_jobs SET " + set.assignments() + " WHERE id = " + params.integer(job.id);
-        if (sql::execute(session_, sql, params) != 1) {
+        if (prepared_.execute(sql, params) != 1) {
             throw std::runtime_error("database " + url_.redacted + ": update_job_state: no job with id " +
                                      std::to_string(job.id));
         }

@@ -131,7 +131,7 @@ bool SociStorage::try_lock_agent(const std::string& agent_id) {
         columns.computed("acquired", std::string("CAST(pg_try_advisory_xact_lock(") + kAgentLockClass +
                                          ", hashtext(" + params.text(agent_id) + ")) AS INTEGER)");
         bool acquired = false;
-        sql::query(session_, "SELECT " + columns.select_list(), params, columns,
+        prepared_.query("SELECT " + columns.select_list(), params, columns,
                    [&] { acquired = columns.get_integer("acquired").value_or(0) != 0; });
         return acquired;
     });
@@ -152,7 +152,7 @@ Storage::ReportSeen SociStorage::find_report(const std::string& content_sha256, 
         // Per agent folder (docs/scan.md): the same bytes in another agent's folder are not seen here.
         std::string where = " FROM processed_reports WHERE agent_id = " + agent + " AND content_sha256 = " + content;
         ReportSeen seen;
-        sql::query(session_, "SELECT " + columns.select_list() + where, params, columns, [&] {
+        prepared_.query("SELECT " + columns.select_list() + where, params, columns, [&] {
             seen.content_seen = columns.get_integer("rows").value_or(0) > 0;
             seen.same_file = columns.get_integer("same_file").value_or(0) != 0;
         });
@@ -172,10 +172,9 @@ void SociStorage::record_report(const ReportRecord& record) {
         row.set("source", params.text(record.source));
         row.set("operation_end_time", params.time(record.operation_end_time));
         row.set("scanned_at", params.time(record.scanned_at));
-        sql::execute(session_,
-                     "INSERT INTO processed_reports (" + row.columns() + ") VALUES " + row.values() +
-                         " ON CONFLICT (content_sha256, agent_id, file_name) DO NOTHING",
-                     params);
+        prepared_.execute("INSERT INTO processed_reports (" + row.columns() + ") VALUES " + row.values() +
+                              " ON CONFLICT (content_sha256, agent_id, file_name) DO NOTHING",
+                          params);
     });
 }
 

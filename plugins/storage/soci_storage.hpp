@@ -4,6 +4,7 @@
 #define VIGIL_STORAGE_SOCI_STORAGE_HPP
 
 #include "connection_url.hpp"
+#include "sql.hpp"
 
 #include <vigil/plugin.hpp>
 
@@ -82,6 +83,7 @@ private:
 
     ConnectionUrl url_;
     soci::session session_;
+    sql::PreparedStatements prepared_{session_};  // after session_: gone before it closes
     bool dry_run_ = false;
     bool database_missing_ = false;  // dry run: the SQLite file does not exist yet
     int found_schema_version_ = 0;   // before any upgrade

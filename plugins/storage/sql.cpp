@@ -51,6 +51,24 @@ void Params::bind(soci::statement& statement) {
     }
 }
 
+bool Params::same_shape(const Params& other) const {
+    if (values_.size() != other.values_.size()) return false;
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+        if (values_[i].is_text != other.values_[i].is_text) return false;
+    }
+    return true;
+}
+
+void Params::assign(const Params& other) {
+    for (std::size_t i = 0; i < values_.size(); ++i) {
+        Value& v = values_[i];
+        const Value& o = other.values_[i];
+        v.text = o.text;
+        v.number = o.number;
+        v.indicator = o.indicator;
+    }
+}
+
 void Columns::add(const std::string& column, const std::string& expression, bool is_text) {
     if (!select_list_.empty()) select_list_ += ", ";
     select_list_ += expression;
@@ -113,6 +131,26 @@ std::int64_t Columns::get_time(const std::string& column) const {
     return *micros;
 }
 
+void Columns::take_row(const Columns& other) {
+    for (std::size_t i = 0; i < slots_.size() && i < other.slots_.size(); ++i) {
+        slots_[i].text = other.slots_[i].text;
+        slots_[i].number = other.slots_[i].number;
+        slots_[i].indicator = other.slots_[i].indicator;
+    }
+}
+
+namespace {
+
+// Statements kept at most per session: the hot path uses a handful; a text
+// that varies with its data would otherwise grow the cache without end.
+constexpr std::size_t kMaxPrepared = 64;
+
+std::string insert_returning_id_sql(const std::string& table, const Assignments& row) {
+    return "INSERT INTO " + table + " (" + row.columns() + ") VALUES " + row.values() + " RETURNING id";
+}
+
+}  // namespace
+
 long long execute(soci::session& session, const std::string& sql, Params& params) {
     soci::statement st(session);
     params.bind(st);
@@ -142,8 +180,64 @@ long long insert_returning_id(soci::session& session, Backend backend, const std
     Columns returned(backend);
     returned.integer("id");
     long long id = 0;
-    query(session, "INSERT INTO " + table + " (" + row.columns() + ") VALUES " + row.values() + " RETURNING id",
-          params, returned, [&] { id = *returned.get_integer("id"); });
+    query(session, insert_returning_id_sql(table, row), params, returned, [&] { id = *returned.get_integer("id"); });
+    return id;
+}
+
+PreparedStatements::Prepared& PreparedStatements::bound(const std::string& sql, const Params& params,
+                                                        const Columns* columns) {
+    auto it = statements_.find(sql);
+    if (it != statements_.end() && it->second->params.same_shape(params)) {
+        it->second->params.assign(params);
+        return *it->second;
+    }
+    if (statements_.size() >= kMaxPrepared) statements_.clear();
+    auto prepared = std::make_unique<Prepared>(params, columns ? *columns : Columns(Backend::sqlite3));
+    prepared->statement = std::make_unique<soci::statement>(session_);
+    soci::statement& st = *prepared->statement;
+    prepared->params.bind(st);
+    if (columns) prepared->columns.bind(st);
+    st.alloc();
+    st.prepare(sql, soci::details::st_repeatable_query);
+    st.define_and_bind();
+    Prepared& result = *prepared;
+    statements_.insert_or_assign(sql, std::move(prepared));
+    return result;
+}
+
+long long PreparedStatements::execute(const std::string& sql, Params& params) {
+    try {
+        Prepared& p = bound(sql, params, nullptr);
+        p.statement->execute(true);
+        return p.statement->get_affected_rows();
+    } catch (const soci::soci_error&) {
+        // Prepared again next time rather than reused in whatever state the failure left.
+        statements_.erase(sql);
+        throw;
+    }
+}
+
+void PreparedStatements::query(const std::string& sql, Params& params, Columns& columns,
+                               const std::function<void()>& on_row) {
+    try {
+        Prepared& p = bound(sql, params, &columns);
+        if (!p.statement->execute(true)) return;
+        do {
+            columns.take_row(p.columns);
+            on_row();
+        } while (p.statement->fetch());
+    } catch (const soci::soci_error&) {
+        statements_.erase(sql);
+        throw;
+    }
+}
+
+long long PreparedStatements::insert_returning_id(Backend backend, const std::string& table, const Assignments& row,
+                                                  Params& params) {
+    Columns returned(backend);
+    returned.integer("id");
+    long long id = 0;
+    query(insert_returning_id_sql(table, row), params, returned, [&] { id = *returned.get_integer("id"); });
     return id;
 }
 

@@ -11,6 +11,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -33,6 +34,11 @@ public:
     std::string time(std::int64_t micros);
     std::size_t size() const { return values_.size(); }
     void bind(soci::statement& statement);
+    // Whether `other` holds values of the same kinds, position by position.
+    bool same_shape(const Params& other) const;
+    // Takes other's values in place (same_shape first), so a statement
+    // bound to these keeps seeing them.
+    void assign(const Params& other);
 
 private:
     struct Value {
@@ -63,6 +69,8 @@ public:
     std::optional<std::string> get_text(const std::string& column) const;
     std::optional<long long> get_integer(const std::string& column) const;
     std::int64_t get_time(const std::string& column) const;  // kNoTime when NULL
+    // Takes the row `other` (declared the same way) received.
+    void take_row(const Columns& other);
 
 private:
     struct Slot {
@@ -93,6 +101,37 @@ class Assignments;
 // returns the new row's id.
 long long insert_returning_id(soci::session& session, Backend backend, const std::string& table,
                               const Assignments& row, Params& params);
+
+// The statements of the scan's hot path, prepared once per session and
+// kept by their SQL text: each later call re-binds the values and runs the
+// prepared statement (SQLite parses it once; PostgreSQL plans it once, as a
+// named prepared statement) instead of preparing it anew.
+class PreparedStatements {
+public:
+    explicit PreparedStatements(soci::session& session) : session_(session) {}
+    PreparedStatements(const PreparedStatements&) = delete;
+    PreparedStatements& operator=(const PreparedStatements&) = delete;
+
+    // As sql::execute, sql::query and sql::insert_returning_id.
+    long long execute(const std::string& sql, Params& params);
+    void query(const std::string& sql, Params& params, Columns& columns, const std::function<void()>& on_row);
+    long long insert_returning_id(Backend backend, const std::string& table, const Assignments& row, Params& params);
+    // Forgets every statement (before the session closes).
+    void clear() { statements_.clear(); }
+
+private:
+    struct Prepared {
+        Prepared(const Params& p, const Columns& c) : params(p), columns(c) {}
+        Params params;    // the values the statement is bound to
+        Columns columns;  // the row it fetches into
+        std::unique_ptr<soci::statement> statement;
+    };
+    // The statement for this text, prepared on first use, holding params' values.
+    Prepared& bound(const std::string& sql, const Params& params, const Columns* columns);
+
+    soci::session& session_;
+    std::map<std::string, std::unique_ptr<Prepared>> statements_;
+};
 
 // The `column = value` pairs of an INSERT or UPDATE, in one order.
 class Assignments {

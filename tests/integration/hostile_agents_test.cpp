@@ -338,6 +338,33 @@ TEST_CASE("a report the database refuses is recorded invalid with its reason and
     CHECK(fs::exists(k.site.archive_dir(A) / poison.filename()));
 }
 
+TEST_CASE("an agent whose report the database refuses costs the other agents of its commit group nothing") {
+    const std::string backend = GENERATE(from_range(storage_backends()));
+    const std::string C = "GAMMA_NICE_PORT";
+    // One scan writes the three agents into one transaction (docs/scan.md,
+    // "Group commit"); B's write fails in it.
+    Known k(backend, {{A, "sales", "02:30"}, {B, "sales", "02:30"}, {C, "sales", "02:30"}});
+    refuse_inserts(k.site, backend, "backup_entries", "NEW.agent_staged_file_name = 'poison.sql.gz'",
+                   "poisoned by the test");
+    const fs::path a = k.report(A, "20261123_023100", "sales", "a.sql.gz", "genuine a");
+    const fs::path b = k.report(B, "20261123_023100", "sales", "poison.sql.gz", "poison");
+    const fs::path c = k.report(C, "20261123_023100", "sales", "c.sql.gz", "genuine c");
+
+    const RunResult r = scan_ok(k.site, kNow);
+    CHECK_THAT(r.out, Contains("3 scanned") && Contains("0 failed"));
+    CHECK(k.site.fate(a.filename().string()) == "used");
+    CHECK(k.site.fate(b.filename().string()) == "invalid");
+    CHECK(k.site.fate(c.filename().string()) == "used");
+    for (const std::string& agent : {A, C}) {
+        auto entries = k.site.entries(agent, "sales");
+        REQUIRE(entries.size() == 1);
+        CHECK(entries[0].at("status") == std::string("success"));
+    }
+    CHECK(fs::exists(k.site.archive_dir(A) / a.filename()));
+    CHECK(fs::exists(k.site.archive_dir(B) / b.filename()));
+    CHECK(fs::exists(k.site.archive_dir(C) / c.filename()));
+}
+
 TEST_CASE("a report whose fate the database refuses stays in place, and the agent's other reports are recorded") {
     const std::string backend = GENERATE(from_range(storage_backends()));
     Known k(backend);
