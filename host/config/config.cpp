@@ -119,10 +119,18 @@ std::string known_list(const std::set<std::string>& keys) {
 }
 
 // A mapping that gives a key twice is an error wherever it is: yaml-cpp
-// would answer a lookup with one value and an iteration with both.
-void refuse_repeated_keys(const Reader& r, const YAML::Node& node) {
+// would answer a lookup with one value and an iteration with both. The walk
+// also bounds the nesting, since an alias may contain itself (`a: &x [*x]`)
+// and every later reader of the tree would recurse without end.
+constexpr int kMaxNesting = 64;
+
+void refuse_repeated_keys(const Reader& r, const YAML::Node& node, int depth = 0) {
+    if (depth > kMaxNesting) {
+        r.fail(node, "configuration", "nested more than " + std::to_string(kMaxNesting) +
+                                          " levels deep (an alias that contains itself?)");
+    }
     if (node.IsSequence()) {
-        for (const auto& item : node) refuse_repeated_keys(r, item);
+        for (const auto& item : node) refuse_repeated_keys(r, item, depth + 1);
     }
     if (!node.IsMap()) return;
     std::set<std::string> keys;
@@ -130,7 +138,7 @@ void refuse_repeated_keys(const Reader& r, const YAML::Node& node) {
         if (kv.first.IsScalar() && !keys.insert(kv.first.Scalar()).second) {
             r.fail(kv.first, kv.first.Scalar(), "given twice in the same mapping");
         }
-        refuse_repeated_keys(r, kv.second);
+        refuse_repeated_keys(r, kv.second, depth + 1);
     }
 }
 

@@ -274,6 +274,11 @@ std::string ConnectionUrl::scrub(std::string text) const {
             text.replace(at, secret.size(), "***");
         }
     }
+    // The marker and its neighbours can spell a secret again (a password
+    // "*xyz" beside "***xyz"): then nothing of the text is shown.
+    for (const std::string& secret : secrets) {
+        if (text.find(secret) != std::string::npos) return "***";
+    }
     return text;
 }
 

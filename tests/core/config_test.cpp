@@ -229,6 +229,17 @@ TEST_CASE("a key given twice in any mapping is a configuration error naming its 
     CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:4: X-A: given twice in the same mapping"));
 }
 
+TEST_CASE("an alias that contains itself is a configuration error, not a crash") {
+    // Found by the fuzz target: the walk over the tree recursed without end.
+    Config c;
+    Status st = load("storage_root: r\njobs:\n &j\n  - *j\n", &c);
+    CHECK(st.code() == Status::Code::kConfig);
+    CHECK_THAT(st.message(), Catch::Contains("nested more than 64 levels deep (an alias that contains itself?)"));
+    st = load("storage_root: r\nnotifiers: &n\n  - plugin: webhook\n    more: *n\n", &c);
+    CHECK(st.code() == Status::Code::kConfig);
+    CHECK_THAT(st.message(), Catch::Contains("nested more than 64 levels deep"));
+}
+
 TEST_CASE("plugin settings keep their YAML types: plain booleans and numbers typed, the rest strings") {
     Config c;
     REQUIRE(load("storage_root: r\n"

@@ -172,6 +172,14 @@ TEST_CASE("every secret libpq knows is redacted: password, sslpassword, URI user
           "postgresql://u@h/d?sslpassword=***&sslkey=/k.pem");
 }
 
+TEST_CASE("a password the redaction marker would spell again hides the whole text") {
+    // Found by the fuzz target: "*xyz" replaced in "**xyzxyz" leaves "****xyz", the password again.
+    auto u = parse_connection_url("postgresql://h**xyzxyz/d?password=*xyz");
+    CHECK(u.redacted == "***");
+    CHECK(u.scrub("host **xyzxyz") == "***");
+    CHECK(u.scrub("wrong: *xyz") == "wrong: ***");
+}
+
 TEST_CASE("an unencoded '@' or '/' in a URI's password is refused before it can show") {
     for (const char* url : {"postgresql://u:pa/ss@h/d", "postgresql://u:p@hunter2@h/d", "postgresql://u:p@h/d@x"}) {
         INFO(url);
