@@ -57,7 +57,7 @@ TEST_CASE("the schedule text is the five fields in lower case with single spaces
     CHECK(times_of_day(daily_cron(23, 5)) == std::vector<int>{23 * 60 + 5});
 }
 
-TEST_CASE("Vixie rule: both day fields restricted means either; a star-led field does not restrict") {
+TEST_CASE("Vixie rule: both day fields restricted means either, a star-led field does not restrict") {
     SECTION("1st and 15th, or any Monday") {
         const CronSpec c = parsed("0 0 1,15 * mon");
         CHECK(matches_day(c, day(2026, 6, 1)));    // a Monday and the 1st

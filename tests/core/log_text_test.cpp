@@ -16,7 +16,7 @@ TEST_CASE("line breaks, ESC and other control bytes are shown as escapes") {
     CHECK(log_text("plain text, \"quoted\" and \\ kept") == "plain text, \"quoted\" and \\ kept");
 }
 
-TEST_CASE("valid UTF-8 stays readable; invalid bytes and display controls are escaped") {
+TEST_CASE("valid UTF-8 stays readable, invalid bytes and display controls are escaped") {
     CHECK(log_text("sauvegarde échouée") == "sauvegarde échouée");
     CHECK(log_text("\xff\xfe ok") == "\\xff\\xfe ok");
     CHECK(log_text("\xc3") == "\\xc3");                   // a sequence cut short

@@ -114,7 +114,7 @@ TEST_CASE("only failed, missing and transfer_integrity_failed get reminders") {
     CHECK(r.new_status == "missing");
 }
 
-TEST_CASE("events say the job's schedule; an `at` job's fingerprint is what it was before schedules") {
+TEST_CASE("events say the job's schedule, an `at` job's fingerprint is what it was before schedules") {
     const std::int64_t now = at("2026-11-23T04:00:00Z");
     auto daily = events_for(change("ok", "failed"), now);
     REQUIRE(daily.size() == 1);

@@ -31,7 +31,7 @@ TEST_CASE("the option --log-level works after the command too") {
     CHECK_THAT(r.err, Catch::Contains("vigil debug: "));
 }
 
-TEST_CASE("a configuration that cannot be read says why; a directory is a configuration error") {
+TEST_CASE("a configuration that cannot be read says why, a directory is a configuration error") {
     Site site("sqlite");
     RunResult missing = site.vigil("scan --config " + (site.dir() / "absent.yaml").string());
     CHECK(missing.exit_code == 2);
@@ -50,7 +50,7 @@ TEST_CASE("a configuration that cannot be read says why; a directory is a config
     CHECK_THAT(unreadable.err, Catch::Contains("cannot read the configuration file: Permission denied"));
 }
 
-TEST_CASE("plugins --check: a missing file in one plain sentence; a plugin's name works as well as a path") {
+TEST_CASE("plugins --check: a missing file in one plain sentence, a plugin's name works as well as a path") {
     Site site("sqlite");
     RunResult missing = site.vigil("plugins --check " + (site.dir() / "vigil_nothing.so").string());
     CHECK(missing.exit_code == 2);
@@ -90,7 +90,7 @@ TEST_CASE("the summary counts agent folders scanned apart from agents that have 
     CHECK_THAT(r.out, Catch::Contains("agents:   1 scanned, 2 without a folder, 0 folders skipped"));
 }
 
-TEST_CASE("a --now earlier than the last recorded scan is a warning; an empty --now is an error") {
+TEST_CASE("a --now earlier than the last recorded scan is a warning, an empty --now is an error") {
     Site site("sqlite");
     site.configure({{A, "sales", "02:30"}});
     REQUIRE(site.scan("2026-11-23T04:00:00Z").exit_code == 0);
@@ -114,7 +114,7 @@ TEST_CASE("a stale report's reason says the limit") {
     CHECK_THAT(rows[0].at("reason").value_or(""), Catch::EndsWith("more than max_report_age_days (0.5)"));
 }
 
-TEST_CASE("a folder that is not an agent's is not a warning every scan; it is said at debug level") {
+TEST_CASE("a folder that is not an agent's is not a warning every scan, it is said at debug level") {
     Site site("sqlite");
     site.configure({{A, "sales", "02:30"}});
     fs::create_directories(site.root() / "lost+found");

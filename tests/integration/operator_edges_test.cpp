@@ -100,7 +100,7 @@ TEST_CASE("heartbeat: <url> after a scan that ran to its end, <url>/fail after o
     CHECK(requests[1].meta.at("path") == "/hook/fail");
 }
 
-TEST_CASE("a heartbeat that fails is a warning with the URL redacted; the scan still succeeds") {
+TEST_CASE("a heartbeat that fails is a warning with the URL redacted, the scan still succeeds") {
     HttpSink sink({"500", "500", "500"});
     Site site("sqlite");
     site.configure({{A, "sales", "02:30"}}, "heartbeat_url: \"" + sink.url() + "/s3cret-path?token=s3cret\"\n");

@@ -23,7 +23,7 @@ struct ConfigFile {
 
 }  // namespace
 
-TEST_CASE("heartbeat_url and metrics_file are read; a relative metrics_file is beside the configuration") {
+TEST_CASE("heartbeat_url and metrics_file are read, a relative metrics_file is beside the configuration") {
     ConfigFile f("storage_root: root\nheartbeat_url: https://hc-ping.com/abc\nmetrics_file: prom/vigil.prom\n");
     Config c;
     REQUIRE(f.load(&c).is_ok());

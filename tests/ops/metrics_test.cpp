@@ -80,7 +80,7 @@ TEST_CASE("label values escape backslash, double quote and newline") {
     CHECK_THAT(text, Catch::Contains("database=\"we\\\"ird\\\\name\\n\""));
 }
 
-TEST_CASE("times are Unix seconds; a job without a success has no last-success sample") {
+TEST_CASE("times are Unix seconds, a job without a success has no last-success sample") {
     const std::string text = Rendered().text();
     CHECK_THAT(text, Catch::Contains("vigil_job_last_success_timestamp_seconds{agent=\"ACME_PARIS_CENTRE\","
                                      "database=\"sales\",schedule=\"30 02 * * *\"} 1795401060.000000\n"));

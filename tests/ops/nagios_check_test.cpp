@@ -51,7 +51,7 @@ TEST_CASE("all jobs ok and a recent scan: OK, one line, perfdata after the bar")
           "jobs_silenced=0;;;0 scan_age=180s;;1800;0 deliveries_pending=0;;;0 deliveries_failed=0;;;0");
 }
 
-TEST_CASE("a job in a critical status is CRITICAL and named; more than five are counted") {
+TEST_CASE("a job in a critical status is CRITICAL and named, more than five are counted") {
     CheckInput in = healthy();
     in.jobs[1].current_status = "missing";
     CheckVerdict v = judge_check(in, CheckOptions{});
@@ -86,7 +86,7 @@ TEST_CASE("a silenced job raises nothing: named as silenced, counted in the perf
     CHECK_THAT(v.line, Catch::Contains("2 silenced:"));
 }
 
-TEST_CASE("the options choose which statuses are critical or warning; critical wins") {
+TEST_CASE("the options choose which statuses are critical or warning, critical wins") {
     CheckInput in = healthy();
     in.jobs[0].current_status = "unknown";
     in.jobs[1].current_status = "missing";

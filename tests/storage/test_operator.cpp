@@ -68,7 +68,7 @@ vigil::ReportRecord record(const std::string& file, const std::string& fate, con
 
 }  // namespace
 
-TEST_CASE("a scan's row is stored running, then finished with its counts; newest first") {
+TEST_CASE("a scan's row is stored running, then finished with its counts, newest first") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     vigil::Scan first = scan_row("2026-11-23T04:00:00Z", "2026-11-23T04:00:00Z");
@@ -269,7 +269,7 @@ TEST_CASE("a dry run on an older schema works on the upgraded schema and leaves 
     CHECK_THROWS(db.count("SELECT COUNT(*) FROM scans"));
 }
 
-TEST_CASE("a dry run creates no SQLite file; it works on an empty database in memory") {
+TEST_CASE("a dry run creates no SQLite file, it works on an empty database in memory") {
     vigil::test::ScratchDir scratch;
     const auto file = scratch.path() / "vigil.db";
     {
