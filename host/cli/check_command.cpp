@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "nagios_check.hpp"
 #include "records.hpp"
+#include "vocabulary.hpp"
 
 #include <iostream>
 #include <memory>
@@ -33,10 +34,9 @@ Status status_set(const std::string& option, const std::string& text, std::set<s
     std::string status;
     while (std::getline(in, status, ',')) {
         if (status.empty()) continue;
-        if (!job_statuses().count(status)) {
+        if (!parse_job_status(status)) {
             return Status::error(Status::Code::kError,
-                                 option + ": \"" + status + "\" is not a job status (ok, failed, missing, "
-                                                            "transfer_integrity_failed, unknown)");
+                                 option + ": \"" + status + "\" is not a job status (" + job_status_names() + ")");
         }
         out->insert(status);
     }

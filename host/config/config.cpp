@@ -2,6 +2,7 @@
 
 #include "agent_id.hpp"
 #include "job_schedule.hpp"
+#include "vocabulary.hpp"
 #include "zones.hpp"
 
 #include <nlohmann/json.hpp>
@@ -248,8 +249,6 @@ bool boolean(const Reader& r, const YAML::Node& node, const std::string& key) {
 
 std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& node) {
     std::vector<NotifierConfig> out;
-    static const std::set<std::string> kStatuses{"ok", "failed", "missing", "transfer_integrity_failed",
-                                                 "unknown", "hash_mismatch"};
     // The host's own policy keys are not the plugin's settings.
     static const char* const kPolicyKeys[] = {"name",    "repeat_interval", "send_resolved", "statuses",
                                               "agents",  "databases",       "attempts",      "retry_delay",
@@ -275,9 +274,11 @@ std::vector<NotifierConfig> notifier_list(const Reader& r, const YAML::Node& nod
         if (const auto v = item["send_resolved"]) n.send_resolved = boolean(r, v, key + ".send_resolved");
         n.statuses = string_list(r, item["statuses"], key + ".statuses");
         for (const auto& st : n.statuses) {
-            if (!kStatuses.count(st)) {
+            // What an event's new_status can be: a job status, or hash_mismatch.
+            const std::string_view hash_mismatch = name_of(EntryStatus::kHashMismatch);
+            if (!parse_job_status(st) && st != hash_mismatch) {
                 r.fail(item["statuses"], key + ".statuses",
-                       "\"" + st + "\" is not one of ok, failed, missing, transfer_integrity_failed, unknown, hash_mismatch");
+                       "\"" + st + "\" is not one of " + job_status_names() + ", " + std::string(hash_mismatch));
             }
         }
         n.agents = string_list(r, item["agents"], key + ".agents");

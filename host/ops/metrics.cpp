@@ -1,6 +1,7 @@
 #include "metrics.hpp"
 
 #include "records.hpp"
+#include "vocabulary.hpp"
 
 #include <cerrno>
 #include <cstdio>
@@ -13,11 +14,6 @@
 namespace vigil::host {
 
 namespace {
-
-const char* const kJobStatuses[] = {"ok", "failed", "missing", "transfer_integrity_failed", "unknown"};
-const char* const kFates[] = {"used", "invalid", "stale", "future", "agent_mismatch", "irrelevant", "no_job",
-                              "duplicate"};
-const char* const kEntryStatuses[] = {"success", "hash_mismatch", "failed", "transfer_integrity_failed", "missing"};
 
 // A label value as the exposition format wants it: \, " and newline escaped.
 std::string escaped(const std::string& value) {
@@ -56,7 +52,8 @@ std::string job_labels(const Job& job) {
            "\",schedule=\"" + escaped(job.schedule_text()) + "\"";
 }
 
-int count_of(const std::map<std::string, int>& counts, const char* key) {
+template <typename Key, typename Wanted>
+int count_of(const std::map<Key, int>& counts, const Wanted& key) {
     auto it = counts.find(key);
     return it == counts.end() ? 0 : it->second;
 }
@@ -76,9 +73,9 @@ std::string render_metrics(const MetricsInput& in) {
     Writer w;
     w.family("vigil_job_status", "1 for the current status of each active job, 0 for the other statuses.");
     for (const Job& job : in.jobs) {
-        for (const char* status : kJobStatuses) {
-            w.sample("vigil_job_status", job_labels(job) + ",status=\"" + status + "\"",
-                     job.current_status == status ? "1" : "0");
+        for (const JobStatus status : kJobStatuses) {
+            w.sample("vigil_job_status", job_labels(job) + ",status=\"" + std::string(name_of(status)) + "\"",
+                     job.current_status == name_of(status) ? "1" : "0");
         }
     }
     job_times(w, in.jobs, "vigil_job_status_changed_timestamp_seconds",
@@ -99,10 +96,13 @@ std::string render_metrics(const MetricsInput& in) {
     w.family("vigil_scan_duration_seconds", "How long the last scan took.");
     w.sample("vigil_scan_duration_seconds", "", seconds(static_cast<std::int64_t>(s.seconds * 1e6)));
     w.family("vigil_scan_reports", "Reports the last scan processed, by fate.");
-    for (const char* fate : kFates) w.sample("vigil_scan_reports", "fate=\"" + std::string(fate) + "\"", std::to_string(count_of(s.fates, fate)));
+    for (const Fate fate : kFates) {
+        w.sample("vigil_scan_reports", "fate=\"" + std::string(name_of(fate)) + "\"", std::to_string(count_of(s.fates, fate)));
+    }
     w.family("vigil_scan_entries", "Backup entries the last scan recorded, by status.");
-    for (const char* status : kEntryStatuses) {
-        w.sample("vigil_scan_entries", "status=\"" + std::string(status) + "\"", std::to_string(count_of(s.entries, status)));
+    for (const EntryStatus status : kEntryStatuses) {
+        w.sample("vigil_scan_entries", "status=\"" + std::string(name_of(status)) + "\"",
+                 std::to_string(count_of(s.entries, std::string(name_of(status)))));
     }
     w.family("vigil_scan_agents", "Agents of the last scan: scanned, without a folder, skipped, busy, failed.");
     const std::pair<const char*, int> agents[] = {{"scanned", s.agents_scanned},

@@ -51,15 +51,10 @@ std::string one_line(std::string text) {
 
 }  // namespace
 
-const std::set<std::string>& job_statuses() {
-    static const std::set<std::string> statuses{"ok", "failed", "missing", "transfer_integrity_failed", "unknown"};
-    return statuses;
-}
-
 CheckVerdict judge_check(const CheckInput& in, const CheckOptions& options) {
     std::vector<const Job*> critical, warning, silenced;
     std::map<std::string, int> by_status;
-    for (const std::string& s : job_statuses()) by_status[s] = 0;
+    for (const JobStatus status : kJobStatuses) by_status[std::string(name_of(status))] = 0;
     for (const Job& job : in.jobs) {
         ++by_status[job.current_status];
         const bool alarming = options.critical.count(job.current_status) || options.warning.count(job.current_status);

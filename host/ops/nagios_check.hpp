@@ -3,6 +3,8 @@
 #ifndef VIGIL_HOST_OPS_NAGIOS_CHECK_HPP
 #define VIGIL_HOST_OPS_NAGIOS_CHECK_HPP
 
+#include "vocabulary.hpp"
+
 #include <vigil/types.hpp>
 
 #include <cstdint>
@@ -17,7 +19,8 @@ namespace vigil::host {
 enum class CheckCode { kOk = 0, kWarning = 1, kCritical = 2, kUnknown = 3 };
 
 struct CheckOptions {
-    std::set<std::string> critical{"failed", "missing", "transfer_integrity_failed"};  // job statuses
+    std::set<std::string> critical{std::string(name_of(JobStatus::kFailed)), std::string(name_of(JobStatus::kMissing)),
+                                   std::string(name_of(JobStatus::kTransferIntegrityFailed))};  // job statuses
     std::set<std::string> warning;                                                       // job statuses
     std::int64_t max_scan_age = 30LL * 60 * 1'000'000;  // microseconds since the last completed scan ended
 };
@@ -35,9 +38,6 @@ struct CheckVerdict {
     CheckCode code = CheckCode::kUnknown;
     std::string line;  // "VIGIL CRITICAL - ... | perfdata"
 };
-
-// The job statuses the options may name.
-const std::set<std::string>& job_statuses();
 
 // CRITICAL: a job in a critical status, or no completed scan ended within
 // max_scan_age (the monitor itself is not running). WARNING: a job in a

@@ -6,7 +6,8 @@ namespace vigil::host {
 
 namespace {
 
-std::int64_t total(const std::map<std::string, int>& counts) {
+template <typename Key>
+std::int64_t total(const std::map<Key, int>& counts) {
     std::int64_t n = 0;
     for (const auto& [key, count] : counts) n += count;
     return n;

@@ -34,14 +34,6 @@ std::optional<UpcomingCycle> upcoming_cycle(const Schedule& schedule, std::int64
     return UpcomingCycle{*expected, *expected - schedule.early(), deadline_of(schedule, *expected)};
 }
 
-std::string job_status_for(std::string_view entry_status) {
-    if (entry_status == "success" || entry_status == "hash_mismatch") return "ok";
-    if (entry_status == "failed") return "failed";
-    if (entry_status == "transfer_integrity_failed") return "transfer_integrity_failed";
-    if (entry_status == "missing") return "missing";
-    return "unknown";
-}
-
 bool is_plain_file_name(std::string_view name) {
     if (name.empty() || name == "." || name == "..") return false;
     for (char c : name) {

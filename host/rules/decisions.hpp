@@ -39,9 +39,6 @@ struct UpcomingCycle {
 };
 std::optional<UpcomingCycle> upcoming_cycle(const Schedule& schedule, std::int64_t now);
 
-// The job status that an entry status leads to (docs/scan.md, step 4).
-std::string job_status_for(std::string_view entry_status);
-
 // True for a name that can only mean a file directly inside a folder:
 // non-empty, not "." or "..", no '/', '\\' or NUL.
 bool is_plain_file_name(std::string_view name);

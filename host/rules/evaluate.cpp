@@ -1,4 +1,5 @@
 #include "evaluate.hpp"
+#include "vocabulary.hpp"
 
 #include <vigil/timestamp.hpp>
 
@@ -92,7 +93,7 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
     const DatabaseReport& db = *c.database;
 
     if (!is_plain_file_name(db.staged_file_name)) {
-        e.status = "failed";
+        e.status = name_of(EntryStatus::kFailed);
         *message = Message(db.staged_file_name.empty()
                                ? "staged_file_name is empty"
                                : "staged_file_name is not a plain file name: refusing to look outside database/");
@@ -100,7 +101,7 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
         return e;
     }
     if (!db.backup.status || !db.compress.status || !db.transfer.status) {
-        e.status = "failed";
+        e.status = name_of(EntryStatus::kFailed);
         *message = failed_phases_message(db);
         e.message = message->text();
         return e;
@@ -111,7 +112,7 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
         e.server_calculated_staged_size = facts->size;
     }
     if (auto problem = integrity_problems(db, facts)) {
-        e.status = "transfer_integrity_failed";
+        e.status = name_of(EntryStatus::kTransferIntegrityFailed);
         *message = std::move(*problem);
         e.message = message->text();
         return e;
@@ -119,7 +120,7 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
 
     const std::string& hash = *facts->sha256;
     const auto& previous = job.previous_successful_hash_global;
-    e.status = "success";
+    e.status = name_of(EntryStatus::kSuccess);
     e.message = "verified " + std::to_string(facts->size) + " bytes, sha256 " + hash;
     if (previous) {
         const bool differ = lower(*previous) != hash;
@@ -128,7 +129,7 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
         const bool flagged = (in.content_change == ContentChange::kChanged && differ) ||
                              (in.content_change == ContentChange::kUnchanged && !differ);
         if (flagged) {
-            e.status = "hash_mismatch";
+            e.status = name_of(EntryStatus::kHashMismatch);
             e.message = (differ ? "content changed since the last successful backup: previous sha256 "
                                 : "content unchanged since the last successful backup: sha256 ") +
                         *previous + (differ ? ", new " + hash : "");
@@ -150,7 +151,7 @@ Entry missing_entry(const Job& job, const Schedule& schedule, std::int64_t cycle
     e.cycle_expected_at = cycle;
     e.timestamp = now;
     e.agent_id = job.agent_id_responsible;
-    e.status = "missing";
+    e.status = name_of(EntryStatus::kMissing);
     const std::string deadline = cycle_label(deadline_of(schedule, cycle));
     if (schedule.early_minutes() == schedule.late_minutes()) {
         e.message = "no report ended within " + std::to_string(schedule.late_minutes()) + " minutes of " +
@@ -261,7 +262,8 @@ Evaluation evaluate_job(const EvaluationInput& in) {
     for (const Entry& e : out.new_entries) {
         if (job.last_entry_cycle_at == kNoTime || e.cycle_expected_at >= job.last_entry_cycle_at) {
             job.last_entry_cycle_at = e.cycle_expected_at;
-            job.current_status = job_status_for(e.status);
+            const auto status = parse_entry_status(e.status);
+            job.current_status = name_of(status ? job_status_for(*status) : JobStatus::kUnknown);
         }
     }
     if (job.current_status != out.previous_status) job.status_changed_at = in.now;

@@ -4,7 +4,9 @@
 #define VIGIL_HOST_REPORT_FATE_HPP
 
 #include "message.hpp"
+#include "vocabulary.hpp"
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -12,9 +14,9 @@ namespace vigil::host {
 
 // What the scan learnt about one report.
 struct FateFacts {
-    // The fate collection gave it: "" while kept, else invalid, stale,
+    // The fate collection gave it: nothing while kept, else invalid, stale,
     // future, agent_mismatch; and why.
-    std::string collected;
+    std::optional<Fate> collected;
     Message collected_reason;
     // The database refused what it contains (refusal says so).
     bool refused = false;
@@ -31,7 +33,7 @@ struct FateFacts {
 };
 
 struct ReportFate {
-    std::string fate;
+    Fate fate = Fate::kIrrelevant;
     Message reason;
 };
 

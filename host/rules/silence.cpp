@@ -1,5 +1,7 @@
 #include "silence.hpp"
 
+#include "vocabulary.hpp"
+
 #include <fnmatch.h>
 
 namespace vigil::host {
@@ -69,14 +71,18 @@ const char* notice_decision_name(NoticeDecision decision) {
     return "deliver";
 }
 
-std::string presumed_status(const std::optional<std::string>& last_word) { return last_word.value_or("ok"); }
+std::string presumed_status(const std::optional<std::string>& last_word) {
+    return last_word.value_or(std::string(name_of(JobStatus::kOk)));
+}
 
 NoticeDecision notice_decision(bool silenced_now, bool silenced_at_previous_check,
                                const std::optional<std::string>& last_word, const std::string& current_status) {
     if (silenced_now) return NoticeDecision::kHold;
     if (!silenced_at_previous_check) return NoticeDecision::kDeliver;
     // A job never judged yet is no news to a notifier told nothing.
-    const std::string current = current_status == "unknown" && !last_word ? "ok" : current_status;
+    const std::string current = current_status == name_of(JobStatus::kUnknown) && !last_word
+                                    ? std::string(name_of(JobStatus::kOk))
+                                    : current_status;
     return presumed_status(last_word) == current ? NoticeDecision::kAlreadyTold : NoticeDecision::kCatchUp;
 }
 

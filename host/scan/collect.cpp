@@ -40,13 +40,13 @@ void judge(const CollectSettings& s, const std::string& folder_agent, ReportFile
     file->end_time = r.operation_end_time;
     switch (timeliness(r.operation_end_time, s.now, s.max_report_age_days)) {
         case Timeliness::kStale:
-            file->fate = "stale";
+            file->fate = Fate::kStale;
             file->reason = Message("operation_end_time " + format_iso(r.operation_end_time) + " is " +
                                    age_text(s.now - r.operation_end_time) + " before the scan, more than max_report_age_days (" +
                                    fmt::format("{}", s.max_report_age_days) + ")");
             return;
         case Timeliness::kFuture:
-            file->fate = "future";
+            file->fate = Fate::kFuture;
             file->reason = Message("operation_end_time " + format_iso(r.operation_end_time) +
                                    " is more than 5 minutes after the scan's time " + format_iso(s.now));
             return;
@@ -54,14 +54,14 @@ void judge(const CollectSettings& s, const std::string& folder_agent, ReportFile
             break;
     }
     if (r.agent_id != folder_agent) {
-        file->fate = "agent_mismatch";
+        file->fate = Fate::kAgentMismatch;
         file->reason = Message("agent_id \"");
         file->reason.quote(r.agent_id).say("\" is not the folder's agent " + folder_agent);
     }
 }
 
 void invalid(ReportFile* file, Message reason) {
-    file->fate = "invalid";
+    file->fate = Fate::kInvalid;
     file->reason = std::move(reason);
 }
 
@@ -193,7 +193,7 @@ void ReportReader::parse(const std::string& file_name, std::string_view bytes, R
         }
         if (first_reason.empty()) first_reason = source->plugin_name() + ": " + st.message();
     }
-    file->fate = "invalid";
+    file->fate = Fate::kInvalid;
     file->reason = recognized ? Message().quote(first_reason)
                               : Message("no configured report source reads a file of this name");
 }

@@ -12,6 +12,7 @@
 #include "plugin_host.hpp"
 #include "report_names.hpp"
 #include "status.hpp"
+#include "vocabulary.hpp"
 
 #include <vigil/types.hpp>
 
@@ -27,13 +28,13 @@ namespace vigil::host {
 struct ReportFile {
     std::string file_name;
     std::string content_sha256;
-    std::string fate;                     // "" while kept; invalid, stale, future, agent_mismatch
+    std::optional<Fate> fate;             // nothing while kept; invalid, stale, future, agent_mismatch
     Message reason;                       // why, with the text the agent wrote marked
     std::optional<std::string> source;    // the report source that read it
     std::shared_ptr<const Report> report; // parsed content (shared by files of identical bytes)
     std::int64_t end_time = kNoTime;
 
-    bool kept() const { return fate.empty(); }
+    bool kept() const { return !fate; }
 };
 
 // An agent and what the scan found in its folder.

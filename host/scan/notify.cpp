@@ -31,9 +31,9 @@ std::string fingerprint_of(const Event& e) {
         .substr(0, 32);
 }
 
-Event event_of(const Job& job, const std::string& kind, std::int64_t now) {
+Event event_of(const Job& job, EventKind kind, std::int64_t now) {
     Event e;
-    e.kind = kind;
+    e.kind = name_of(kind);
     e.job_id = job.id;
     e.agent_id = job.agent_id_responsible;
     e.database_name = job.database_name;
@@ -107,7 +107,8 @@ std::string recordable(std::string_view text) {
 }
 
 bool is_problem_status(const std::string& status) {
-    return status == "failed" || status == "missing" || status == "transfer_integrity_failed";
+    const auto parsed = parse_job_status(status);
+    return parsed && is_problem(*parsed);
 }
 
 std::vector<Event> events_for(const Evaluation& ev, std::int64_t now) {
@@ -115,8 +116,8 @@ std::vector<Event> events_for(const Evaluation& ev, std::int64_t now) {
     const Job& job = ev.job;
     const std::string& before = ev.previous_status;
     const std::string& after = job.current_status;
-    if (before != after && !(before == "unknown" && after == "ok")) {
-        Event e = event_of(job, "status_change", now);
+    if (before != after && !(before == name_of(JobStatus::kUnknown) && after == name_of(JobStatus::kOk))) {
+        Event e = event_of(job, EventKind::kStatusChange, now);
         e.old_status = before;
         e.new_status = after;
         e.cycle_expected_at = job.last_entry_cycle_at;
@@ -127,10 +128,10 @@ std::vector<Event> events_for(const Evaluation& ev, std::int64_t now) {
         events.push_back(std::move(e));
     }
     for (const Entry& entry : ev.new_entries) {
-        if (entry.status != "hash_mismatch") continue;
-        Event e = event_of(job, "hash_mismatch", now);
+        if (entry.status != name_of(EntryStatus::kHashMismatch)) continue;
+        Event e = event_of(job, EventKind::kHashMismatch, now);
         e.old_status = before;
-        e.new_status = "hash_mismatch";
+        e.new_status = name_of(EntryStatus::kHashMismatch);
         e.cycle_expected_at = entry.cycle_expected_at;
         e.message = entry.message;
         e.fingerprint = fingerprint_of(e);
@@ -140,7 +141,7 @@ std::vector<Event> events_for(const Evaluation& ev, std::int64_t now) {
 }
 
 Event reminder_for(const Job& job, std::int64_t now) {
-    Event e = event_of(job, "reminder", now);
+    Event e = event_of(job, EventKind::kReminder, now);
     e.old_status = job.current_status;
     e.new_status = job.current_status;
     e.cycle_expected_at = job.last_entry_cycle_at;
@@ -152,7 +153,7 @@ Event reminder_for(const Job& job, std::int64_t now) {
 }
 
 Event catch_up_for(const Job& job, const std::string& told, std::int64_t now) {
-    Event e = event_of(job, "status_change", now);
+    Event e = event_of(job, EventKind::kStatusChange, now);
     e.old_status = told;
     e.new_status = job.current_status;
     e.cycle_expected_at = job.last_entry_cycle_at;
@@ -164,7 +165,9 @@ Event catch_up_for(const Job& job, const std::string& told, std::int64_t now) {
 }
 
 bool notifier_wants(const NotifierConfig& n, const Event& e) {
-    if (e.kind == "status_change" && e.new_status == "ok" && !n.send_resolved) return false;
+    if (e.kind == name_of(EventKind::kStatusChange) && e.new_status == name_of(JobStatus::kOk) && !n.send_resolved) {
+        return false;
+    }
     if (!n.statuses.empty() && std::find(n.statuses.begin(), n.statuses.end(), e.new_status) == n.statuses.end()) {
         return false;
     }
@@ -223,7 +226,7 @@ Status Notifiers::queue(StorageHandle& storage, const Evaluation& ev, std::int64
         std::vector<std::string> wanted;
         for (std::size_t i = 0; i < entries_.size(); ++i) {
             const bool told = decisions[i] == NoticeDecision::kDeliver ||
-                              (decisions[i] != NoticeDecision::kHold && e.kind == "hash_mismatch");
+                              (decisions[i] != NoticeDecision::kHold && e.kind == name_of(EventKind::kHashMismatch));
             if (told && notifier_wants(entries_[i].config, e)) wanted.push_back(entries_[i].config.choice.name);
         }
         std::int64_t id = 0;
@@ -321,13 +324,13 @@ std::map<std::string, Status> Notifiers::send_test(const std::string& name, std:
     for (const Entry& n : entries_) {
         if (!name.empty() && n.config.choice.name != name) continue;
         Event e;
-        e.kind = "test";
+        e.kind = name_of(EventKind::kTest);
         e.agent_id = "VIGIL_TEST_MESSAGE";
         e.database_name = "test";
         e.expected_hour_utc = 0;
         e.expected_minute_utc = 0;
-        e.old_status = "ok";
-        e.new_status = "ok";
+        e.old_status = name_of(JobStatus::kOk);
+        e.new_status = name_of(JobStatus::kOk);
         e.message = "test message from vigil notify test: if you read this, " + n.config.choice.name + " works";
         e.scan_time = now;
         e.fingerprint = fingerprint_of(e);

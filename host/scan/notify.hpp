@@ -8,6 +8,7 @@
 #include "plugin_host.hpp"
 #include "silence.hpp"
 #include "status.hpp"
+#include "vocabulary.hpp"
 
 #include <vigil/types.hpp>
 

@@ -131,7 +131,7 @@ Status AgentWriter::write() {
             std::int64_t id = 0;
             if (Status st = db.insert_entry(e, &id); !st.is_ok()) return st;
             ++tally_.entries[e.status];
-            const auto level = e.status == "success" ? routine_level() : spdlog::level::warn;
+            const auto level = e.status == name_of(EntryStatus::kSuccess) ? routine_level() : spdlog::level::warn;
             if (spdlog::should_log(level)) {
                 lines_.emplace_back(level, job_label(job) + ": cycle " + format_iso(e.cycle_expected_at) + ": " +
                                                e.status + ": " + result.messages[k].render(shown));
@@ -145,7 +145,8 @@ Status AgentWriter::write() {
         }
         culprit_.clear();
         if (result.job.current_status != result.previous_status) {
-            const bool first_ok = result.previous_status == "unknown" && result.job.current_status == "ok";
+            const bool first_ok = result.previous_status == name_of(JobStatus::kUnknown) &&
+                                  result.job.current_status == name_of(JobStatus::kOk);
             const auto level = first_ok ? routine_level() : spdlog::level::info;
             if (spdlog::should_log(level)) {
                 lines_.emplace_back(level, job_label(job) + ": status " + result.previous_status + " -> " +
@@ -179,20 +180,21 @@ Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::v
         }
         if (auto it = why.find(f.file_name); it != why.end()) facts.why_not_used = it->second;
         const ReportFate settled = report_fate(facts, agent_.agent_id);
-        const std::string& fate = settled.fate;
+        const Fate fate = settled.fate;
         const Message& reason = settled.reason;
         if (f.source) ++tally_.sources[*f.source];
         ++tally_.fates[fate];
-        const auto level = fate == "duplicate" ? routine_level() : spdlog::level::warn;
-        if (fate != "used" && spdlog::should_log(level)) {
-            lines_.emplace_back(level, agent_.log.shown(f.file_name) + ": " + fate + ": " + reason.render(shown));
+        const auto level = fate == Fate::kDuplicate ? routine_level() : spdlog::level::warn;
+        if (fate != Fate::kUsed && spdlog::should_log(level)) {
+            lines_.emplace_back(level, agent_.log.shown(f.file_name) + ": " + std::string(name_of(fate)) + ": " +
+                                           reason.render(shown));
         }
         if (!record_fate[i]) continue;
         ReportRecord record;
         record.content_sha256 = f.content_sha256;
         record.agent_id = agent_.agent_id;
         record.file_name = f.file_name;
-        record.fate = fate;
+        record.fate = name_of(fate);
         record.reason = reason.text();
         record.source = f.source;
         record.operation_end_time = f.report ? f.report->operation_end_time : kNoTime;

@@ -23,6 +23,7 @@
 #include "notify.hpp"
 #include "plugin_host.hpp"
 #include "status.hpp"
+#include "vocabulary.hpp"
 
 #include <spdlog/common.h>
 
@@ -39,7 +40,7 @@ namespace vigil::host {
 // What an agent's committed transaction adds to the scan summary (nothing
 // is counted for an agent whose transaction rolled back).
 struct AgentTally {
-    std::map<std::string, int> fates;       // report fate -> reports
+    std::map<Fate, int> fates;              // report fate -> reports
     std::map<std::string, int> sources;     // report source -> reports it read
     std::map<std::string, int> entries;     // entry status -> entries recorded
     std::map<std::string, int> job_status;  // current_status -> active jobs

@@ -23,6 +23,7 @@
 #include <deque>
 #include <iomanip>
 #include <set>
+#include <type_traits>
 
 namespace vigil::host {
 
@@ -382,7 +383,8 @@ void Scanner::archive_agent(const AgentFolder& agent, const std::set<std::string
         for (const ReportFile& f : agent.reports) {
             if (unrecorded.count(f.file_name)) continue;
             ++summary_->archived;
-            spdlog::info("{}: would be archived ({})", agent.log.shown(f.file_name), f.fate);
+            spdlog::info("{}: would be archived ({})", agent.log.shown(f.file_name),
+                         f.fate ? name_of(*f.fate) : std::string_view());
         }
         return;
     }
@@ -506,15 +508,29 @@ Status run_scan(const Config& config, ScanPlugins& plugins, const ScanOptions& o
     return st;
 }
 
+namespace {
+
+// The job statuses in the order the summary has always listed them.
+constexpr JobStatus kSummaryJobStatuses[] = {JobStatus::kOk, JobStatus::kFailed, JobStatus::kTransferIntegrityFailed,
+                                             JobStatus::kMissing, JobStatus::kUnknown};
+
+// "name count" for each value of order, 0 for those not counted.
+template <typename Key, typename Value, std::size_t N>
+std::string counts_text(const std::map<Key, int>& counts, const Value (&order)[N]) {
+    std::string text;
+    for (const Value value : order) {
+        auto it = counts.end();
+        if constexpr (std::is_same_v<Key, Value>) it = counts.find(value);
+        else it = counts.find(std::string(name_of(value)));
+        text += (text.empty() ? "" : ", ") + std::string(name_of(value)) + " " +
+                std::to_string(it == counts.end() ? 0 : it->second);
+    }
+    return text;
+}
+
+}  // namespace
+
 void ScanSummary::print(std::ostream& out) const {
-    auto list = [](const std::map<std::string, int>& counts, std::initializer_list<const char*> order) {
-        std::string text;
-        for (const char* key : order) {
-            auto it = counts.find(key);
-            text += (text.empty() ? "" : ", ") + std::string(key) + " " + std::to_string(it == counts.end() ? 0 : it->second);
-        }
-        return text;
-    };
     int reports_total = 0;
     for (const auto& [fate, n] : fates) reports_total += n;
     int jobs_total = 0;
@@ -528,8 +544,7 @@ void ScanSummary::print(std::ostream& out) const {
         << agents_skipped << " folders skipped, " << agents_busy << " held by another scanner, " << agents_failed
         << " failed\n";
     out << "  reports:  " << reports_total << " processed: "
-        << list(fates, {"used", "invalid", "stale", "future", "agent_mismatch", "irrelevant", "no_job", "duplicate"})
-        << "\n";
+        << counts_text(fates, kFates) << "\n";
     out << "            " << reports_deferred << " left for the next scan (max_reports_per_agent), "
         << reports_unsettled << " not yet settled, " << entries_ignored << " non-regular files ignored, "
         << reports_unrecognised << " unrecognised .json files, " << archived
@@ -540,9 +555,9 @@ void ScanSummary::print(std::ostream& out) const {
         out << "  sources:  " << text << "\n";
     }
     out << "  entries:  " << entries_total << " recorded: "
-        << list(entries, {"success", "hash_mismatch", "failed", "transfer_integrity_failed", "missing"}) << "\n";
+        << counts_text(entries, kEntryStatuses) << "\n";
     out << "  jobs:     " << jobs_total << " active: "
-        << list(job_status, {"ok", "failed", "transfer_integrity_failed", "missing", "unknown"}) << "\n";
+        << counts_text(job_status, kSummaryJobStatuses) << "\n";
     if (events_queued > 0 || !deliveries.empty()) {
         out << "  notify:   " << events_queued << " events queued";
         for (const auto& [name, d] : deliveries) {

@@ -8,6 +8,7 @@
 #include "notify.hpp"
 #include "plugin_host.hpp"
 #include "status.hpp"
+#include "vocabulary.hpp"
 
 #include <cstdint>
 #include <map>
@@ -49,7 +50,7 @@ struct ScanSummary {
     int reports_unsettled = 0;
     int entries_ignored = 0;  // FIFOs, links named like reports
     int reports_unrecognised = 0;  // .json files in log/ no configured report source claims
-    std::map<std::string, int> fates;       // used, invalid, ... -> count
+    std::map<Fate, int> fates;              // used, invalid, ... -> count
     std::map<std::string, int> sources;     // report source -> reports it read
     std::map<std::string, int> entries;     // entry status -> recorded this scan
     std::map<std::string, int> job_status;  // current_status -> active jobs

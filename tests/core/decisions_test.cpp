@@ -87,15 +87,6 @@ TEST_CASE("a job owes only cycles whose deadline is after it was first recorded"
     CHECK(owes_cycle(s, cycle, at("2026-11-22T10:00:00Z")));
 }
 
-TEST_CASE("entry statuses map to job statuses") {
-    CHECK(job_status_for("success") == "ok");
-    CHECK(job_status_for("hash_mismatch") == "ok");
-    CHECK(job_status_for("failed") == "failed");
-    CHECK(job_status_for("transfer_integrity_failed") == "transfer_integrity_failed");
-    CHECK(job_status_for("missing") == "missing");
-    CHECK(job_status_for("anything else") == "unknown");
-}
-
 TEST_CASE("plain file names") {
     CHECK(is_plain_file_name("sales.sql.gz"));
     CHECK(is_plain_file_name("..sales"));

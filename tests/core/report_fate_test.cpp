@@ -10,23 +10,26 @@ namespace {
 
 // The rules written out once more, independently of report_fate's code
 // shape: the first that applies wins.
-std::string expected_fate(const FateFacts& f) {
-    if (f.refused) return "invalid";
-    if (f.duplicate) return "duplicate";
-    if (!f.collected.empty()) return f.collected;
-    if (f.used) return "used";
-    if (!f.names_a_job) return "no_job";
-    return "irrelevant";
+Fate expected_fate(const FateFacts& f) {
+    if (f.refused) return Fate::kInvalid;
+    if (f.duplicate) return Fate::kDuplicate;
+    if (f.collected) return *f.collected;
+    if (f.used) return Fate::kUsed;
+    if (!f.names_a_job) return Fate::kNoJob;
+    return Fate::kIrrelevant;
 }
 
 }  // namespace
 
 TEST_CASE("report_fate applies refusal, duplicate, collection, use, job and relevance in that order") {
-    for (const char* collected : {"", "invalid", "stale", "future", "agent_mismatch"}) {
+    const std::optional<Fate> kept;
+    for (const std::optional<Fate> collected : {kept, std::optional(Fate::kInvalid), std::optional(Fate::kStale),
+                                                std::optional(Fate::kFuture), std::optional(Fate::kAgentMismatch)}) {
+        const std::string collected_name(collected ? name_of(*collected) : "");
         for (int bits = 0; bits < 32; ++bits) {
             FateFacts f;
             f.collected = collected;
-            f.collected_reason = Message(std::string("collected: ") + collected);
+            f.collected_reason = Message("collected: " + collected_name);
             f.refused = bits & 1;
             f.refusal = Message("the database refused to record what it contains");
             f.duplicate = bits & 2;
@@ -34,14 +37,14 @@ TEST_CASE("report_fate applies refusal, duplicate, collection, use, job and rele
             f.names_a_job = bits & 8;
             f.lists_databases = f.names_a_job || (bits & 16);
             f.why_not_used = {"sales at 02:30: superseded", "hr at 03:00: ended outside every window"};
-            INFO("collected '" << collected << "', bits " << bits);
+            INFO("collected '" << collected_name << "', bits " << bits);
             const ReportFate r = report_fate(f, "ACME_PARIS_CENTRE");
-            CHECK(r.fate == expected_fate(f));
-            if (r.fate == "invalid" && f.refused) CHECK(r.reason.text() == f.refusal.text());
-            if (r.fate == "duplicate") {
+            CHECK(name_of(r.fate) == name_of(expected_fate(f)));
+            if (r.fate == Fate::kInvalid && f.refused) CHECK(r.reason.text() == f.refusal.text());
+            if (r.fate == Fate::kDuplicate) {
                 CHECK(r.reason.text() == "the same content was already processed from this agent's folder");
             }
-            if (!f.refused && !f.duplicate && !f.collected.empty()) CHECK(r.reason.text() == f.collected_reason.text());
+            if (!f.refused && !f.duplicate && f.collected) CHECK(r.reason.text() == f.collected_reason.text());
         }
     }
 }
@@ -59,12 +62,12 @@ TEST_CASE("report_fate says why a kept report served no job") {
         f.lists_databases = f.names_a_job = true;
         f.why_not_used = {"sales at 02:30: superseded", "hr at 03:00: ended outside every window"};
         const ReportFate r = report_fate(f, "A_B_C");
-        CHECK(r.fate == "irrelevant");
+        CHECK(r.fate == Fate::kIrrelevant);
         CHECK(r.reason.text() == "sales at 02:30: superseded; hr at 03:00: ended outside every window");
     }
     SECTION("used keeps what collection said") {
         f.used = f.names_a_job = f.lists_databases = true;
-        CHECK(report_fate(f, "A_B_C").fate == "used");
+        CHECK(report_fate(f, "A_B_C").fate == Fate::kUsed);
         CHECK(report_fate(f, "A_B_C").reason.text().empty());
     }
 }

@@ -35,7 +35,7 @@ struct Rendered {
     Rendered() {
         summary.now = *parse_timestamp("2026-11-23T04:00:00Z");
         summary.seconds = 1.5;
-        summary.fates = {{"used", 3}, {"stale", 1}};
+        summary.fates = {{Fate::kUsed, 3}, {Fate::kStale, 1}};
         summary.entries = {{"success", 3}};
         summary.agents_scanned = 2;
         input.summary = &summary;
