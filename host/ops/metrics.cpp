@@ -113,7 +113,8 @@ std::string render_metrics(const MetricsInput& in) {
     for (const auto& [state, n] : agents) w.sample("vigil_scan_agents", "state=\"" + std::string(state) + "\"", std::to_string(n));
     w.family("vigil_notification_deliveries", "Notification deliveries waiting to be sent (pending) or refused for good (failed), per notifier.");
     for (const DeliveryCount& d : in.deliveries) {
-        if (d.state != "pending" && d.state != "failed") continue;
+        const auto state = parse_delivery_state(d.state);
+        if (state != DeliveryState::kPending && state != DeliveryState::kFailed) continue;
         w.sample("vigil_notification_deliveries", "notifier=\"" + escaped(d.notifier) + "\",state=\"" + d.state + "\"",
                  std::to_string(d.count));
     }

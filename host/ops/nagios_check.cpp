@@ -87,7 +87,7 @@ CheckVerdict judge_check(const CheckInput& in, const CheckOptions& options) {
         raise(CheckCode::kWarning);
         problems.push_back(job_list(warning, "warning"));
     }
-    if (in.last_scan && in.last_scan->outcome == "failed") {
+    if (in.last_scan && parse_scan_outcome(in.last_scan->outcome) == ScanOutcome::kFailed) {
         raise(CheckCode::kWarning);
         problems.push_back("the latest scan failed: " + in.last_scan->message);
     }
@@ -102,8 +102,9 @@ CheckVerdict judge_check(const CheckInput& in, const CheckOptions& options) {
 
     std::int64_t pending = 0, failed = 0;
     for (const DeliveryCount& d : in.deliveries) {
-        if (d.state == "pending") pending += d.count;
-        if (d.state == "failed") failed += d.count;
+        const auto state = parse_delivery_state(d.state);
+        if (state == DeliveryState::kPending) pending += d.count;
+        if (state == DeliveryState::kFailed) failed += d.count;
     }
     std::string perf;
     for (const auto& [status, n] : by_status) perf += "jobs_" + status + "=" + std::to_string(n) + ";;;0 ";

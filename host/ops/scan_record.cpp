@@ -1,5 +1,7 @@
 #include "scan_record.hpp"
 
+#include "vocabulary.hpp"
+
 #include <unistd.h>
 
 namespace vigil::host {
@@ -32,13 +34,13 @@ Scan running_scan(std::int64_t started_at, std::int64_t scan_time) {
     if (::gethostname(host, sizeof host - 1) != 0) host[0] = '\0';
     scan.host = host;
     scan.pid = ::getpid();
-    scan.outcome = "running";
+    scan.outcome = name_of(ScanOutcome::kRunning);
     return scan;
 }
 
 Scan finished_scan(Scan scan, const ScanSummary& s, const Status& result, std::int64_t finished_at) {
     scan.finished_at = finished_at;
-    scan.outcome = result.is_ok() ? "completed" : "failed";
+    scan.outcome = name_of(result.is_ok() ? ScanOutcome::kCompleted : ScanOutcome::kFailed);
     scan.message = result.message();
     scan.agents_scanned = s.agents_scanned;
     scan.agents_without_folder = s.agents_without_folder;

@@ -3,6 +3,7 @@
 #include "files.hpp"
 #include "log_text.hpp"
 #include "notify.hpp"
+#include "vocabulary.hpp"
 
 #include <vigil/timestamp.hpp>
 
@@ -123,7 +124,7 @@ std::string scan_line(const std::optional<Scan>& scan) {
     std::string line = "last scan: #" + std::to_string(s.id) + " judged at " + format_iso(s.scan_time) +
                        ", started " + format_iso(s.started_at) + " on " + s.host + " (pid " +
                        std::to_string(s.pid) + "): ";
-    if (s.outcome == "running") return line + "running, or stopped before it finished";
+    if (parse_scan_outcome(s.outcome) == ScanOutcome::kRunning) return line + "running, or stopped before it finished";
     line += s.outcome + " in " + seconds_text(s.finished_at - s.started_at);
     if (!s.message.empty()) line += " (" + log_text(shorten(s.message, 120), std::string::npos) + ")";
     return line + "; " + std::to_string(s.agents_scanned) + " agents scanned, " +

@@ -44,6 +44,18 @@ constexpr Named<EventKind> kEventKindNames[] = {
     {EventKind::kTest, "test"},
 };
 
+constexpr Named<DeliveryState> kDeliveryStateNames[] = {
+    {DeliveryState::kPending, "pending"},
+    {DeliveryState::kSent, "sent"},
+    {DeliveryState::kFailed, "failed"},
+};
+
+constexpr Named<ScanOutcome> kScanOutcomeNames[] = {
+    {ScanOutcome::kRunning, "running"},
+    {ScanOutcome::kCompleted, "completed"},
+    {ScanOutcome::kFailed, "failed"},
+};
+
 // Every table lists every value once, so a value not found cannot happen;
 // the first name stands in rather than undefined behaviour.
 template <typename E, std::size_t N>
@@ -68,11 +80,17 @@ std::string_view name_of(JobStatus status) { return name_in(kJobStatusNames, sta
 std::string_view name_of(EntryStatus status) { return name_in(kEntryStatusNames, status); }
 std::string_view name_of(Fate fate) { return name_in(kFateNames, fate); }
 std::string_view name_of(EventKind kind) { return name_in(kEventKindNames, kind); }
+std::string_view name_of(DeliveryState state) { return name_in(kDeliveryStateNames, state); }
+std::string_view name_of(ScanOutcome outcome) { return name_in(kScanOutcomeNames, outcome); }
 
 std::optional<JobStatus> parse_job_status(std::string_view text) { return value_in(kJobStatusNames, text); }
 std::optional<EntryStatus> parse_entry_status(std::string_view text) { return value_in(kEntryStatusNames, text); }
 std::optional<Fate> parse_fate(std::string_view text) { return value_in(kFateNames, text); }
 std::optional<EventKind> parse_event_kind(std::string_view text) { return value_in(kEventKindNames, text); }
+std::optional<DeliveryState> parse_delivery_state(std::string_view text) {
+    return value_in(kDeliveryStateNames, text);
+}
+std::optional<ScanOutcome> parse_scan_outcome(std::string_view text) { return value_in(kScanOutcomeNames, text); }
 
 std::string job_status_names() {
     std::string text;

@@ -1,5 +1,6 @@
 // The scan's domain words (docs/scan.md): job statuses, entry statuses,
-// report fates and notification event kinds, each an enum with one name
+// report fates, notification event kinds, delivery states and scan
+// outcomes, each an enum with one name
 // table. Their names are what the database stores, the plugins receive and
 // the output prints; text read back is parsed here and nowhere else.
 #ifndef VIGIL_HOST_VOCABULARY_HPP
@@ -23,6 +24,14 @@ enum class Fate { kUsed, kInvalid, kStale, kFuture, kAgentMismatch, kIrrelevant,
 // What a notification event tells; test only by `vigil notify test`.
 enum class EventKind { kStatusChange, kHashMismatch, kReminder, kTest };
 
+// Where a notification's delivery to one notifier stands: waiting to be
+// sent (or tried again), sent, refused for good.
+enum class DeliveryState { kPending, kSent, kFailed };
+
+// How a scan's run ended: running until it ends (or when it stopped
+// before), completed, or failed.
+enum class ScanOutcome { kRunning, kCompleted, kFailed };
+
 // Every value of each enum, in its declaration order.
 inline constexpr JobStatus kJobStatuses[] = {JobStatus::kOk, JobStatus::kFailed, JobStatus::kMissing,
                                              JobStatus::kTransferIntegrityFailed, JobStatus::kUnknown};
@@ -33,6 +42,9 @@ inline constexpr Fate kFates[] = {Fate::kUsed,          Fate::kInvalid,    Fate:
                                   Fate::kAgentMismatch, Fate::kIrrelevant, Fate::kNoJob, Fate::kDuplicate};
 inline constexpr EventKind kEventKinds[] = {EventKind::kStatusChange, EventKind::kHashMismatch,
                                             EventKind::kReminder, EventKind::kTest};
+inline constexpr DeliveryState kDeliveryStates[] = {DeliveryState::kPending, DeliveryState::kSent,
+                                                    DeliveryState::kFailed};
+inline constexpr ScanOutcome kScanOutcomes[] = {ScanOutcome::kRunning, ScanOutcome::kCompleted, ScanOutcome::kFailed};
 
 // The name each value is written as: ok, transfer_integrity_failed,
 // hash_mismatch, agent_mismatch, status_change, ...
@@ -40,12 +52,16 @@ std::string_view name_of(JobStatus status);
 std::string_view name_of(EntryStatus status);
 std::string_view name_of(Fate fate);
 std::string_view name_of(EventKind kind);
+std::string_view name_of(DeliveryState state);
+std::string_view name_of(ScanOutcome outcome);
 
 // The value a name stands for, compared exactly; nothing for any other text.
 std::optional<JobStatus> parse_job_status(std::string_view text);
 std::optional<EntryStatus> parse_entry_status(std::string_view text);
 std::optional<Fate> parse_fate(std::string_view text);
 std::optional<EventKind> parse_event_kind(std::string_view text);
+std::optional<DeliveryState> parse_delivery_state(std::string_view text);
+std::optional<ScanOutcome> parse_scan_outcome(std::string_view text);
 
 // "ok, failed, missing, transfer_integrity_failed, unknown": every job
 // status's name, in declaration order, for messages listing what is allowed.

@@ -64,23 +64,25 @@ bool matches_any(const std::vector<std::string>& patterns, const std::string& va
 // claimed: once the lease expires they are sent again, flagged as
 // possible duplicates.
 void record_outcome(StorageHandle& storage, const std::string& name, const std::vector<Event>& events,
-                    const std::string& state, std::int64_t next, const std::string& error, std::int64_t now) {
+                    DeliveryState state, std::int64_t next, const std::string& error, std::int64_t now) {
+    const std::string state_name(name_of(state));
     std::vector<std::int64_t> ids;
     for (const Event& e : events) ids.push_back(e.id);
-    Status st = storage.finish_deliveries(name, ids, state, next, error, now);
+    Status st = storage.finish_deliveries(name, ids, state_name, next, error, now);
     if (st.is_ok()) return;
-    spdlog::error("notifier {}: cannot record that {} event(s) are {}: {}", name, ids.size(), state,
+    spdlog::error("notifier {}: cannot record that {} event(s) are {}: {}", name, ids.size(), state_name,
                   recordable(st.message()));
     const std::string plain = error.empty() ? "" : "the notifier's message could not be stored";
-    st = storage.finish_deliveries(name, ids, state, next, plain, now);
+    st = storage.finish_deliveries(name, ids, state_name, next, plain, now);
     if (st.is_ok()) {
-        spdlog::warn("notifier {}: recorded {} at the second try{}", name, state,
+        spdlog::warn("notifier {}: recorded {} at the second try{}", name, state_name,
                      error.empty() ? "" : ", without the notifier's message");
         return;
     }
     spdlog::error("notifier {}: cannot record the outcome at all: {}", name, recordable(st.message()));
-    if (state == "sent") return;
-    st = storage.finish_deliveries(name, ids, "pending", next_attempt_after_failure(events, now), plain, now);
+    if (state == DeliveryState::kSent) return;
+    st = storage.finish_deliveries(name, ids, std::string(name_of(DeliveryState::kPending)),
+                                   next_attempt_after_failure(events, now), plain, now);
     if (st.is_ok()) {
         spdlog::warn("notifier {}: {} event(s) released for a later scan", name, ids.size());
     } else {
@@ -296,15 +298,15 @@ std::map<std::string, DeliveryOutcome> Notifiers::deliver(StorageHandle& storage
 
         const std::string error = sent.is_ok() ? "" : recordable(sent.message());
         const auto count = static_cast<int>(events.size());
-        std::string state = "sent";
+        DeliveryState state = DeliveryState::kSent;
         std::int64_t next = now;
         if (sent.code() == Status::Code::kPermanent) {
-            state = "failed";
+            state = DeliveryState::kFailed;
             outcome.failed += count;
             outcome.last_error = error;
             spdlog::error("notifier {}: refused for good, {} event(s) dropped: {}", name, count, error);
         } else if (!sent.is_ok()) {
-            state = "pending";
+            state = DeliveryState::kPending;
             next = next_attempt_after_failure(events, now);
             outcome.retry_later += count;
             outcome.last_error = error;

@@ -247,7 +247,7 @@ TEST_CASE("a report whose source gave a time outside 1970..9999 is invalid, what
     vigil::host::ReportReader reader({source.get()});
     vigil::host::ReportFile file;
     reader.parse("20261123_000000_ACME.good", "ACME completed 1969", &file);
-    CHECK(file.fate == "invalid");
+    CHECK(file.fate == vigil::host::Fate::kInvalid);
     CHECK_THAT(file.reason.text(), Contains("good_source") && Contains("operation_end_time") &&
                                        Contains("outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59Z"));
     CHECK(file.report == nullptr);

@@ -71,6 +71,16 @@ TEST_CASE("event kinds: one name each, read back, other text refused") {
     for (const EventKind k : kEventKinds) check_refused(parse_event_kind, std::string(name_of(k)));
 }
 
+TEST_CASE("delivery states: one name each, read back, other text refused") {
+    check_table(kDeliveryStates, parse_delivery_state, {"pending", "sent", "failed"});
+    for (const DeliveryState d : kDeliveryStates) check_refused(parse_delivery_state, std::string(name_of(d)));
+}
+
+TEST_CASE("scan outcomes: one name each, read back, other text refused") {
+    check_table(kScanOutcomes, parse_scan_outcome, {"running", "completed", "failed"});
+    for (const ScanOutcome o : kScanOutcomes) check_refused(parse_scan_outcome, std::string(name_of(o)));
+}
+
 TEST_CASE("entry statuses map to job statuses") {
     CHECK(job_status_for(EntryStatus::kSuccess) == JobStatus::kOk);
     CHECK(job_status_for(EntryStatus::kHashMismatch) == JobStatus::kOk);
