@@ -87,13 +87,15 @@ std::optional<Message> integrity_problems(const DatabaseReport& db, const Staged
 }
 
 // Rules 1 to 6 for one selected report; updates the job's success state.
-// *message receives the entry's message with the agent's text marked.
-Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationInput& in, Message* message) {
+// *message receives the entry's message with the agent's text marked,
+// *status its status.
+Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationInput& in, Message* message,
+            EntryStatus* status) {
     Entry e = entry_from_report(job, cycle, c, in.now);
     const DatabaseReport& db = *c.database;
 
     if (!is_plain_file_name(db.staged_file_name)) {
-        e.status = name_of(EntryStatus::kFailed);
+        e.status = name_of(*status = EntryStatus::kFailed);
         *message = Message(db.staged_file_name.empty()
                                ? "staged_file_name is empty"
                                : "staged_file_name is not a plain file name: refusing to look outside database/");
@@ -101,7 +103,7 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
         return e;
     }
     if (!db.backup.status || !db.compress.status || !db.transfer.status) {
-        e.status = name_of(EntryStatus::kFailed);
+        e.status = name_of(*status = EntryStatus::kFailed);
         *message = failed_phases_message(db);
         e.message = message->text();
         return e;
@@ -112,7 +114,7 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
         e.server_calculated_staged_size = facts->size;
     }
     if (auto problem = integrity_problems(db, facts)) {
-        e.status = name_of(EntryStatus::kTransferIntegrityFailed);
+        e.status = name_of(*status = EntryStatus::kTransferIntegrityFailed);
         *message = std::move(*problem);
         e.message = message->text();
         return e;
@@ -120,7 +122,7 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
 
     const std::string& hash = *facts->sha256;
     const auto& previous = job.previous_successful_hash_global;
-    e.status = name_of(EntryStatus::kSuccess);
+    e.status = name_of(*status = EntryStatus::kSuccess);
     e.message = "verified " + std::to_string(facts->size) + " bytes, sha256 " + hash;
     if (previous) {
         const bool differ = lower(*previous) != hash;
@@ -129,7 +131,7 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
         const bool flagged = (in.content_change == ContentChange::kChanged && differ) ||
                              (in.content_change == ContentChange::kUnchanged && !differ);
         if (flagged) {
-            e.status = name_of(EntryStatus::kHashMismatch);
+            e.status = name_of(*status = EntryStatus::kHashMismatch);
             e.message = (differ ? "content changed since the last successful backup: previous sha256 "
                                 : "content unchanged since the last successful backup: sha256 ") +
                         *previous + (differ ? ", new " + hash : "");
@@ -225,6 +227,7 @@ Evaluation evaluate_job(const EvaluationInput& in) {
         }
     }
 
+    std::vector<EntryStatus> statuses;  // of new_entries, index for index
     const auto selected = select_per_cycle(schedule, in.candidates);
     for (const Candidate& c : in.candidates) {
         auto cycle = cycle_of(schedule, c.end_time());
@@ -247,7 +250,9 @@ Evaluation evaluate_job(const EvaluationInput& in) {
             continue;
         }
         Message message;
-        out.new_entries.push_back(judge(job, cycle, *candidate, in, &message));
+        EntryStatus status = EntryStatus::kFailed;
+        out.new_entries.push_back(judge(job, cycle, *candidate, in, &message, &status));
+        statuses.push_back(status);
         out.messages.push_back(std::move(message));
         out.outcomes.push_back({candidate->file_name, true, ""});
         has_entry[cycle] = true;
@@ -256,14 +261,15 @@ Evaluation evaluate_job(const EvaluationInput& in) {
     const auto closed = latest_closed_cycle(schedule, in.now);
     if (closed && owes_cycle(schedule, *closed, job.created_at) && !has_entry[*closed]) {
         out.new_entries.push_back(missing_entry(job, schedule, *closed, in.now));
+        statuses.push_back(EntryStatus::kMissing);
         out.messages.emplace_back(out.new_entries.back().message);
     }
 
-    for (const Entry& e : out.new_entries) {
+    for (std::size_t i = 0; i < out.new_entries.size(); ++i) {
+        const Entry& e = out.new_entries[i];
         if (job.last_entry_cycle_at == kNoTime || e.cycle_expected_at >= job.last_entry_cycle_at) {
             job.last_entry_cycle_at = e.cycle_expected_at;
-            const auto status = parse_entry_status(e.status);
-            job.current_status = name_of(status ? job_status_for(*status) : JobStatus::kUnknown);
+            job.current_status = name_of(job_status_for(statuses[i]));
         }
     }
     if (job.current_status != out.previous_status) job.status_changed_at = in.now;
