@@ -26,6 +26,17 @@ const std::string kDay1 = "2026-11-22T04:00:00Z";
 const std::string kNow = "2026-11-23T04:00:00Z";
 const std::string kEnd = "2026-11-23T02:31:00Z";
 
+// Peak RSS of a scan that holds one report at a time. Under AddressSanitizer
+// (make test-asan) the scanner itself costs 250 to 320 MiB whatever its
+// input (shadow memory, the freed-memory quarantine, fake stacks), so the
+// bound there only catches gross regressions such as a whole 400 MB file or
+// 300 copies of a report held; the plain build checks the tight bound.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr long kOneReportRssKib = 480 * 1024;
+#else
+constexpr long kOneReportRssKib = 64 * 1024;
+#endif
+
 // A scan that must run to its end; its output is shown when it does not.
 RunResult scan_ok(const Site& site, const std::string& now, const std::string& env = "") {
     RunResult r = site.scan(now, env);
@@ -183,7 +194,7 @@ TEST_CASE("a report swapped for a 400 MB sparse file after listing is read only 
     REQUIRE(rows.size() == 1);
     CHECK_THAT(rows[0].at("reason").value_or(""), Contains("max_report_bytes (1048576)"));
     // Reading it whole took over 500 MB; the read stops one byte past the cap.
-    CHECK(r.max_rss_kib < 64 * 1024);
+    CHECK(r.max_rss_kib < kOneReportRssKib);
 }
 
 TEST_CASE("a symlinked log folder is never followed") {
@@ -252,7 +263,7 @@ TEST_CASE("300 hard links to one 1 MB report cost the memory of one, and only ma
     CHECK(fs::exists(k.site.archive_dir(A) / first.filename()));
     CHECK(fs::exists(k.site.log_file(A, "20261123_000459")));
     // Holding every link's parse took 324 MB.
-    CHECK(r.max_rss_kib < 64 * 1024);
+    CHECK(r.max_rss_kib < kOneReportRssKib);
 
     const RunResult again = scan_ok(k.site, kNow);
     CHECK_THAT(again.out, Contains("duplicate 50") && Contains("200 left for the next scan"));
