@@ -52,9 +52,7 @@ Status read_options(const CheckArgs& args, CheckOptions* options, std::int64_t* 
                              "--max-scan-age: \"" + args.max_scan_age + "\" is not a duration (e.g. 30m, 1h)");
     }
     options->max_scan_age = *age;
-    *now = clock_now();
-    if (args.now_given) return parse_time_option("--now", args.now, now);
-    return Status::ok();
+    return now_option(args.now_given, args.now, now);
 }
 
 int run_check(const CheckArgs& args) {

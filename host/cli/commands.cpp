@@ -50,4 +50,9 @@ Status parse_time_option(const std::string& option, const std::string& text, std
     return Status::ok();
 }
 
+Status now_option(bool given, const std::string& text, std::int64_t* now) {
+    *now = clock_now();
+    return given ? parse_time_option("--now", text, now) : Status::ok();
+}
+
 }  // namespace vigil::host

@@ -49,6 +49,10 @@ int fail(const Status& st);
 // errors (kError) name the option; an empty value is refused.
 Status parse_time_option(const std::string& option, const std::string& text, std::int64_t* micros);
 
+// The instant a command acts at: the --now value `text` when `given`, else
+// the clock.
+Status now_option(bool given, const std::string& text, std::int64_t* now);
+
 }  // namespace vigil::host
 
 #endif

@@ -174,10 +174,10 @@ Command add_silence_command(CLI::App& vigil) {
     expire->add_option("--by", args->by, "who ends it (default: the login name)");
 
     return {app, [args, now, add, list, expire] {
-                std::int64_t at = clock_now();
-                if (std::any_of(now.begin(), now.end(), [](const CLI::Option* o) { return o->count() > 0; })) {
-                    if (Status st = parse_time_option("--now", args->now, &at); !st.is_ok()) return fail(st);
-                }
+                const bool now_given =
+                    std::any_of(now.begin(), now.end(), [](const CLI::Option* o) { return o->count() > 0; });
+                std::int64_t at = kNoTime;
+                if (Status st = now_option(now_given, args->now, &at); !st.is_ok()) return fail(st);
                 if (*add) return run_add(*args, at);
                 if (*list) return run_list(*args, at);
                 if (*expire) return run_expire(*args, at);

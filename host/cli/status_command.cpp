@@ -20,10 +20,8 @@ struct StatusArgs {
 };
 
 int run_status(const StatusArgs& args) {
-    std::int64_t now = clock_now();
-    if (args.now_given) {
-        if (Status st = parse_time_option("--now", args.now, &now); !st.is_ok()) return fail(st);
-    }
+    std::int64_t now = kNoTime;
+    if (Status st = now_option(args.now_given, args.now, &now); !st.is_ok()) return fail(st);
     Config config;
     std::unique_ptr<StorageHandle> storage;
     if (Status st = load_records(args.config, &config, &storage); !st.is_ok()) return fail(st);
