@@ -11,7 +11,6 @@
 #include <chrono>
 #include <cstdint>
 #include <optional>
-#include <sstream>
 #include <string>
 #include <string_view>
 
@@ -26,22 +25,34 @@ using Micros = std::chrono::microseconds;
 // timestamp (including trailing garbage and impossible dates).
 inline std::optional<std::int64_t> parse_timestamp(std::string_view text) {
     if (text.size() < 19) return std::nullopt;
-    std::string core(text.substr(0, 19));
-    if (core[10] != 'T' && core[10] != ' ') return std::nullopt;
-    core[10] = 'T';
+    if (text[10] != 'T' && text[10] != ' ') return std::nullopt;
     for (std::size_t i : {0u, 1u, 2u, 3u, 5u, 6u, 8u, 9u, 11u, 12u, 14u, 15u, 17u, 18u}) {
-        if (!std::isdigit(static_cast<unsigned char>(core[i]))) return std::nullopt;
+        if (!std::isdigit(static_cast<unsigned char>(text[i]))) return std::nullopt;
     }
-    // date::parse leaves the seconds undefined (NaN) on a wrong separator.
-    if (core[4] != '-' || core[7] != '-' || core[13] != ':' || core[16] != ':') return std::nullopt;
+    if (text[4] != '-' || text[7] != '-' || text[13] != ':' || text[16] != ':') return std::nullopt;
+    // Digits are read by hand and the calendar is date's: a report carries a
+    // dozen timestamps, and a stream per timestamp cost more than the rest
+    // of its parsing.
+    auto number = [&](std::size_t at, std::size_t digits) {
+        int n = 0;
+        for (std::size_t i = at; i < at + digits; ++i) n = n * 10 + (text[i] - '0');
+        return n;
+    };
+    const int hour = number(11, 2), minute = number(14, 2), second = number(17, 2);
+    if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
+    const date::year_month_day ymd{date::year{number(0, 4)}, date::month{static_cast<unsigned>(number(5, 2))},
+                                   date::day{static_cast<unsigned>(number(8, 2))}};
+    if (!ymd.ok()) return std::nullopt;
     std::size_t pos = 19;
+    std::int64_t fraction = 0;
     if (pos < text.size() && text[pos] == '.') {
-        std::size_t digits_start = ++pos;
+        const std::size_t digits_start = ++pos;
         while (pos < text.size() && std::isdigit(static_cast<unsigned char>(text[pos]))) ++pos;
         if (pos == digits_start) return std::nullopt;
-        // Finer than a microsecond is truncated: date's parser stops at six digits.
-        core += '.';
-        core += text.substr(digits_start, std::min<std::size_t>(pos - digits_start, 6));
+        // Finer than a microsecond is truncated.
+        for (std::size_t i = 0; i < 6; ++i) {
+            fraction = fraction * 10 + (digits_start + i < pos ? text[digits_start + i] - '0' : 0);
+        }
     }
     std::string_view zone = text.substr(pos);
     std::chrono::minutes offset{0};
@@ -65,16 +76,8 @@ inline std::optional<std::int64_t> parse_timestamp(std::string_view text) {
     } else {
         return std::nullopt;
     }
-
-    std::istringstream in(core);
-    date::sys_time<Micros> tp;
-    in >> date::parse("%FT%T", tp);
-    if (in.fail() || in.peek() != std::char_traits<char>::eof()) return std::nullopt;
-    // date::parse accepts 2026-02-30 as March 2nd; require a real calendar day.
-    date::year_month_day ymd{date::floor<date::days>(tp)};
-    if (!ymd.ok()) return std::nullopt;
-    int day = std::stoi(core.substr(8, 2));
-    if (static_cast<unsigned>(ymd.day()) != static_cast<unsigned>(day)) return std::nullopt;
+    const date::sys_time<Micros> tp = date::sys_days{ymd} + std::chrono::hours{hour} + std::chrono::minutes{minute} +
+                                      std::chrono::seconds{second} + Micros{fraction};
     return (tp - offset).time_since_epoch().count();
 }
 
@@ -103,17 +106,44 @@ inline std::optional<std::int64_t> parse_report_timestamp(std::string_view text,
     return micros;
 }
 
-// `YYYY-MM-DD HH:MM:SS` (UTC, fraction dropped): the database's text form.
-inline std::string format_db_time(std::int64_t micros) {
-    date::sys_seconds tp{std::chrono::floor<std::chrono::seconds>(Micros(micros))};
-    return date::format("%F %T", tp);
+namespace detail {
+
+// `YYYY-MM-DD<sep>HH:MM:SS<suffix>` of an instant, by hand for years 0 to
+// 9999 (every time a scan writes or logs; a stream per call cost more than
+// the SQL around it), by date::format for the rest.
+inline std::string format_utc(std::int64_t micros, char sep, const char* suffix) {
+    constexpr std::int64_t kYear0 = -62167219200LL * 1000000;  // 0000-01-01T00:00:00Z
+    const date::sys_seconds tp{std::chrono::floor<std::chrono::seconds>(Micros(micros))};
+    if (micros < kYear0 || micros > kLatestReportTime + 999999) {
+        return date::format(std::string("%F") + sep + "%T" + suffix, tp);
+    }
+    const date::sys_days day = date::floor<date::days>(tp);
+    const date::year_month_day ymd{day};
+    const int year = static_cast<int>(ymd.year());
+    const date::hh_mm_ss<std::chrono::seconds> hms{tp - day};
+    const int fields[] = {year,
+                          static_cast<int>(static_cast<unsigned>(ymd.month())),
+                          static_cast<int>(static_cast<unsigned>(ymd.day())),
+                          static_cast<int>(hms.hours().count()),
+                          static_cast<int>(hms.minutes().count()),
+                          static_cast<int>(hms.seconds().count())};
+    char text[20] = "0000-00-00 00:00:00";
+    text[10] = sep;
+    const std::size_t ends[] = {4, 7, 10, 13, 16, 19};
+    for (std::size_t f = 0; f < 6; ++f) {
+        int value = fields[f];
+        for (std::size_t i = ends[f]; value > 0; value /= 10) text[--i] = static_cast<char>('0' + value % 10);
+    }
+    return std::string(text, 19) + suffix;
 }
 
+}  // namespace detail
+
+// `YYYY-MM-DD HH:MM:SS` (UTC, fraction dropped): the database's text form.
+inline std::string format_db_time(std::int64_t micros) { return detail::format_utc(micros, ' ', ""); }
+
 // `YYYY-MM-DDTHH:MM:SSZ` (UTC, fraction dropped): for logs and messages.
-inline std::string format_iso(std::int64_t micros) {
-    date::sys_seconds tp{std::chrono::floor<std::chrono::seconds>(Micros(micros))};
-    return date::format("%FT%TZ", tp);
-}
+inline std::string format_iso(std::int64_t micros) { return detail::format_utc(micros, 'T', "Z"); }
 
 }  // namespace vigil
 
