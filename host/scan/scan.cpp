@@ -38,27 +38,69 @@ PluginChoice default_choice(const Config& config, const std::string& plugin) {
     return c;
 }
 
+Job configured_job(const JobConfig& jc) {
+    Job j;
+    auto parts = parse_agent_id(jc.agent);
+    j.agent_id_responsible = jc.agent;
+    j.company_name = parts->company;
+    j.city = parts->city;
+    j.neighborhood = parts->neighborhood;
+    j.database_name = jc.database;
+    j.expected_hour_utc = jc.hour;
+    j.expected_minute_utc = jc.minute;
+    j.window_minutes = jc.window_minutes;
+    j.schedule = jc.schedule;
+    j.timezone = jc.timezone;
+    j.early_minutes = jc.early_minutes;
+    j.late_minutes = jc.late_minutes;
+    return j;
+}
+
 std::vector<Job> configured_jobs(const Config& config) {
     std::vector<Job> jobs;
-    for (const JobConfig& jc : config.jobs) {
-        Job j;
-        auto parts = parse_agent_id(jc.agent);
-        j.agent_id_responsible = jc.agent;
-        j.company_name = parts->company;
-        j.city = parts->city;
-        j.neighborhood = parts->neighborhood;
-        j.database_name = jc.database;
-        j.expected_hour_utc = jc.hour;
-        j.expected_minute_utc = jc.minute;
-        j.window_minutes = jc.window_minutes;
-        j.schedule = jc.schedule;
-        j.timezone = jc.timezone;
-        j.early_minutes = jc.early_minutes;
-        j.late_minutes = jc.late_minutes;
-        jobs.push_back(std::move(j));
-    }
+    jobs.reserve(config.jobs.size());
+    for (const JobConfig& jc : config.jobs) jobs.push_back(configured_job(jc));
     return jobs;
 }
+
+// The agents a scan visits, in name order: every folder under the storage
+// root and every agent with configured jobs (those without a folder still
+// get their missing entries). Once synchronised, the configured jobs are
+// the active ones: each agent's are built when it is reached, so memory
+// holds the configuration's jobs once, not a copy read back per scan.
+class AgentRoster {
+public:
+    AgentRoster(const Config& config, std::vector<std::string> folders) : folders_(std::move(folders)) {
+        for (const JobConfig& jc : config.jobs) jobs_.push_back(&jc);
+        std::stable_sort(jobs_.begin(), jobs_.end(),
+                         [](const JobConfig* a, const JobConfig* b) { return a->agent < b->agent; });
+        for (const std::string& f : folders_) agents_.push_back(f);
+        for (const JobConfig* jc : jobs_) agents_.push_back(jc->agent);
+        std::sort(agents_.begin(), agents_.end());
+        agents_.erase(std::unique(agents_.begin(), agents_.end()), agents_.end());
+    }
+
+    const std::vector<std::string_view>& agents() const { return agents_; }
+
+    bool has_folder(std::string_view agent) const {
+        return std::binary_search(folders_.begin(), folders_.end(), agent);
+    }
+
+    // The configured jobs of `agent`, which must come after the previous
+    // agent asked about.
+    std::vector<Job> next_jobs(std::string_view agent) {
+        std::vector<Job> out;
+        while (next_ < jobs_.size() && jobs_[next_]->agent < agent) ++next_;
+        for (; next_ < jobs_.size() && jobs_[next_]->agent == agent; ++next_) out.push_back(configured_job(*jobs_[next_]));
+        return out;
+    }
+
+private:
+    std::vector<std::string> folders_;  // sorted
+    std::vector<const JobConfig*> jobs_;  // by agent
+    std::vector<std::string_view> agents_;
+    std::size_t next_ = 0;
+};
 
 // Whether a database block could reach the staged-file rules (3-4).
 bool needs_staged_file(const DatabaseReport& db) {
@@ -67,18 +109,18 @@ bool needs_staged_file(const DatabaseReport& db) {
 
 // The staged files the agent's evaluation will ask about, foreseen from the
 // jobs known before its transaction (reports recorded before are left out).
-std::vector<std::string> staged_files_to_verify(const AgentFolder& agent, const std::vector<const Job*>& jobs,
+std::vector<std::string> staged_files_to_verify(const AgentFolder& agent, const std::vector<Job>& jobs,
                                                 const std::set<std::string>& recorded_before) {
     std::vector<bool> excluded(agent.reports.size());
     for (std::size_t i = 0; i < agent.reports.size(); ++i) {
         excluded[i] = recorded_before.count(agent.reports[i].file_name) > 0;
     }
     std::set<std::string> names;
-    for (const Job* job : jobs) {
+    for (const Job& job : jobs) {
         // A job whose schedule does not resolve fails its agent when recorded.
         std::optional<Schedule> schedule;
-        if (!schedule_for(*job, &schedule).is_ok()) continue;
-        const auto candidates = candidates_for(agent, *job, excluded);
+        if (!schedule_for(job, &schedule).is_ok()) continue;
+        const auto candidates = candidates_for(agent, job, excluded);
         for (const auto& [cycle, c] : select_per_cycle(*schedule, candidates)) {
             if (needs_staged_file(*c->database)) names.insert(c->database->staged_file_name);
         }
@@ -109,7 +151,7 @@ constexpr std::size_t kInFlightPerThread = 2;
 struct AgentInFlight {
     AgentFolder agent;
     bool has_folder = false;
-    const std::vector<const Job*>* jobs = nullptr;  // its active jobs, known before the scan's transactions
+    std::vector<Job> jobs;  // its configured jobs, known before the scan's transactions
     std::unique_ptr<StagedFiles> staged;  // once verified; refers to `agent`: both live as long as this
     AgentRecording recording;
 };
@@ -135,7 +177,7 @@ private:
     // Collects one agent (open, list, read, parse); nullptr when its folder
     // is not an agent folder and it has no jobs.
     std::unique_ptr<AgentInFlight> collect_agent(const Dir& root, const std::string& agent_id, bool has_folder,
-                                                 const ReportNames& names, ReportReader& reader, const std::vector<const Job*>& jobs);
+                                                 const ReportNames& names, ReportReader& reader, std::vector<Job> jobs);
     // Starts verifying the staged files its evaluation will foresee (once).
     void start_verify(AgentInFlight& agent);
     // Whether the open group is due for its commit.
@@ -206,16 +248,16 @@ Status Scanner::sync_jobs() {
 // Open, list, read and parse. Only this agent's capped reports are
 // held (and, once verified, its staged files' facts).
 std::unique_ptr<AgentInFlight> Scanner::collect_agent(const Dir& root, const std::string& agent_id, bool has_folder,
-                                                      const ReportNames& names, ReportReader& reader, const std::vector<const Job*>& jobs) {
+                                                      const ReportNames& names, ReportReader& reader, std::vector<Job> jobs) {
     auto in_flight = std::make_unique<AgentInFlight>();
     in_flight->has_folder = has_folder;
-    in_flight->jobs = &jobs;
+    in_flight->jobs = std::move(jobs);
     AgentFolder& agent = in_flight->agent;
     agent.agent_id = agent_id;
     if (has_folder && !open_agent_folder(root, agent_id, &agent)) {
         ++summary_->agents_skipped;
         // Its jobs are still judged (missing entries), from no report.
-        if (jobs.empty()) return nullptr;
+        if (in_flight->jobs.empty()) return nullptr;
         agent = AgentFolder();
         agent.agent_id = agent_id;
     }
@@ -236,9 +278,9 @@ void Scanner::start_verify(AgentInFlight& in_flight) {
     if (in_flight.staged) return;
     const AgentFolder& agent = in_flight.agent;
     in_flight.staged = std::make_unique<StagedFiles>(agent, checks_, pool_);
-    if (!agent.reports.empty() && !in_flight.jobs->empty()) {
+    if (!agent.reports.empty() && !in_flight.jobs.empty()) {
         in_flight.staged->start(
-            staged_files_to_verify(agent, *in_flight.jobs, likely_duplicates(*plugins_.storage, agent)));
+            staged_files_to_verify(agent, in_flight.jobs, likely_duplicates(*plugins_.storage, agent)));
     }
 }
 
@@ -423,16 +465,7 @@ Status Scanner::run() {
     std::vector<std::string> folders;
     if (Status st = list_agent_folders(root, &folders); !st.is_ok()) return st;
 
-    std::vector<Job> jobs;
-    if (Status st = plugins_.storage->load_jobs("", &jobs); !st.is_ok()) {
-        return Status::error(Status::Code::kUnavailable, st.message());
-    }
-    // Every agent folder, and every agent with jobs (those without a folder
-    // still get their missing entries), one at a time in name order.
-    std::map<std::string, std::vector<const Job*>> jobs_by_agent;
-    for (const std::string& folder : folders) jobs_by_agent[folder];
-    for (const Job& j : jobs) jobs_by_agent[j.agent_id_responsible].push_back(&j);
-    const std::set<std::string> with_folder(folders.begin(), folders.end());
+    AgentRoster roster(config_, std::move(folders));
 
     std::vector<ReportSourceHandle*> sources;
     for (auto& s : plugins_.report_sources) sources.push_back(s.get());
@@ -445,14 +478,15 @@ Status Scanner::run() {
         if (!st.is_ok() && overall.is_ok()) overall = Status::error(Status::Code::kUnavailable, st.message());
     };
     const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
-    for (const auto& [agent_id, agent_jobs] : jobs_by_agent) {
+    for (const std::string_view agent_name : roster.agents()) {
+        const std::string agent_id(agent_name);
         if (group_due()) note(commit_group());
         const Claim claimed = claim(agent_id);
         if (claimed == Claim::kBusy) {
             skip_busy(agent_id);
             continue;
         }
-        auto agent = collect_agent(root, agent_id, with_folder.count(agent_id) > 0, names, reader, agent_jobs);
+        auto agent = collect_agent(root, agent_id, roster.has_folder(agent_id), names, reader, roster.next_jobs(agent_id));
         if (agent) {
             note(enter(std::move(agent), claimed));
         } else if (claimed == Claim::kGroupFailed) {
