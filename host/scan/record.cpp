@@ -85,7 +85,13 @@ Status AgentWriter::write() {
         }
         culprit_ = f.file_name;
         StorageHandle::ReportSeen seen;
-        if (Status st = db.find_report(f.content_sha256, agent_.agent_id, f.file_name, &seen); !st.is_ok()) return st;
+        const auto known = context_.reports_seen ? context_.reports_seen->find(f.file_name)
+                                                 : std::map<std::string, StorageHandle::ReportSeen>::const_iterator();
+        if (context_.reports_seen && known != context_.reports_seen->end()) {
+            seen = known->second;
+        } else if (Status st = db.find_report(f.content_sha256, agent_.agent_id, f.file_name, &seen); !st.is_ok()) {
+            return st;
+        }
         if (seen.content_seen || !seen_here.insert(f.content_sha256).second) {
             duplicate[i] = true;
             // Already recorded under this very name: a rerun after a crash, nothing new to say.
@@ -209,15 +215,15 @@ Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::v
 
 }  // namespace
 
-std::set<std::string> likely_duplicates(StorageHandle& storage, const AgentFolder& agent) {
-    std::set<std::string> files;
+std::map<std::string, StorageHandle::ReportSeen> look_up_reports(StorageHandle& storage, const AgentFolder& agent) {
+    std::map<std::string, StorageHandle::ReportSeen> found;
     for (const ReportFile& f : agent.reports) {
         StorageHandle::ReportSeen seen;
-        if (storage.find_report(f.content_sha256, agent.agent_id, f.file_name, &seen).is_ok() && seen.content_seen) {
-            files.insert(f.file_name);
+        if (storage.find_report(f.content_sha256, agent.agent_id, f.file_name, &seen).is_ok()) {
+            found.emplace(f.file_name, seen);
         }
     }
-    return files;
+    return found;
 }
 
 void AgentRecording::emit_logs() const {

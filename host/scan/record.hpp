@@ -58,6 +58,10 @@ struct RecordContext {
     bool routine_at_info = false;
     // What the server found for one of the agent's staged files.
     std::function<const StagedFacts*(const std::string& staged_file_name)> staged;
+    // find_report's answers per report file, when they were asked inside
+    // the transaction the agent is written in (which holds its claim, so
+    // no other scanner can have recorded its reports since); null: ask.
+    const std::map<std::string, StorageHandle::ReportSeen>* reports_seen = nullptr;
 };
 
 enum class RecordOutcome { kCommitted, kBusy, kFailed };
@@ -73,10 +77,10 @@ struct AgentRecording {
     void emit_logs() const;
 };
 
-// Report files of the agent recorded by an earlier scan (docs/scan.md: a
-// duplicate needs no staged-file work). Asked outside any transaction; the
-// final word is taken again inside the agent's.
-std::set<std::string> likely_duplicates(StorageHandle& storage, const AgentFolder& agent);
+// What the database knows of each report file of the agent (docs/scan.md:
+// a duplicate needs no staged-file work). Files it could not answer for
+// are left out.
+std::map<std::string, StorageHandle::ReportSeen> look_up_reports(StorageHandle& storage, const AgentFolder& agent);
 
 // Claims and records the agent in a transaction of its own (see above).
 // kCommitted: every report of the agent has its fate recorded

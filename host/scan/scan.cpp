@@ -110,10 +110,11 @@ bool needs_staged_file(const DatabaseReport& db) {
 // The staged files the agent's evaluation will ask about, foreseen from the
 // jobs known before its transaction (reports recorded before are left out).
 std::vector<std::string> staged_files_to_verify(const AgentFolder& agent, const std::vector<Job>& jobs,
-                                                const std::set<std::string>& recorded_before) {
+                                                const std::map<std::string, StorageHandle::ReportSeen>& seen) {
     std::vector<bool> excluded(agent.reports.size());
     for (std::size_t i = 0; i < agent.reports.size(); ++i) {
-        excluded[i] = recorded_before.count(agent.reports[i].file_name) > 0;
+        const auto it = seen.find(agent.reports[i].file_name);
+        excluded[i] = it != seen.end() && it->second.content_seen;
     }
     std::set<std::string> names;
     for (const Job& job : jobs) {
@@ -153,6 +154,9 @@ struct AgentInFlight {
     bool has_folder = false;
     std::vector<Job> jobs;  // its configured jobs, known before the scan's transactions
     std::unique_ptr<StagedFiles> staged;  // once verified; refers to `agent`: both live as long as this
+    // find_report's answers, asked when verification started: in the group
+    // transaction that claimed the agent, when it had one.
+    std::map<std::string, StorageHandle::ReportSeen> reports_seen;
     AgentRecording recording;
 };
 
@@ -218,7 +222,10 @@ private:
         ++summary_->agents_busy;
         spdlog::info("agent {}: skipped: another scanner is processing it", agent_id);
     }
-    RecordContext record_context(AgentInFlight& agent) const;
+    // in_claiming_transaction: the agent is written in the group
+    // transaction that claimed it, so the answers of find_report asked
+    // there still hold.
+    RecordContext record_context(AgentInFlight& agent, bool in_claiming_transaction) const;
 
     const Config& config_;
     ScanPlugins& plugins_;
@@ -279,12 +286,12 @@ void Scanner::start_verify(AgentInFlight& in_flight) {
     const AgentFolder& agent = in_flight.agent;
     in_flight.staged = std::make_unique<StagedFiles>(agent, checks_, pool_);
     if (!agent.reports.empty() && !in_flight.jobs.empty()) {
-        in_flight.staged->start(
-            staged_files_to_verify(agent, in_flight.jobs, likely_duplicates(*plugins_.storage, agent)));
+        in_flight.reports_seen = look_up_reports(*plugins_.storage, agent);
+        in_flight.staged->start(staged_files_to_verify(agent, in_flight.jobs, in_flight.reports_seen));
     }
 }
 
-RecordContext Scanner::record_context(AgentInFlight& agent) const {
+RecordContext Scanner::record_context(AgentInFlight& agent, bool in_claiming_transaction) const {
     RecordContext context;
     context.storage = plugins_.storage.get();
     context.notifiers = &plugins_.notifiers;
@@ -293,6 +300,7 @@ RecordContext Scanner::record_context(AgentInFlight& agent) const {
     context.routine_at_info = options_.dry_run;
     StagedFiles* staged = agent.staged.get();
     context.staged = [staged](const std::string& name) { return staged->facts(name); };
+    if (in_claiming_transaction) context.reports_seen = &agent.reports_seen;
     return context;
 }
 
@@ -338,7 +346,7 @@ Status Scanner::write_next() {
     std::unique_ptr<AgentInFlight> agent = std::move(in_flight_.front());
     in_flight_.pop_front();
     agent->staged->wait();
-    if (Status st = write_in_group(record_context(*agent), agent->agent, &agent->recording); !st.is_ok()) {
+    if (Status st = write_in_group(record_context(*agent, true), agent->agent, &agent->recording); !st.is_ok()) {
         return fail_group(std::move(agent));
     }
     group_.push_back(std::move(agent));
@@ -381,7 +389,7 @@ Status Scanner::record_one_by_one(std::vector<std::unique_ptr<AgentInFlight>> ag
     for (auto& agent : agents) {
         start_verify(*agent);
         Status error;
-        switch (record_agent(record_context(*agent), agent->agent, &agent->recording, &error)) {
+        switch (record_agent(record_context(*agent, false), agent->agent, &agent->recording, &error)) {
             case RecordOutcome::kBusy:
                 skip_busy(agent->agent.agent_id);
                 count_verified(*agent);
