@@ -20,10 +20,14 @@ int run_config_check(const std::string& file) {
               << config.notifiers.size() << " notifier(s)\n";
     std::vector<std::string> warnings = plugin_path_warnings(config);
 
-    Config checked = config;
-    checked.database = dry_run_choice(config.database);
+    // The plugins open as a scan's, the storage in dry-run mode. The choice is
+    // swapped in and out rather than the whole Config copied, which would
+    // copy every job.
+    const PluginChoice configured = config.database;
+    config.database = dry_run_choice(configured);
     ScanPlugins plugins;
-    Status st = open_scan_plugins(checked, &plugins);
+    Status st = open_scan_plugins(config, &plugins);
+    config.database = configured;
     if (st.is_ok()) st = require_dry_run(*plugins.storage);
     if (!st.is_ok()) return fail(st);
     std::string plugin_list;
