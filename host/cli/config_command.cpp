@@ -8,6 +8,7 @@
 
 #include <iostream>
 #include <memory>
+#include <utility>
 
 namespace vigil::host {
 
@@ -47,7 +48,7 @@ int run_config_check(const std::string& file) {
                                   "storage_root " + config.storage_root.string() + ": cannot list: " + ec.message()));
     }
     std::cout << "storage_root " << config.storage_root.string() << ": readable\n";
-    for (const auto& w : storage_tree_warnings(config)) warnings.push_back(w);
+    for (auto& w : storage_tree_warnings(config)) warnings.push_back(std::move(w));
     for (const auto& w : warnings) std::cout << "warning: " << w << "\n";
     std::cout << (warnings.empty() ? "ok\n" : "ok, with " + std::to_string(warnings.size()) + " warning(s)\n");
     return kExitOk;

@@ -128,11 +128,11 @@ std::string known_list(const std::set<std::string>& keys) {
 // every later reader of the tree would recurse without end.
 constexpr int kMaxNesting = 64;
 
-// `walked` holds the sequences and maps already walked without error, with
-// the greatest depth they were walked at: walking one again at that depth
-// or less finds nothing new, and skipping it keeps a document whose aliases
-// repeat anchors within anchors (a billion copies from a few lines) quick
-// to check.
+// `walked` holds the anchored sequences and maps (those aliases lead to)
+// already walked without error, with the greatest depth they were walked
+// at: walking one again at that depth or less finds nothing new, and
+// skipping it keeps a document whose aliases repeat anchors within anchors
+// (a billion copies from a few lines) quick to check.
 void refuse_repeated_keys(const Reader& r, const YamlNode& node, int depth,
                           std::unordered_map<std::size_t, int>* walked) {
     if (depth > kMaxNesting) {
@@ -140,7 +140,10 @@ void refuse_repeated_keys(const Reader& r, const YamlNode& node, int depth,
                                           " levels deep (an alias that contains itself?)");
     }
     if (!node.IsSequence() && !node.IsMap()) return;
-    if (const auto it = walked->find(node.Id()); it != walked->end() && it->second >= depth) return;
+    const bool anchored = node.IsAnchored();
+    if (anchored) {
+        if (const auto it = walked->find(node.Id()); it != walked->end() && it->second >= depth) return;
+    }
     if (node.IsSequence()) {
         for (const auto& item : node.items()) refuse_repeated_keys(r, item, depth + 1, walked);
     }
@@ -153,8 +156,10 @@ void refuse_repeated_keys(const Reader& r, const YamlNode& node, int depth,
             refuse_repeated_keys(r, kv.second, depth + 1, walked);
         }
     }
-    const auto [it, added] = walked->emplace(node.Id(), depth);
-    if (!added) it->second = std::max(it->second, depth);
+    if (anchored) {
+        const auto [it, added] = walked->emplace(node.Id(), depth);
+        if (!added) it->second = std::max(it->second, depth);
+    }
 }
 
 // Settings handed to a plugin as JSON, which must be UTF-8 text.

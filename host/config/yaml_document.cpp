@@ -15,7 +15,7 @@ namespace vigil::host {
 
 namespace {
 
-constexpr std::uint32_t kMaxColumn = (1u << 28) - 1;
+constexpr std::uint32_t kMaxColumn = (1u << 27) - 1;
 
 // yaml-cpp reads from a stream; this one reads the caller's text in place
 // instead of copying it into a std::istringstream.
@@ -87,6 +87,7 @@ private:
         node.column = mark.column < 0 ? 0 : std::min(static_cast<std::uint32_t>(mark.column), kMaxColumn);
         node.kind = static_cast<std::uint32_t>(kind);
         node.plain = plain ? 1 : 0;
+        node.anchored = anchor != YAML::NullAnchor ? 1 : 0;
         nodes.push_back(node);
         // Anchors are numbered 1, 2, ... in the order they appear.
         if (anchor != YAML::NullAnchor) {
@@ -147,6 +148,8 @@ std::string_view YamlNode::ScalarView() const {
 std::string YamlNode::Scalar() const { return std::string(ScalarView()); }
 
 bool YamlNode::IsPlain() const { return IsScalar() && doc_->nodes_[index_].plain; }
+
+bool YamlNode::IsAnchored() const { return doc_ && doc_->nodes_[index_].anchored; }
 
 int YamlNode::Line() const { return doc_ ? doc_->nodes_[index_].line : -1; }
 

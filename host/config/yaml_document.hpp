@@ -50,13 +50,17 @@ public:
     bool IsPlain() const;
 
     // Where the node starts, counted from 0 as yaml-cpp does; -1 for the
-    // null root of a text with no document. The column saturates at 2^28 - 1.
+    // null root of a text with no document. The column saturates at 2^27 - 1.
     int Line() const;
     int Column() const;
 
     // The same for a node and every alias of it, distinct for distinct nodes
     // of a document: what a walk over the tree may remember it has visited.
     std::size_t Id() const { return index_; }
+
+    // True for a node that carries an anchor: the only nodes a walk over the
+    // tree can reach more than once (through aliases).
+    bool IsAnchored() const;
 
     // The value of a map's first pair whose key is a scalar of that text;
     // no node when there is none or this is not a map.
@@ -160,9 +164,10 @@ private:
     struct Node {
         std::uint32_t payload;
         std::int32_t line;
-        std::uint32_t column : 28;
+        std::uint32_t column : 27;
         std::uint32_t kind : 3;
         std::uint32_t plain : 1;
+        std::uint32_t anchored : 1;
     };
 
     Kind kind(std::uint32_t index) const { return static_cast<Kind>(nodes_[index].kind); }

@@ -117,6 +117,10 @@ TEST_CASE("yaml document: an alias is the anchored node itself, not a copy") {
     CHECK(root["use"].Line() == root["base"].Line());  // where the anchored node is, as yaml-cpp says
     for (const YamlNode& item : root["list"].items()) CHECK(item.Id() == root["base"].Id());
     CHECK(root["use"].Id() != root["list"].Id());
+    CHECK(root["base"].IsAnchored());
+    CHECK(root["use"].IsAnchored());
+    CHECK_FALSE(root["list"].IsAnchored());
+    CHECK_FALSE(root["base"]["x"].IsAnchored());
 }
 
 TEST_CASE("yaml document: an alias inside the node it names leads back to it") {
