@@ -175,7 +175,7 @@ TEST_CASE("yaml document: only the first document is read; no document is a null
 }
 
 TEST_CASE("yaml document: text that is not YAML throws yaml-cpp's own exception") {
-    for (const char* text : {"a: [1\n", "a: b: c\n", "a: *nowhere\n", "a: \"\\q\"\n", "- a\nb: c\n", "{a: 1\n"}) {
+    for (const char* text : {"a: [1\n", "a: b: c\n", "a: *nowhere\n", "a: \"\\q\"\n", "a: ]\n", "{a: 1\n"}) {
         INFO(text);
         std::string expected;
         int expected_line = -2;
