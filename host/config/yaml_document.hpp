@@ -40,7 +40,8 @@ public:
     bool IsSequence() const;
     bool IsMap() const;
 
-    // A scalar's text; "" for any other node.
+    // A scalar's text; "" for any other node. The view is the document's
+    // own copy, valid as long as the document.
     std::string Scalar() const;
     std::string_view ScalarView() const;
 
@@ -49,8 +50,9 @@ public:
     // `true`), where a quoted or tagged one is text as written.
     bool IsPlain() const;
 
-    // Where the node starts, counted from 0 as yaml-cpp does; -1 for the
-    // null root of a text with no document. The column saturates at 2^27 - 1.
+    // Where the node starts, counted from 0 as yaml-cpp does; -1 for no node
+    // and for the null root of a text with no document. The column
+    // saturates at 2^27 - 1.
     int Line() const;
     int Column() const;
 

@@ -299,7 +299,7 @@ TEST_CASE("a YAML syntax error is reported with yaml-cpp's line and words") {
     CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:2: the referenced anchor is not defined"));
 }
 
-TEST_CASE("only the first YAML document is read; an empty file is not a mapping") {
+TEST_CASE("only the first YAML document is read, and an empty file is not a mapping") {
     Config c;
     REQUIRE(load("storage_root: r\nwindow_minutes: 5\n---\nwindow_minutes: [\n", &c).is_ok());
     CHECK(c.window_minutes == 5);
@@ -362,7 +362,7 @@ TEST_CASE("at is two-digit hours 00 to 23 and minutes 00 to 59, nothing else") {
     }
 }
 
-TEST_CASE("jobs keep their line; a job is listed twice only when agent, database, schedule and zone repeat") {
+TEST_CASE("jobs keep their line, and a job is listed twice only when agent, database, schedule and zone repeat") {
     Config c;
     REQUIRE(load("storage_root: r\njobs:\n"
                  "  - {agent: ACME_PARIS_CENTRE, database: s, at: \"01:00\"}\n"

@@ -157,7 +157,7 @@ TEST_CASE("yaml document: a billion laughs cost as much as their text") {
     CHECK((*node.items().begin()).Scalar() == "lol");
 }
 
-TEST_CASE("yaml document: only the first document is read; no document is a null root") {
+TEST_CASE("yaml document: only the first document is read, and no document is a null root") {
     CHECK(YamlDocument("a: 1\n---\nb: 2\n").Root()["a"].Scalar() == "1");
     CHECK_FALSE(YamlDocument("a: 1\n---\nb: 2\n").Root()["b"]);
     // A later document is not read at all, broken or not (yaml-cpp's Load does the same).
