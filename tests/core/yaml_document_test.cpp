@@ -98,7 +98,7 @@ TEST_CASE("yaml document: lines and columns are yaml-cpp's marks, counted from 0
     }
 }
 
-TEST_CASE("yaml document: a repeated key is kept twice; a lookup finds the first") {
+TEST_CASE("yaml document: a repeated key is kept twice, and a lookup finds the first") {
     const YamlDocument doc("a: 1\nb: 2\na: 3\n");
     const YamlNode root = doc.Root();
     CHECK(root["a"].Scalar() == "1");
