@@ -7,6 +7,7 @@
 #include "scan.hpp"
 
 #include <iostream>
+#include <iterator>
 #include <memory>
 #include <utility>
 
@@ -48,7 +49,8 @@ int run_config_check(const std::string& file) {
                                   "storage_root " + config.storage_root.string() + ": cannot list: " + ec.message()));
     }
     std::cout << "storage_root " << config.storage_root.string() << ": readable\n";
-    for (auto& w : storage_tree_warnings(config)) warnings.push_back(std::move(w));
+    std::vector<std::string> tree = storage_tree_warnings(config);  // one per agent folder missing, maybe 100,000
+    warnings.insert(warnings.end(), std::make_move_iterator(tree.begin()), std::make_move_iterator(tree.end()));
     for (const auto& w : warnings) std::cout << "warning: " << w << "\n";
     std::cout << (warnings.empty() ? "ok\n" : "ok, with " + std::to_string(warnings.size()) + " warning(s)\n");
     return kExitOk;

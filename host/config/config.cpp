@@ -18,13 +18,14 @@
 #include <fcntl.h>
 #include <fstream>
 #include <iterator>
+#include <numeric>
 #include <regex>
 #include <unistd.h>
 #include <set>
 #include <sstream>
+#include <tuple>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 namespace vigil::host {
 
@@ -429,6 +430,26 @@ std::vector<MaintenanceWindow> maintenance_list(const Reader& r, const YamlNode&
     return out;
 }
 
+// The first job, in the order listed, whose identity (agent, database,
+// schedule, timezone) a job before it has. Sorting positions rather than
+// keeping a set of identities costs 4 bytes a job, which counts at 100,000.
+std::optional<std::size_t> first_repeat(const std::vector<JobConfig>& jobs) {
+    const auto identity = [&jobs](std::uint32_t i) {
+        const JobConfig& j = jobs[i];
+        return std::tie(j.agent, j.database, j.schedule, j.timezone);
+    };
+    std::vector<std::uint32_t> order(jobs.size());
+    std::iota(order.begin(), order.end(), 0);
+    // Stable: among equal identities the first listed comes first, the rest are repeats.
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::uint32_t a, std::uint32_t b) { return identity(a) < identity(b); });
+    std::optional<std::size_t> first;
+    for (std::size_t k = 1; k < order.size(); ++k) {
+        if (identity(order[k - 1]) == identity(order[k]) && (!first || order[k] < *first)) first = order[k];
+    }
+    return first;
+}
+
 void read_config(const Reader& r, const YamlNode& root, Config* c) {
     if (!root.IsMap()) throw ConfigError{r.file().string() + ":1: the configuration must be a YAML mapping"};
     std::unordered_map<std::size_t, int> walked;
@@ -523,32 +544,30 @@ void read_config(const Reader& r, const YamlNode& root, Config* c) {
         std::size_t count = 0;
         for ([[maybe_unused]] const auto& item : jobs.items()) ++count;
         c->jobs.reserve(count);
-        // The jobs read so far, by position in c->jobs, hashed and compared by identity.
-        const auto& listed = c->jobs;
-        const auto hash = [&listed](std::size_t i) {
-            const JobConfig& j = listed[i];
-            std::size_t h = 0;
-            for (const std::string* part : {&j.agent, &j.database, &j.schedule, &j.timezone}) {
-                h = h * 1000003 ^ std::hash<std::string>()(*part);
-            }
-            return h;
-        };
-        const auto same = [&listed](std::size_t a, std::size_t b) {
-            const JobConfig& x = listed[a];
-            const JobConfig& y = listed[b];
-            return x.agent == y.agent && x.database == y.database && x.schedule == y.schedule &&
-                   x.timezone == y.timezone;
-        };
-        std::unordered_set<std::size_t, decltype(hash), decltype(same)> seen(count, hash, same);
-        for (const auto& item : jobs.items()) {
-            c->jobs.push_back(job_config(r, item, c->window_minutes, now));
-            if (!seen.insert(c->jobs.size() - 1).second) {
-                const JobConfig& job = c->jobs.back();
+        // A job listed twice is reported at its second listing, unless a job
+        // before that is wrong in itself: the repeats are looked for once all
+        // jobs are read, or when one is wrong, among those before it.
+        const auto refuse_repeats = [&] {
+            const auto repeat = first_repeat(c->jobs);
+            if (!repeat) return;
+            const JobConfig& job = c->jobs[*repeat];
+            std::size_t i = 0;
+            for (const auto& item : jobs.items()) {
+                if (i++ != *repeat) continue;
                 r.fail(item, "jobs", "job " + job.agent + "/" + job.database + " " +
                                          when_label(job.hour, job.minute, job.schedule, job.timezone) +
                                          " is listed twice");
             }
+        };
+        for (const auto& item : jobs.items()) {
+            try {
+                c->jobs.push_back(job_config(r, item, c->window_minutes, now));
+            } catch (const ConfigError&) {
+                refuse_repeats();
+                throw;
+            }
         }
+        refuse_repeats();
     }
 }
 

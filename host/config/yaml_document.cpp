@@ -10,6 +10,7 @@
 #include <limits>
 #include <stdexcept>
 #include <streambuf>
+#include <vector>
 
 namespace vigil::host {
 
@@ -108,6 +109,10 @@ private:
 };
 
 YamlDocument::YamlDocument(std::string_view text) {
+    // The scalars' text is seldom longer than the YAML that holds it: room
+    // for that much is reserved up front rather than grown by copies (pages
+    // the text never reaches are never touched).
+    text_.reserve(text.size());
     TextBuf buf(text);
     std::istream in(&buf);
     YAML::Parser parser(in);

@@ -381,4 +381,16 @@ TEST_CASE("jobs keep their line, and a job is listed twice only when agent, data
                      "  - {agent: ACME_PARIS_CENTRE, database: s, schedule: \"00 01 * * *\"}\n",
                      &c);
     CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:5: jobs: job ACME_PARIS_CENTRE/s at 01:00 is listed twice"));
+    // The first problem in the order listed is the one reported: a repeat before a wrong job,
+    const std::string s01 = "  - {agent: ACME_PARIS_CENTRE, database: s, at: \"01:00\"}\n";
+    const std::string t25 = "  - {agent: ACME_PARIS_CENTRE, database: t, at: \"25:00\"}\n";
+    const std::string u02 = "  - {agent: ACME_PARIS_CENTRE, database: u, at: \"02:00\"}\n";
+    st = load("storage_root: r\njobs:\n" + s01 + s01 + t25, &c);
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:4: jobs: job ACME_PARIS_CENTRE/s at 01:00 is listed twice"));
+    // a wrong job before a repeat,
+    st = load("storage_root: r\njobs:\n" + s01 + t25 + s01, &c);
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:4: jobs.at: \"25:00\" is not a time of day \"HH:MM\" (UTC, 00:00 to 23:59)"));
+    // and of two repeats, the one listed first.
+    st = load("storage_root: r\njobs:\n" + u02 + s01 + u02 + s01, &c);
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:5: jobs: job ACME_PARIS_CENTRE/u at 02:00 is listed twice"));
 }
