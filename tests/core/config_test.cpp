@@ -334,7 +334,7 @@ TEST_CASE("anchors repeated within anchors are checked quickly, and refused in p
 TEST_CASE("at is two-digit hours 00 to 23 and minutes 00 to 59, nothing else") {
     for (int hour = 0; hour < 100; ++hour) {
         for (int minute = 0; minute < 100; minute += (hour < 30 ? 1 : 7)) {
-            char at[6];
+            char at[16];
             std::snprintf(at, sizeof at, "%02d:%02d", hour, minute);
             INFO(at);
             Config c;
