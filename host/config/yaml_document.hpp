@@ -1,8 +1,8 @@
 // A YAML document as the configuration reads it. yaml-cpp parses the text
-// and reports events; what is kept is one flat array of small nodes and one
-// buffer holding each scalar's text once, so a configuration of 100,000 jobs
-// costs a few megabytes instead of yaml-cpp's node tree (hundreds of bytes
-// and several allocations per node).
+// and reports events; what is kept is one array of 12-byte nodes, in
+// document order, and one buffer holding each scalar's text once, so a
+// configuration of 100,000 jobs costs about 13 MB instead of yaml-cpp's node
+// tree (hundreds of bytes and several allocations per node: 235 MB).
 //
 // An alias is a reference to the node its anchor names, never a copy: a
 // document that repeats an anchor a billion times through nested aliases
@@ -171,6 +171,7 @@ private:
         std::uint32_t plain : 1;
         std::uint32_t anchored : 1;
     };
+    static_assert(sizeof(Node) == 12);
 
     Kind kind(std::uint32_t index) const { return static_cast<Kind>(nodes_[index].kind); }
     // The entry after `index` and all it contains.
@@ -180,9 +181,9 @@ private:
 
     // In document order; nodes_[0] is the root. A deque grows by blocks,
     // where a vector would copy itself at each doubling and leave the old
-    // copies behind in the heap: a third more memory at the peak.
+    // copies behind in the heap.
     std::deque<Node> nodes_;
-    std::string text_;         // every scalar's length and text, one after the other
+    std::string text_;  // every scalar's length and text, one after the other
 };
 
 }  // namespace vigil::host
