@@ -7,7 +7,9 @@
 #include "scan.hpp"
 
 #include <iostream>
+#include <iterator>
 #include <memory>
+#include <utility>
 
 namespace vigil::host {
 
@@ -20,10 +22,14 @@ int run_config_check(const std::string& file) {
               << config.notifiers.size() << " notifier(s)\n";
     std::vector<std::string> warnings = plugin_path_warnings(config);
 
-    Config checked = config;
-    checked.database = dry_run_choice(config.database);
+    // The plugins open as a scan's, the storage in dry-run mode. The choice is
+    // swapped in and out rather than the whole Config copied, which would
+    // copy every job.
+    const PluginChoice configured = config.database;
+    config.database = dry_run_choice(configured);
     ScanPlugins plugins;
-    Status st = open_scan_plugins(checked, &plugins);
+    Status st = open_scan_plugins(config, &plugins);
+    config.database = configured;
     if (st.is_ok()) st = require_dry_run(*plugins.storage);
     if (!st.is_ok()) return fail(st);
     std::string plugin_list;
@@ -43,7 +49,8 @@ int run_config_check(const std::string& file) {
                                   "storage_root " + config.storage_root.string() + ": cannot list: " + ec.message()));
     }
     std::cout << "storage_root " << config.storage_root.string() << ": readable\n";
-    for (const auto& w : storage_tree_warnings(config)) warnings.push_back(w);
+    std::vector<std::string> tree = storage_tree_warnings(config);  // one per agent folder missing, maybe 100,000
+    warnings.insert(warnings.end(), std::make_move_iterator(tree.begin()), std::make_move_iterator(tree.end()));
     for (const auto& w : warnings) std::cout << "warning: " << w << "\n";
     std::cout << (warnings.empty() ? "ok\n" : "ok, with " + std::to_string(warnings.size()) + " warning(s)\n");
     return kExitOk;

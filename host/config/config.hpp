@@ -48,7 +48,7 @@ struct JobConfig : JobSchedule {
     std::string agent;
     std::string database;
     int window_minutes = 60;   // the job's own, or the global default
-    std::string where;
+    int line = 0;              // where the job is in the file (from 1), for messages
 };
 
 struct Config {

@@ -4,6 +4,7 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
 #include <cstdlib>
 #include <fstream>
 #include <unistd.h>
@@ -281,4 +282,115 @@ TEST_CASE("plugin settings keep their YAML types: plain booleans and numbers typ
     CHECK(settings.at("trailing_zero") == "2.50");
     CHECK(settings.at("list") == nlohmann::json::parse(R"([1, "1", "on"])"));
     CHECK(settings.at("nested") == nlohmann::json::parse(R"({"port": 25, "host": "mail"})"));
+}
+
+TEST_CASE("a value reached through an alias is reported at the anchored node's line") {
+    Config c;
+    Status st = load("storage_root: r\nreports:\n  - plugin: status_json\n    n: &big 720\nwindow_minutes: *big\n", &c);
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:4: window_minutes: must be from 1 to 719, found 720"));
+}
+
+TEST_CASE("a YAML syntax error is reported with yaml-cpp's line and words") {
+    Config c;
+    Status st = load("storage_root: r\njobs:\n  - {agent: ACME_PARIS_CENTRE, database: s\n", &c);
+    CHECK(st.code() == Status::Code::kConfig);
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:4: end of map flow not found"));
+    st = load("storage_root: r\nwindow_minutes: *nowhere\n", &c);
+    CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:2: the referenced anchor is not defined"));
+}
+
+TEST_CASE("only the first YAML document is read, and an empty file is not a mapping") {
+    Config c;
+    REQUIRE(load("storage_root: r\nwindow_minutes: 5\n---\nwindow_minutes: [\n", &c).is_ok());
+    CHECK(c.window_minutes == 5);
+    for (const char* yaml : {"", "# nothing\n", "---\n", "- a\n"}) {
+        INFO(yaml);
+        CHECK_THAT(load(yaml, &c).message(), Catch::EndsWith("vigil.yaml:1: the configuration must be a YAML mapping"));
+    }
+}
+
+TEST_CASE("anchors repeated within anchors are checked quickly, and refused in plugin settings") {
+    auto laughs = [](const std::string& indent) {
+        std::string text = indent + "l0: &l0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+        for (int i = 1; i < 10; ++i) {
+            text += indent + "l" + std::to_string(i) + ": &l" + std::to_string(i) + " [";
+            for (int k = 0; k < 10; ++k) text += (k ? ", *l" : "*l") + std::to_string(i - 1);
+            text += "]\n";
+        }
+        return text;
+    };
+    Config c;
+    // Every key of the walk is visited once, not a billion times.
+    Status st = load("storage_root: r\n" + laughs(""), &c);
+    CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:2: l0: unknown setting"));
+    st = load("storage_root: r\nreports:\n  - plugin: status_json\n" + laughs("    "), &c);
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:3: reports: the settings of this item hold more than 100000 "
+                                             "values once their aliases are copied out"));
+    // Aliases that stay within the bound are copied out as the plugin's settings.
+    REQUIRE(load("storage_root: r\nreports:\n  - plugin: status_json\n    a: &a {x: 1}\n    b: [*a, *a]\n", &c).is_ok());
+    CHECK(nlohmann::json::parse(c.reports[0].config_json).at("b") == nlohmann::json::parse(R"([{"x": 1}, {"x": 1}])"));
+}
+
+TEST_CASE("at is two-digit hours 00 to 23 and minutes 00 to 59, nothing else") {
+    for (int hour = 0; hour < 100; ++hour) {
+        for (int minute = 0; minute < 100; minute += (hour < 30 ? 1 : 7)) {
+            char at[16];
+            std::snprintf(at, sizeof at, "%02d:%02d", hour, minute);
+            INFO(at);
+            Config c;
+            Status st = parse_config(std::string("storage_root: r\njobs:\n  - {agent: ACME_PARIS_CENTRE, database: s, at: \"") +
+                                         at + "\"}\n",
+                                     "/etc/vigil/vigil.yaml", &c);
+            if (hour < 24 && minute < 60) {
+                REQUIRE(st.message() == "");
+                CHECK(c.jobs[0].hour == hour);
+                CHECK(c.jobs[0].minute == minute);
+            } else {
+                CHECK(st.message() == "/etc/vigil/vigil.yaml:3: jobs.at: \"" + std::string(at) +
+                                          "\" is not a time of day \"HH:MM\" (UTC, 00:00 to 23:59)");
+            }
+        }
+    }
+    for (const char* at : {"2:30", "02:3", "002:30", "02:300", "02-30", "0230", "a2:30", "02:3a", " 2:30", "02:30 ", "",
+                           "\xd9\xa0\xd9\xa2:\xd9\xa3\xd9\xa0"}) {
+        INFO(at);
+        Config c;
+        Status st = parse_config(std::string("storage_root: r\njobs:\n  - {agent: ACME_PARIS_CENTRE, database: s, at: \"") +
+                                     at + "\"}\n",
+                                 "/etc/vigil/vigil.yaml", &c);
+        CHECK_THAT(st.message(), Catch::EndsWith("is not a time of day \"HH:MM\" (UTC, 00:00 to 23:59)"));
+    }
+}
+
+TEST_CASE("jobs keep their line, and a job is listed twice only when agent, database, schedule and zone repeat") {
+    Config c;
+    REQUIRE(load("storage_root: r\njobs:\n"
+                 "  - {agent: ACME_PARIS_CENTRE, database: s, at: \"01:00\"}\n"
+                 "  - {agent: ACME_PARIS_CENTRE, database: s, schedule: \"0 1 * * *\", timezone: Europe/Paris}\n"
+                 "  - {agent: ACME_PARIS_CENTRE, database: t, at: \"01:00\"}\n"
+                 "  - {agent: ACME_PARIS_NORD, database: s, at: \"01:00\"}\n",
+                 &c)
+                .is_ok());
+    REQUIRE(c.jobs.size() == 4);
+    CHECK(c.jobs[0].line == 3);
+    CHECK(c.jobs[3].line == 6);
+    // `schedule: "00 01 * * *"` in UTC is the `at: "01:00"` job.
+    Status st = load("storage_root: r\njobs:\n"
+                     "  - {agent: ACME_PARIS_CENTRE, database: s, at: \"01:00\"}\n"
+                     "  - {agent: ACME_PARIS_CENTRE, database: s, schedule: \"0 1 * * *\", timezone: Europe/Paris}\n"
+                     "  - {agent: ACME_PARIS_CENTRE, database: s, schedule: \"00 01 * * *\"}\n",
+                     &c);
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:5: jobs: job ACME_PARIS_CENTRE/s at 01:00 is listed twice"));
+    // The first problem in the order listed is the one reported: a repeat before a wrong job,
+    const std::string s01 = "  - {agent: ACME_PARIS_CENTRE, database: s, at: \"01:00\"}\n";
+    const std::string t25 = "  - {agent: ACME_PARIS_CENTRE, database: t, at: \"25:00\"}\n";
+    const std::string u02 = "  - {agent: ACME_PARIS_CENTRE, database: u, at: \"02:00\"}\n";
+    st = load("storage_root: r\njobs:\n" + s01 + s01 + t25, &c);
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:4: jobs: job ACME_PARIS_CENTRE/s at 01:00 is listed twice"));
+    // a wrong job before a repeat,
+    st = load("storage_root: r\njobs:\n" + s01 + t25 + s01, &c);
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:4: jobs.at: \"25:00\" is not a time of day \"HH:MM\" (UTC, 00:00 to 23:59)"));
+    // and of two repeats, the one listed first.
+    st = load("storage_root: r\njobs:\n" + u02 + s01 + u02 + s01, &c);
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:5: jobs: job ACME_PARIS_CENTRE/u at 02:00 is listed twice"));
 }
