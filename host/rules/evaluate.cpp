@@ -278,4 +278,8 @@ Evaluation evaluate_job(const EvaluationInput& in) {
     return out;
 }
 
+bool judged_at_this_instant(const Job& job, std::int64_t now, bool has_candidates) {
+    return !has_candidates && job.last_checked_timestamp == now;
+}
+
 }  // namespace vigil::host

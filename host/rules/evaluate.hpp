@@ -87,6 +87,14 @@ struct Evaluation {
 
 Evaluation evaluate_job(const EvaluationInput& input);
 
+// Whether judging the job at `now` can say nothing its last judgement did
+// not: it was judged at this very instant (by a concurrent scanner given
+// the same `now`, or by a run of the same scan before) and no report is a
+// candidate for it. evaluate_job would then add no entry and keep every
+// field, so the scan may skip it. A judgement at another instant, earlier
+// or later, never counts: each instant closes its own cycles.
+bool judged_at_this_instant(const Job& job, std::int64_t now, bool has_candidates);
+
 }  // namespace vigil::host
 
 #endif

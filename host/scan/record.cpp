@@ -113,6 +113,10 @@ Status AgentWriter::write() {
         EvaluationInput in;
         in.job = job;
         in.candidates = candidates_for(agent_, job, excluded);
+        if (judged_at_this_instant(job, context_.now, !in.candidates.empty())) {
+            ++tally_.job_status[job.current_status];
+            continue;
+        }
         in.now = context_.now;
         in.content_change = context_.content_change;
         in.staged = context_.staged;

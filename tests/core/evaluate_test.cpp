@@ -447,3 +447,43 @@ TEST_CASE("status_changed_at moves to the scan's now when, and only when, the st
         CHECK(ev.job.status_changed_at == before);
     }
 }
+
+TEST_CASE("a job judged at this very instant, with no report for it, has nothing more to say") {
+    Fixture fx;
+    const Evaluation first = evaluate_job(fx.in);
+    REQUIRE(first.new_entries.size() == 1);
+    REQUIRE(first.new_entries[0].status == "missing");
+
+    EvaluationInput again = fx.in;
+    again.job = first.job;
+    again.existing = first.new_entries;
+    CHECK(judged_at_this_instant(again.job, again.now, false));
+    const Evaluation second = evaluate_job(again);
+    CHECK(second.new_entries.empty());
+    CHECK(second.job.current_status == first.job.current_status);
+    CHECK(second.job.last_entry_cycle_at == first.job.last_entry_cycle_at);
+    CHECK(second.job.status_changed_at == first.job.status_changed_at);
+    CHECK(second.job.last_checked_timestamp == first.job.last_checked_timestamp);
+    CHECK(second.job.updated_at == first.job.updated_at);
+
+    SECTION("a report for it is always judged") {
+        CHECK_FALSE(judged_at_this_instant(again.job, again.now, true));
+    }
+    SECTION("a judgement at a later instant does not stand for an earlier one") {
+        // Judged the next day only, the job never got its entry for the
+        // 23rd: judging it at the 23rd's instant still owes that one.
+        EvaluationInput next_day = fx.in;
+        next_day.now = at("2026-11-24T04:00:00Z");
+        const Evaluation later = evaluate_job(next_day);
+        EvaluationInput back = fx.in;
+        back.job = later.job;
+        back.existing = later.new_entries;
+        CHECK_FALSE(judged_at_this_instant(back.job, back.now, false));
+        const Evaluation owed = evaluate_job(back);
+        REQUIRE(owed.new_entries.size() == 1);
+        CHECK(owed.new_entries[0].cycle_expected_at == at("2026-11-23T02:30:00Z"));
+    }
+    SECTION("nor does an earlier one for a later instant") {
+        CHECK_FALSE(judged_at_this_instant(again.job, at("2026-11-24T04:00:00Z"), false));
+    }
+}
