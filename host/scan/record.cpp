@@ -85,10 +85,8 @@ Status AgentWriter::write() {
         }
         culprit_ = f.file_name;
         StorageHandle::ReportSeen seen;
-        const auto known = context_.reports_seen ? context_.reports_seen->find(f.file_name)
-                                                 : std::map<std::string, StorageHandle::ReportSeen>::const_iterator();
-        if (context_.reports_seen && known != context_.reports_seen->end()) {
-            seen = known->second;
+        if (context_.reports_seen && context_.reports_seen->count(f.file_name) > 0) {
+            seen = context_.reports_seen->at(f.file_name);
         } else if (Status st = db.find_report(f.content_sha256, agent_.agent_id, f.file_name, &seen); !st.is_ok()) {
             return st;
         }
