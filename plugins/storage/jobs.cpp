@@ -3,6 +3,7 @@
 #include "sql.hpp"
 
 #include <algorithm>
+#include <numeric>
 #include <stdexcept>
 #include <tuple>
 
@@ -107,7 +108,7 @@ void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
         return std::tie(jobs[i].agent_id_responsible, jobs[i].database_name, schedules[i], jobs[i].timezone);
     };
     std::vector<std::size_t> order(jobs.size());
-    for (std::size_t i = 0; i < order.size(); ++i) order[i] = i;
+    std::iota(order.begin(), order.end(), 0);
     std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return identity(a) < identity(b); });
     for (std::size_t k = 1; k < order.size(); ++k) {
         if (identity(order[k - 1]) == identity(order[k])) {
