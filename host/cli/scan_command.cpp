@@ -74,10 +74,12 @@ int run_scan_command(const ScanArgs& args) {
     if (Status st = load_config(args.config, &config); !st.is_ok()) return fail(st);
     warn_all(plugin_path_warnings(config));
 
-    Config scan_config = config;
-    if (args.dry_run) scan_config.database = dry_run_choice(config.database);
+    // A dry run's storage is its own choice; nothing after a dry run reads
+    // the configured one. A copy of the whole configuration would cost as
+    // much memory as its jobs.
+    if (args.dry_run) config.database = dry_run_choice(config.database);
     ScanPlugins plugins;
-    Status opened = open_scan_plugins(scan_config, &plugins);
+    Status opened = open_scan_plugins(config, &plugins);
     if (opened.is_ok() && args.dry_run) opened = require_dry_run(*plugins.storage);
     if (!opened.is_ok()) {
         ScanSummary none;
@@ -98,7 +100,7 @@ int run_scan_command(const ScanArgs& args) {
         if (!row_recorded) spdlog::warn("this scan is not recorded in the scans table: {}", st.message());
     }
     ScanSummary summary;
-    const Status result = run_scan(scan_config, plugins, options, &summary);
+    const Status result = run_scan(config, plugins, options, &summary);
     if (row_recorded) {
         if (Status st = record_scan_end(storage, finished_scan(row, summary, result, clock_now())); !st.is_ok()) {
             spdlog::warn("the end of this scan is not recorded in the scans table: {}", st.message());

@@ -357,9 +357,8 @@ Status StorageHandle::try_lock_agent(const std::string& agent_id, bool* acquired
     return r == VIGIL_BUSY ? Status::ok() : check(r, "try_lock_agent");
 }
 
-Status StorageHandle::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
-    JobViews views(jobs);
-    return check(api_->sync_jobs(self_, views.data(), views.size(), now), "sync_jobs");
+Status StorageHandle::sync_jobs(const vigil_job* const* jobs, std::size_t count, std::int64_t now) {
+    return check(api_->sync_jobs(self_, jobs, count, now), "sync_jobs");
 }
 
 Status StorageHandle::load_jobs(const std::string& agent_id, std::vector<Job>* jobs) {

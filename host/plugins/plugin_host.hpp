@@ -130,7 +130,7 @@ public:
     Status commit();
     Status rollback();
     Status try_lock_agent(const std::string& agent_id, bool* acquired);
-    Status sync_jobs(const std::vector<Job>& jobs, std::int64_t now);
+    Status sync_jobs(const vigil_job* const* jobs, std::size_t count, std::int64_t now);
     Status load_jobs(const std::string& agent_id, std::vector<Job>* jobs);
     Status load_entries(std::int64_t job_id, std::int64_t since, std::vector<Entry>* entries);
     Status insert_entry(const Entry& entry, std::int64_t* id);

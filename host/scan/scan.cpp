@@ -1,8 +1,8 @@
 #include "scan.hpp"
 
-#include "agent_id.hpp"
 #include "archive.hpp"
 #include "collect.hpp"
+#include "configured_jobs.hpp"
 #include "decisions.hpp"
 #include "evaluate.hpp"
 #include "fault.hpp"
@@ -36,31 +36,6 @@ PluginChoice default_choice(const Config& config, const std::string& plugin) {
     c.where = config.file.string() + ":1 (default " + plugin + ")";
     c.config_json = "{}";
     return c;
-}
-
-Job configured_job(const JobConfig& jc) {
-    Job j;
-    auto parts = parse_agent_id(jc.agent);
-    j.agent_id_responsible = jc.agent;
-    j.company_name = parts->company;
-    j.city = parts->city;
-    j.neighborhood = parts->neighborhood;
-    j.database_name = jc.database;
-    j.expected_hour_utc = jc.hour;
-    j.expected_minute_utc = jc.minute;
-    j.window_minutes = jc.window_minutes;
-    j.schedule = jc.schedule;
-    j.timezone = jc.timezone;
-    j.early_minutes = jc.early_minutes;
-    j.late_minutes = jc.late_minutes;
-    return j;
-}
-
-std::vector<Job> configured_jobs(const Config& config) {
-    std::vector<Job> jobs;
-    jobs.reserve(config.jobs.size());
-    for (const JobConfig& jc : config.jobs) jobs.push_back(configured_job(jc));
-    return jobs;
 }
 
 // The agents a scan visits, in name order: every folder under the storage
@@ -244,7 +219,10 @@ private:
 Status Scanner::sync_jobs() {
     Transaction transaction(*plugins_.storage);
     Status st = transaction.begin();
-    if (st.is_ok()) st = plugins_.storage->sync_jobs(configured_jobs(config_), options_.now);
+    if (st.is_ok()) {
+        const ConfiguredJobViews jobs(config_);
+        st = plugins_.storage->sync_jobs(jobs.data(), jobs.size(), options_.now);
+    }
     if (st.is_ok()) st = transaction.commit();
     if (!st.is_ok()) {
         return Status::error(Status::Code::kUnavailable, "synchronising the configured jobs: " + st.message());

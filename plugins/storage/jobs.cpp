@@ -5,7 +5,6 @@
 #include <algorithm>
 #include <numeric>
 #include <stdexcept>
-#include <tuple>
 
 namespace vigil::plugins {
 namespace {
@@ -16,6 +15,9 @@ namespace {
 // parameter up among those before it, so a statement of thousands costs
 // far more to prepare than one row costs to run.
 std::size_t rows_per_statement(Backend backend) { return backend == Backend::postgresql ? 200 : 1; }
+
+// Stored jobs read per query while synchronising.
+constexpr std::size_t kRowsPerPage = 10000;
 
 std::string describe(const Job& job) {
     return job.agent_id_responsible + "/" + job.database_name + " " +
@@ -31,26 +33,27 @@ std::string text_order(const std::string& column, bool postgres) {
     return postgres ? column + " COLLATE \"C\"" : column;
 }
 
-void upsert(sql::PreparedStatements& prepared, Backend backend, const Job* const* first, const Job* const* last,
-            std::int64_t now) {
+// Upserts the jobs at these positions of the list, in one statement.
+void upsert(sql::PreparedStatements& prepared, Backend backend, const JobList& jobs,
+            const std::vector<std::size_t>& positions, std::int64_t now) {
     sql::Params params(backend);
     std::vector<std::string> rows;
     std::string columns;
-    for (const Job* const* it = first; it != last; ++it) {
-        const Job* job = *it;
+    for (std::size_t position : positions) {
+        const Job job = jobs[position];
         sql::Assignments row;
-        row.set("agent_id_responsible", params.text(job->agent_id_responsible));
-        row.set("company_name", params.text(job->company_name));
-        row.set("city", params.text(job->city));
-        row.set("neighborhood", params.text(job->neighborhood));
-        row.set("database_name", params.text(job->database_name));
-        row.set("expected_hour_utc", params.integer(job->expected_hour_utc));
-        row.set("expected_minute_utc", params.integer(job->expected_minute_utc));
-        row.set("window_minutes", params.integer(job->window_minutes));
-        row.set("schedule", params.text(job->schedule_text()));
-        row.set("timezone", params.text(job->timezone));
-        row.set("early_minutes", params.integer(early_of(*job)));
-        row.set("late_minutes", params.integer(late_of(*job)));
+        row.set("agent_id_responsible", params.text(job.agent_id_responsible));
+        row.set("company_name", params.text(job.company_name));
+        row.set("city", params.text(job.city));
+        row.set("neighborhood", params.text(job.neighborhood));
+        row.set("database_name", params.text(job.database_name));
+        row.set("expected_hour_utc", params.integer(job.expected_hour_utc));
+        row.set("expected_minute_utc", params.integer(job.expected_minute_utc));
+        row.set("window_minutes", params.integer(job.window_minutes));
+        row.set("schedule", params.text(job.schedule_text()));
+        row.set("timezone", params.text(job.timezone));
+        row.set("early_minutes", params.integer(early_of(job)));
+        row.set("late_minutes", params.integer(late_of(job)));
         row.set("is_active", "TRUE");
         row.set("current_status", "'unknown'");
         row.set("created_at", params.time(now));
@@ -95,23 +98,18 @@ void deactivate(sql::PreparedStatements& prepared, Backend backend, const std::v
 
 }  // namespace
 
-void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
+void SociStorage::sync_jobs(const JobList& jobs, std::int64_t now) {
     require_transaction("sync_jobs");
     // The configured jobs in identity order ((agent, database, schedule,
-    // timezone), docs/records.md), as indices: a fleet lists
-    // 100,000 jobs, and a map of copied identities cost more memory than
-    // the jobs themselves.
-    std::vector<std::string> schedules;
-    schedules.reserve(jobs.size());
-    for (const Job& job : jobs) schedules.push_back(job.schedule_text());
-    auto identity = [&](std::size_t i) {
-        return std::tie(jobs[i].agent_id_responsible, jobs[i].database_name, schedules[i], jobs[i].timezone);
-    };
+    // timezone), docs/records.md), as positions in the host's list: a fleet
+    // lists 100,000 jobs, and copies of them cost more memory than the
+    // configuration itself.
     std::vector<std::size_t> order(jobs.size());
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return identity(a) < identity(b); });
+    std::sort(order.begin(), order.end(),
+              [&](std::size_t a, std::size_t b) { return jobs.identity(a) < jobs.identity(b); });
     for (std::size_t k = 1; k < order.size(); ++k) {
-        if (identity(order[k - 1]) == identity(order[k])) {
+        if (jobs.identity(order[k - 1]) == jobs.identity(order[k])) {
             throw InvalidInput("jobs: " + describe(jobs[order[k]]) + " is listed twice");
         }
     }
@@ -120,7 +118,6 @@ void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
         // writes, and locks, no row.
         std::vector<bool> up_to_date(jobs.size());
         std::vector<long long> gone;
-        sql::Params params(url_.backend);
         sql::Columns c(url_.backend);
         for (const char* name : {"agent_id_responsible", "database_name", "company_name", "city", "neighborhood",
                                  "schedule", "timezone"}) {
@@ -128,36 +125,51 @@ void SociStorage::sync_jobs(const std::vector<Job>& jobs, std::int64_t now) {
         }
         for (const char* name : {"id", "window_minutes", "early_minutes", "late_minutes"}) c.integer(name);
         c.boolean("is_active");
-        sql::query(session_, "SELECT " + c.select_list() + " FROM expected_backup_jobs ORDER BY id", params, c, [&] {
+        // Page by page: PostgreSQL hands a query's whole result over at once,
+        // and the stored jobs of a large fleet would cost as much memory as
+        // the configured ones.
+        long long after = 0;
+        std::size_t rows = kRowsPerPage;
+        auto compare = [&] {
+            ++rows;
+            after = *c.get_integer("id");
             const std::string agent = *c.get_text("agent_id_responsible"), database = *c.get_text("database_name"),
                               schedule = *c.get_text("schedule"), timezone = *c.get_text("timezone");
-            const auto row = std::tie(agent, database, schedule, timezone);
+            const JobList::Identity row{agent, database, schedule, timezone};
             bool active = *c.get_integer("is_active") != 0;
             auto it = std::lower_bound(order.begin(), order.end(), row,
-                                       [&](std::size_t i, const auto& key) { return identity(i) < key; });
-            if (it == order.end() || identity(*it) != row) {
+                                       [&](std::size_t i, const JobList::Identity& key) { return jobs.identity(i) < key; });
+            if (it == order.end() || jobs.identity(*it) != row) {
                 if (active) gone.push_back(*c.get_integer("id"));
                 return;
             }
-            const Job& job = jobs[*it];
+            const Job job = jobs[*it];
             if (active && *c.get_integer("window_minutes") == job.window_minutes &&
                 *c.get_integer("early_minutes") == early_of(job) && *c.get_integer("late_minutes") == late_of(job) &&
                 *c.get_text("company_name") == job.company_name && *c.get_text("city") == job.city &&
                 *c.get_text("neighborhood") == job.neighborhood) {
                 up_to_date[*it] = true;
             }
-        });
+        };
+        while (rows == kRowsPerPage) {
+            rows = 0;
+            sql::Params params(url_.backend);
+            const std::string where = " WHERE id > " + params.integer(after);
+            prepared_.query("SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + " ORDER BY id LIMIT " +
+                                std::to_string(kRowsPerPage),
+                            params, c, compare);
+        }
 
         // In identity order for every scanner: concurrent upserts take their
         // row locks in one sequence and cannot deadlock.
-        std::vector<const Job*> changed;
-        for (std::size_t i : order) {
-            if (!up_to_date[i]) changed.push_back(&jobs[i]);
-        }
-        const std::size_t batch = rows_per_statement(url_.backend);
-        for (std::size_t start = 0; start < changed.size(); start += batch) {
-            std::size_t end = std::min(changed.size(), start + batch);
-            upsert(prepared_, url_.backend, changed.data() + start, changed.data() + end, now);
+        std::vector<std::size_t> changed;
+        changed.reserve(rows_per_statement(url_.backend));
+        for (std::size_t k = 0; k < order.size(); ++k) {
+            if (!up_to_date[order[k]]) changed.push_back(order[k]);
+            if (changed.size() == changed.capacity() || (k + 1 == order.size() && !changed.empty())) {
+                upsert(prepared_, url_.backend, jobs, changed, now);
+                changed.clear();
+            }
         }
         deactivate(prepared_, url_.backend, gone, now);
     });

@@ -30,7 +30,7 @@ public:
     void commit() override;
     void rollback() override;
     bool try_lock_agent(const std::string& agent_id) override;
-    void sync_jobs(const std::vector<Job>& jobs, std::int64_t now) override;
+    void sync_jobs(const JobList& jobs, std::int64_t now) override;
     std::vector<Job> load_jobs(const std::string& agent_id) override;
     std::vector<Entry> load_entries(std::int64_t job_id, std::int64_t since) override;
     std::int64_t insert_entry(const Entry& entry) override;

@@ -85,10 +85,16 @@ inline vigil::Job job(const std::string& agent, const std::string& database, int
     return j;
 }
 
+// Hands the jobs to sync_jobs as the host does: C views, read in place.
+inline void sync_jobs(vigil::Storage& storage, const std::vector<vigil::Job>& jobs, std::int64_t now) {
+    const vigil::JobViews views(jobs);
+    storage.sync_jobs(vigil::JobList(views.data(), views.size()), now);
+}
+
 // Synchronises the jobs in one transaction and loads them all back.
 inline std::vector<vigil::Job> sync_and_load(Database& db, const std::vector<vigil::Job>& jobs, std::int64_t now) {
     db.storage.begin();
-    db.storage.sync_jobs(jobs, now);
+    sync_jobs(db.storage, jobs, now);
     db.storage.commit();
     return db.storage.load_jobs("");
 }

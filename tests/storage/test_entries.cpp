@@ -6,7 +6,7 @@ namespace {
 
 std::int64_t stored_job(Database& db, const std::string& database = "sales") {
     db.storage.begin();
-    db.storage.sync_jobs({job("ACME_PARIS_CENTRE", database, 2, 30)}, at("2026-11-20T04:00:00Z"));
+    sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", database, 2, 30)}, at("2026-11-20T04:00:00Z"));
     db.storage.commit();
     for (const vigil::Job& j : db.storage.load_jobs("ACME_PARIS_CENTRE")) {
         if (j.database_name == database) return j.id;

@@ -102,6 +102,28 @@ TEST_CASE("sync_jobs handles more jobs than one statement carries") {
     CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE is_active = FALSE") == 450);
 }
 
+TEST_CASE("sync_jobs compares more stored jobs than it reads at once") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    // Past the 10,000 stored jobs the synchronisation reads per query.
+    std::vector<vigil::Job> many;
+    for (int i = 0; i < 10002; ++i) many.push_back(job("AGENT_CITY_N" + std::to_string(i), "db", 2, 30));
+    REQUIRE(sync_and_load(db, many, at("2026-11-23T04:00:00Z")).size() == 10002);
+    // Unchanged: no row is written again.
+    sync_and_load(db, many, at("2026-11-24T04:00:00Z"));
+    CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE updated_at > created_at") == 0);
+    // The job stored last (the greatest identity, stored in identity
+    // order), beyond the first page, is left out: it alone goes.
+    auto greatest = std::max_element(many.begin(), many.end(), [](const vigil::Job& a, const vigil::Job& b) {
+        return a.agent_id_responsible < b.agent_id_responsible;
+    });
+    many.erase(greatest);
+    CHECK(sync_and_load(db, many, at("2026-11-25T04:00:00Z")).size() == 10001);
+    CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE is_active = FALSE") == 1);
+    CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE is_active = FALSE"
+                   " AND id = (SELECT MAX(id) FROM expected_backup_jobs)") == 1);
+}
+
 TEST_CASE("load_jobs returns one agent's active jobs in order") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
@@ -124,9 +146,9 @@ TEST_CASE("load_jobs returns one agent's active jobs in order") {
 TEST_CASE("sync_jobs needs a transaction and distinct identities") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
-    CHECK_THROWS(db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "a", 1, 0)}, at("2026-11-23T04:00:00Z")));
+    CHECK_THROWS(sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", "a", 1, 0)}, at("2026-11-23T04:00:00Z")));
     db.storage.begin();
-    CHECK_THROWS_AS(db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "a", 1, 0), job("ACME_PARIS_CENTRE", "a", 1, 0, 5)},
+    CHECK_THROWS_AS(sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", "a", 1, 0), job("ACME_PARIS_CENTRE", "a", 1, 0, 5)},
                                          at("2026-11-23T04:00:00Z")),
                     vigil::InvalidInput);
     db.storage.rollback();

@@ -28,7 +28,7 @@ TEST_CASE("events are claimed once per notifier, and an unfinished claim comes b
     const std::int64_t now = at("2026-11-23T04:00:00Z");
     const std::int64_t real = at("2026-11-25T10:00:00Z");
     db.storage.begin();
-    db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "sales", 2, 30)}, now);
+    sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, now);
     const std::int64_t job_id = db.storage.load_jobs("")[0].id;
     const std::int64_t id = db.storage.insert_event(event_for(job_id, "status_change", now), {"mail", "hook"});
     db.storage.commit();

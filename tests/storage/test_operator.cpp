@@ -32,7 +32,7 @@ vigil::Scan scan_row(const char* started, const char* scan_time) {
 
 std::int64_t store_job(vigil::plugins::SociStorage& storage, const std::string& database, const char* now) {
     storage.begin();
-    storage.sync_jobs({job(A, database, 2, 30)}, at(now));
+    sync_jobs(storage, {job(A, database, 2, 30)}, at(now));
     storage.commit();
     for (const vigil::Job& j : storage.load_all_jobs(A)) {
         if (j.database_name == database) return j.id;
@@ -138,7 +138,7 @@ TEST_CASE("load_all_jobs includes the jobs that left the configuration") {
     Database db(backend);
     store_job(db.storage, "sales", "2026-11-20T04:00:00Z");
     db.storage.begin();
-    db.storage.sync_jobs({job(A, "hr", 2, 30)}, at("2026-11-21T04:00:00Z"));
+    sync_jobs(db.storage, {job(A, "hr", 2, 30)}, at("2026-11-21T04:00:00Z"));
     db.storage.commit();
     CHECK(db.storage.load_jobs(A).size() == 1);
     auto all = db.storage.load_all_jobs(A);
@@ -226,7 +226,7 @@ TEST_CASE("a dry run reads and writes as usual, steps roll back alone, and nothi
         CHECK(dry.dry_run());
         CHECK_FALSE(db.storage.dry_run());
         dry.begin();
-        dry.sync_jobs({job(A, "sales", 2, 30), job(A, "hr", 3, 0)}, at("2026-11-21T04:00:00Z"));
+        sync_jobs(dry, {job(A, "sales", 2, 30), job(A, "hr", 3, 0)}, at("2026-11-21T04:00:00Z"));
         dry.commit();
         dry.begin();
         dry.record_report(record("a.json", "used", "2026-11-21T04:00:00Z"));
@@ -277,7 +277,7 @@ TEST_CASE("a dry run creates no SQLite file, it works on an empty database in me
         dry.configure(dry_run_config("sqlite3://db=" + file.string()));
         CHECK_THAT(dry.description(), Catch::Matchers::Contains("does not exist yet; a scan creates it"));
         dry.begin();
-        dry.sync_jobs({job(A, "sales", 2, 30)}, at("2026-11-21T04:00:00Z"));
+        sync_jobs(dry, {job(A, "sales", 2, 30)}, at("2026-11-21T04:00:00Z"));
         dry.commit();
         CHECK(dry.load_jobs(A).size() == 1);
     }
@@ -309,7 +309,7 @@ TEST_CASE("a dry run leaves an existing SQLite file byte for byte as it was") {
         vigil::plugins::SociStorage dry;
         dry.configure(dry_run_config(url));
         dry.begin();
-        dry.sync_jobs({job(A, "hr", 3, 0)}, at("2026-11-21T04:00:00Z"));
+        sync_jobs(dry, {job(A, "hr", 3, 0)}, at("2026-11-21T04:00:00Z"));
         dry.commit();
     }
     CHECK(bytes() == before);

@@ -68,7 +68,7 @@ TEST_CASE("rollback discards everything since begin") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     db.storage.begin();
-    db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "sales", 2, 30)}, at("2026-11-23T04:00:00Z"));
+    sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, at("2026-11-23T04:00:00Z"));
     db.storage.record_report(record(std::string(64, 'e'), "a.json", "used"));
     db.storage.rollback();
     CHECK(db.storage.load_jobs("").empty());

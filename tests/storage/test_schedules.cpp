@@ -82,7 +82,7 @@ TEST_CASE("a job's identity is agent, database, schedule and timezone") {
     }
     SECTION("the same identity twice in one list is refused") {
         db.storage.begin();
-        CHECK_THAT(message_of<vigil::InvalidInput>([&] { db.storage.sync_jobs({paris, paris}, t2); }),
+        CHECK_THAT(message_of<vigil::InvalidInput>([&] { sync_jobs(db.storage, {paris, paris}, t2); }),
                    Catch::Matchers::Contains("ACME_PARIS_CENTRE/hr schedule \"30 2 * * *\" Europe/Paris is listed twice"));
         db.storage.rollback();
     }
@@ -93,7 +93,7 @@ TEST_CASE("events name the job's schedule") {
     Database db(backend);
     const std::int64_t now = at("2026-11-30T04:00:00Z");
     db.storage.begin();
-    db.storage.sync_jobs({cron_job("ACME_PARIS_CENTRE", "hr", "30 2 * * mon-fri", "Europe/Paris", 15, 90)}, now);
+    sync_jobs(db.storage, {cron_job("ACME_PARIS_CENTRE", "hr", "30 2 * * mon-fri", "Europe/Paris", 15, 90)}, now);
     vigil::Event e;
     e.job_id = db.storage.load_jobs("")[0].id;
     e.kind = "status_change";
@@ -168,7 +168,7 @@ TEST_CASE("a database written before schedules is upgraded in place: `at` jobs k
     sales.late_minutes = 30;
     const std::int64_t now = at("2026-11-24T04:00:00Z");
     storage.begin();
-    storage.sync_jobs({sales}, now);
+    sync_jobs(storage, {sales}, now);
     storage.commit();
     const auto jobs = storage.load_jobs("");
     REQUIRE(jobs.size() == 1);
@@ -210,7 +210,7 @@ TEST_CASE("a database written before schedules is upgraded in place: `at` jobs k
 
     // New rows get fresh ids; references are enforced again.
     storage.begin();
-    storage.sync_jobs({sales, cron_job("ACME_PARIS_CENTRE", "sales", "0 */6 * * *", "UTC", 60, 60)}, now);
+    sync_jobs(storage, {sales, cron_job("ACME_PARIS_CENTRE", "sales", "0 */6 * * *", "UTC", 60, 60)}, now);
     vigil::Entry entry;
     entry.expected_job_id = 7;
     entry.cycle_expected_at = at("2026-11-24T02:30:00Z");

@@ -53,7 +53,7 @@ TEST_CASE("opening a migrated database again changes nothing") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     db.storage.begin();
-    db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "sales", 2, 30)}, at("2026-11-23T04:00:00Z"));
+    sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, at("2026-11-23T04:00:00Z"));
     db.storage.commit();
     auto again = db.open_another();
     CHECK(again->load_jobs("").size() == 1);

@@ -79,7 +79,7 @@ TEST_CASE("last_word is the latest status a notifier was told, failed deliveries
     Database db(backend);
     const std::int64_t now = at("2026-11-23T04:00:00Z");
     db.storage.begin();
-    db.storage.sync_jobs({job("ACME_PARIS_CENTRE", "sales", 2, 30)}, now);
+    sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, now);
     const std::int64_t job_id = db.storage.load_jobs("")[0].id;
     CHECK_FALSE(db.storage.last_word("hook", job_id).has_value());
     db.storage.insert_event(status_event(job_id, "status_change", "failed", now), {"hook", "mail"});

@@ -122,7 +122,8 @@ public:
     virtual void commit() = 0;
     virtual void rollback() = 0;
     virtual bool try_lock_agent(const std::string& agent_id) = 0;
-    virtual void sync_jobs(const std::vector<Job>& jobs, std::int64_t now) = 0;
+    // The jobs are read in place (JobList), valid during the call only.
+    virtual void sync_jobs(const JobList& jobs, std::int64_t now) = 0;
     // agent_id empty = all agents.
     virtual std::vector<Job> load_jobs(const std::string& agent_id) = 0;
     virtual std::vector<Entry> load_entries(std::int64_t job_id, std::int64_t since) = 0;
@@ -434,12 +435,7 @@ struct StorageAdapter {
     static vigil_result sync_jobs(vigil_instance* p, const vigil_job* const* jobs, size_t count,
                                   int64_t now) noexcept {
         State* s = state(p);
-        return guarded(s->error, [&] {
-            std::vector<Job> list;
-            list.reserve(count);
-            for (size_t i = 0; i < count; ++i) list.push_back(from_c(*jobs[i]));
-            s->configured().sync_jobs(list, now);
-        });
+        return guarded(s->error, [&] { s->configured().sync_jobs(JobList(jobs, count), now); });
     }
     static vigil_result load_jobs(vigil_instance* p, const char* agent, const vigil_job* const** out,
                                   size_t* count) noexcept {

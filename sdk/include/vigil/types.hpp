@@ -14,7 +14,10 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <tuple>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 namespace vigil {
@@ -47,7 +50,7 @@ inline std::int32_t int_or_absent(const std::optional<int>& v) { return v ? *v :
 
 // The schedule text of an `at` job: "MM HH * * *" (docs/scan.md).
 inline std::string at_schedule(int hour, int minute) {
-    char text[24];
+    char text[32];  // room for any two ints: the ABI does not bound them
     std::snprintf(text, sizeof text, "%02d %02d * * *", minute, hour);
     return text;
 }
@@ -659,6 +662,59 @@ struct ViewList {
 };
 
 using JobViews = ViewList<JobView, vigil_job, Job>;
+
+// The configured jobs the host hands to Storage::sync_jobs, read in place
+// from its views: a fleet configures 100,000 jobs, and converting them all
+// into Job values at once would hold a second copy of the configuration.
+// Valid during the sync_jobs call only.
+class JobList {
+public:
+    // A job's identity (agent, database, schedule, timezone), as views into
+    // the host's text; compared field by field, in byte order.
+    struct Identity {
+        std::string_view agent, database, schedule, timezone;
+        using Tuple = std::tuple<const std::string_view&, const std::string_view&, const std::string_view&,
+                                 const std::string_view&>;
+        Tuple tie() const { return std::tie(agent, database, schedule, timezone); }
+        friend bool operator<(const Identity& a, const Identity& b) { return a.tie() < b.tie(); }
+        friend bool operator==(const Identity& a, const Identity& b) { return a.tie() == b.tie(); }
+        friend bool operator!=(const Identity& a, const Identity& b) { return !(a == b); }
+    };
+
+    JobList(const vigil_job* const* jobs, std::size_t count) : jobs_(jobs), count_(count) {
+        for (std::size_t i = 0; i < count_; ++i) {
+            const vigil_job& c = *jobs_[i];
+            if (VIGIL_HAS_FIELD(&c, schedule) && c.schedule && *c.schedule) continue;
+            const bool at = c.expected_hour_utc >= 0 && c.expected_minute_utc >= 0;
+            at_schedules_.emplace(i, at ? at_schedule(c.expected_hour_utc, c.expected_minute_utc) : std::string());
+        }
+    }
+    JobList(const JobList&) = delete;
+    JobList& operator=(const JobList&) = delete;
+
+    std::size_t size() const { return count_; }
+    // Job i, converted: a copy, as long-lived as the caller keeps it.
+    Job operator[](std::size_t i) const { return from_c(*jobs_[i]); }
+    // Job i's identity, as sync_jobs matches stored rows by it: the schedule
+    // as stored (Job::schedule_text), UTC when no timezone is given.
+    Identity identity(std::size_t i) const {
+        const vigil_job& c = *jobs_[i];
+        Identity id;
+        id.agent = c.agent_id_responsible ? c.agent_id_responsible : "";
+        id.database = c.database_name ? c.database_name : "";
+        auto at = at_schedules_.find(i);
+        id.schedule = at != at_schedules_.end() ? std::string_view(at->second) : std::string_view(c.schedule);
+        id.timezone = VIGIL_HAS_FIELD(&c, timezone) && c.timezone ? c.timezone : "UTC";
+        return id;
+    }
+
+private:
+    const vigil_job* const* jobs_;
+    std::size_t count_;
+    // The schedule text of jobs given by hour and minute alone (or with no
+    // schedule at all: ""), by position.
+    std::unordered_map<std::size_t, std::string> at_schedules_;
+};
 using EntryViews = ViewList<EntryView, vigil_entry, Entry>;
 using EventViews = ViewList<EventView, vigil_event, Event>;
 using ReportRecordViews = ViewList<ReportRecordView, vigil_report_record, ReportRecord>;
