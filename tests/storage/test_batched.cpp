@@ -90,6 +90,13 @@ AgentWrites agent_writes(Database& db, const std::vector<std::int64_t>& job_ids)
     return w;
 }
 
+// No entry, no report fate, and the jobs as they were (jobs_before).
+void check_nothing_written(const Database& db, const std::vector<std::string>& jobs_before) {
+    CHECK(rows_of(db, "expected_backup_jobs") == jobs_before);
+    CHECK(db.count("SELECT COUNT(*) FROM backup_entries") == 0);
+    CHECK(db.count("SELECT COUNT(*) FROM processed_reports") == 0);
+}
+
 }  // namespace
 
 TEST_CASE("write_agent stores, column for column, what the one-row calls store") {
@@ -128,23 +135,20 @@ TEST_CASE("write_agent with nothing to write writes nothing") {
     db.storage.begin();
     db.storage.write_agent({}, {}, {});
     db.storage.commit();
-    CHECK(rows_of(db, "expected_backup_jobs") == jobs_before);
-    CHECK(db.count("SELECT COUNT(*) FROM backup_entries") == 0);
-    CHECK(db.count("SELECT COUNT(*) FROM processed_reports") == 0);
+    check_nothing_written(db, jobs_before);
 }
 
 TEST_CASE("write_agent refuses a job state of an unknown job, naming it") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     const std::vector<std::int64_t> job_ids = stored_jobs(db);
+    const std::vector<std::string> jobs_before = rows_of(db, "expected_backup_jobs");
     AgentWrites w = agent_writes(db, job_ids);
     w.jobs[1].id = 424242;
     db.storage.begin();
     CHECK_THROWS_WITH(db.storage.write_agent(w.entries, w.jobs, w.records), Catch::Contains("no job with id 424242"));
     db.storage.rollback();
-    CHECK(db.count("SELECT COUNT(*) FROM backup_entries") == 0);
-    CHECK(db.count("SELECT COUNT(*) FROM processed_reports") == 0);
-    CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE current_status <> 'unknown'") == 0);
+    check_nothing_written(db, jobs_before);
 }
 
 TEST_CASE("load_entries_of_jobs gives load_entries of each job in turn, each with its own since") {
