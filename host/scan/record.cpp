@@ -29,6 +29,22 @@ std::string state_source(const Evaluation& result) {
     return file;
 }
 
+// Gives each input the entries of its job, from what load_entries_of_jobs
+// returned for the inputs' jobs in their order: job by job, each job's
+// entries in one run. An error when an entry is out of that order.
+Status hand_out(std::vector<Entry> existing, std::vector<EvaluationInput>* inputs) {
+    std::size_t next = 0;
+    for (EvaluationInput& in : *inputs) {
+        while (next < existing.size() && existing[next].expected_job_id == in.job.id) {
+            in.existing.push_back(std::move(existing[next++]));
+        }
+    }
+    if (next == existing.size()) return Status::ok();
+    return Status::error(Status::Code::kError, "storage load_entries_of_jobs: an entry of job " +
+                                                   std::to_string(existing[next].expected_job_id) +
+                                                   " out of the order of the jobs asked for");
+}
+
 // One attempt at recording an agent, inside the transaction the caller
 // opened. Counts and log lines are kept until the caller commits. Batched:
 // the agent's rows are written in one write_agent call at the end (one
@@ -139,18 +155,7 @@ Status AgentWriter::write() {
     }
     std::vector<Entry> existing;
     if (Status st = db.load_entries_of_jobs(job_ids, since, &existing); !st.is_ok()) return st;
-    // In the order of job_ids, each job's entries in a run of their own.
-    std::size_t next_existing = 0;
-    for (EvaluationInput& in : inputs) {
-        while (next_existing < existing.size() && existing[next_existing].expected_job_id == in.job.id) {
-            in.existing.push_back(std::move(existing[next_existing++]));
-        }
-    }
-    if (next_existing != existing.size()) {
-        return Status::error(Status::Code::kError, "storage load_entries_of_jobs: entry of job " +
-                                                       std::to_string(existing[next_existing].expected_job_id) +
-                                                       " out of the order of the jobs asked for");
-    }
+    if (Status st = hand_out(std::move(existing), &inputs); !st.is_ok()) return st;
 
     for (const EvaluationInput& in : inputs) {
         const Job& job = in.job;

@@ -26,12 +26,17 @@ std::string write_agent_sql() {
     // The sub-statements share one snapshot and touch different tables
     // (the entries' foreign key only locks the job rows the UPDATE writes
     // in the same transaction). Rows are inserted in their given order, so
-    // ids follow it as they do one insert_entry after another.
-    return "WITH new_entries AS (INSERT INTO backup_entries (" + entry.columns() + ") SELECT " + entry.columns() +
-           " FROM json_to_recordset(CAST(:p0 AS json)) AS given(" + entry.definitions() + ") ORDER BY " + position +
-           "), job_states AS (UPDATE expected_backup_jobs AS job SET " + job.assignments("given", "job") +
-           " FROM json_to_recordset(CAST(:p1 AS json)) AS given(id bigint, " + job.definitions() +
-           ") WHERE job.id = given.id RETURNING job.id), new_reports AS (INSERT INTO processed_reports (" +
+    // ids follow it as they do one insert_entry after another. The jobs to
+    // update are found by their ids through the primary key (`= ANY`): the
+    // planner guesses 100 rows for json_to_recordset and would rather hash
+    // them against a scan of the whole table.
+    return "WITH given_jobs AS (SELECT * FROM json_to_recordset(CAST(:p0 AS json)) AS given(id bigint, " +
+           job.definitions() + ")), new_entries AS (INSERT INTO backup_entries (" + entry.columns() + ") SELECT " +
+           entry.columns() + " FROM json_to_recordset(CAST(:p1 AS json)) AS given(" + entry.definitions() +
+           ") ORDER BY " + position + "), job_states AS (UPDATE expected_backup_jobs AS job SET " +
+           job.assignments("given", "job") +
+           " FROM given_jobs AS given WHERE job.id = given.id AND job.id = ANY(ARRAY(SELECT id FROM given_jobs))"
+           " RETURNING job.id), new_reports AS (INSERT INTO processed_reports (" +
            report.columns() + ") SELECT " + report.columns() + " FROM json_to_recordset(CAST(:p2 AS json)) AS given(" +
            report.definitions() + ") ORDER BY " + position + " " + kReportConflict +
            ") SELECT id FROM job_states";
@@ -68,8 +73,8 @@ void SociStorage::write_agent(const std::vector<Entry>& entries, const std::vect
         }
         sql::Params params(url_.backend);
         // Placeholders in the order of the statement's text (:p0, :p1, :p2).
-        params.text(entry_rows.json());
         params.text(job_rows.json());
+        params.text(entry_rows.json());
         params.text(report_rows.json());
         sql::Columns updated(url_.backend);
         updated.integer("id");

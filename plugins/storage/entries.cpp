@@ -145,10 +145,16 @@ std::vector<Entry> SociStorage::load_entries_of_jobs(const std::vector<std::int6
         sql::Columns c(url_.backend);
         declare_columns(c);
         std::vector<Entry> entries;
+        // A job at a time through the (job, cycle) index: the planner
+        // guesses 100 rows for json_to_recordset and would rather hash them
+        // against a scan of the whole table, so the entries are a LATERAL
+        // subquery that OFFSET 0 keeps from being flattened into a join.
         prepared_.query("SELECT " + c.select_list() + " FROM json_to_recordset(CAST(" + rows +
                             " AS json)) AS asked(asked_job_id bigint, asked_since timestamptz, " +
-                            sql::JsonRows::kPosition + " bigint) JOIN backup_entries ON expected_job_id = asked_job_id" +
-                            " AND (asked_since IS NULL OR cycle_expected_at >= asked_since) ORDER BY " +
+                            sql::JsonRows::kPosition +
+                            " bigint) CROSS JOIN LATERAL (SELECT * FROM backup_entries WHERE expected_job_id = "
+                            "asked_job_id AND cycle_expected_at >= COALESCE(asked_since, '-infinity') OFFSET 0) "
+                            "AS entry ORDER BY " +
                             sql::JsonRows::kPosition + ", cycle_expected_at, id",
                         params, c, [&] { entries.push_back(read_entry(c)); });
         return entries;
