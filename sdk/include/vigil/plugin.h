@@ -412,9 +412,11 @@ typedef struct vigil_silence {
  * or upgrading the schema.
  *
  * One thread at a time per instance. All writes happen between begin and
- * commit; on any failure the host calls rollback. Every function is
- * required. Arrays and structs a function returns (load_jobs, load_entries,
- * claim_deliveries) are owned by the instance and valid until its next call;
+ * commit; on any failure the host calls rollback. Every function up to
+ * last_notified is required; those after it are optional (below). Arrays
+ * and structs a function returns (load_jobs, load_entries,
+ * load_entries_of_jobs, claim_deliveries, ...) are owned by the instance
+ * and valid until its next call;
  * what the host passes in is valid during the call only. VIGIL_UNAVAILABLE:
  * the connection is gone; any other non-OK: the operation failed (the
  * host rolls back and keeps that agent's reports in place).
