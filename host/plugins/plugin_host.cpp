@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <dlfcn.h>
 #include <exception>
+#include <iterator>
 
 namespace vigil::host {
 
@@ -586,6 +587,55 @@ Status StorageHandle::last_word(const std::string& notifier, std::int64_t job_id
     Status s = check(api_->last_word(self_, notifier.c_str(), job_id, &out), "last_word");
     if (s.is_ok()) *status = out ? std::optional<std::string>(out) : std::nullopt;
     return s;
+}
+
+Status StorageHandle::load_entries_of_jobs(const std::vector<std::int64_t>& job_ids,
+                                           const std::vector<std::int64_t>& since, std::vector<Entry>* entries) {
+    if (job_ids.size() != since.size()) {
+        return Status::error(Status::Code::kError, "load_entries_of_jobs: " + std::to_string(job_ids.size()) +
+                                                       " jobs but " + std::to_string(since.size()) + " times");
+    }
+    if (!VIGIL_STORAGE_OFFERS(api_, load_entries_of_jobs)) {
+        entries->clear();
+        std::vector<Entry> of_job;
+        for (std::size_t i = 0; i < job_ids.size(); ++i) {
+            if (Status s = load_entries(job_ids[i], since[i], &of_job); !s.is_ok()) return s;
+            entries->insert(entries->end(), std::make_move_iterator(of_job.begin()),
+                            std::make_move_iterator(of_job.end()));
+        }
+        return Status::ok();
+    }
+    const vigil_entry* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->load_entries_of_jobs(self_, job_ids.data(), since.data(), job_ids.size(), &out, &count),
+                     "load_entries_of_jobs");
+    if (s.is_ok()) copy_out(out, count, entries);
+    return s;
+}
+
+bool StorageHandle::offers_write_agent() const { return VIGIL_STORAGE_OFFERS(api_, write_agent); }
+
+Status StorageHandle::write_agent(const std::vector<Entry>& entries, const std::vector<Job>& job_states,
+                                  const std::vector<ReportRecord>& records) {
+    if (!offers_write_agent()) {
+        std::int64_t id = 0;
+        for (const Entry& e : entries) {
+            if (Status s = insert_entry(e, &id); !s.is_ok()) return s;
+        }
+        for (const Job& j : job_states) {
+            if (Status s = update_job_state(j); !s.is_ok()) return s;
+        }
+        for (const ReportRecord& r : records) {
+            if (Status s = record_report(r); !s.is_ok()) return s;
+        }
+        return Status::ok();
+    }
+    const EntryViews entry_views(entries);
+    const JobViews job_views(job_states);
+    const ReportRecordViews record_views(records);
+    return check(api_->write_agent(self_, entry_views.data(), entry_views.size(), job_views.data(), job_views.size(),
+                                   record_views.data(), record_views.size()),
+                 "write_agent");
 }
 
 #undef VIGIL_STORAGE_OFFERS

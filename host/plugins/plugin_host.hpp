@@ -176,6 +176,21 @@ public:
     // What the notifier was last told of the job's status; nullopt: nothing.
     Status last_word(const std::string& notifier, std::int64_t job_id, std::optional<std::string>* status);
 
+    // The batched calls of the scan (plugin.h, ABI 2.2). When the plugin
+    // does not offer one, the handle makes the one-row calls instead, with
+    // the same result.
+    // load_entries(job_ids[i], since[i]) for each i, concatenated in that order.
+    Status load_entries_of_jobs(const std::vector<std::int64_t>& job_ids, const std::vector<std::int64_t>& since,
+                                std::vector<Entry>* entries);
+    // Whether write_agent is one call to the plugin (rather than the
+    // one-row calls, which the caller may as well make itself, one by one,
+    // knowing which of them failed).
+    bool offers_write_agent() const;
+    // insert_entry for each entry, update_job_state for each job, then
+    // record_report for each record.
+    Status write_agent(const std::vector<Entry>& entries, const std::vector<Job>& job_states,
+                       const std::vector<ReportRecord>& records);
+
 private:
     using PluginInstance::PluginInstance;
     Status check(vigil_result result, const char* what) const;

@@ -29,17 +29,36 @@ std::string state_source(const Evaluation& result) {
     return file;
 }
 
+// Gives each input the entries of its job, from what load_entries_of_jobs
+// returned for the inputs' jobs in their order: job by job, each job's
+// entries in one run. An error when an entry is out of that order.
+Status hand_out(std::vector<Entry> existing, std::vector<EvaluationInput>* inputs) {
+    std::size_t next = 0;
+    for (EvaluationInput& in : *inputs) {
+        while (next < existing.size() && existing[next].expected_job_id == in.job.id) {
+            in.existing.push_back(std::move(existing[next++]));
+        }
+    }
+    if (next == existing.size()) return Status::ok();
+    return Status::error(Status::Code::kError, "storage load_entries_of_jobs: an entry of job " +
+                                                   std::to_string(existing[next].expected_job_id) +
+                                                   " out of the order of the jobs asked for");
+}
+
 // One attempt at recording an agent, inside the transaction the caller
-// opened. Counts and log lines are kept until the caller commits.
+// opened. Counts and log lines are kept until the caller commits. Batched:
+// the agent's rows are written in one write_agent call at the end (one
+// round trip to a database server) instead of one call per row, which
+// cannot tell which report a refused write came from.
 class AgentWriter {
 public:
     AgentWriter(const RecordContext& context, const AgentFolder& agent, const std::map<std::string, Message>& refused,
-                const std::set<std::string>& unrecorded)
-        : context_(context), agent_(agent), refused_(refused), unrecorded_(unrecorded) {}
+                const std::set<std::string>& unrecorded, bool batched)
+        : context_(context), agent_(agent), refused_(refused), unrecorded_(unrecorded), batched_(batched) {}
 
     Status write();
     // The report file the write that failed was made from; "" when that
-    // write came from no single report.
+    // write came from no single report (always, for a batched write).
     const std::string& culprit() const { return culprit_; }
     // What was written, for after the commit.
     AgentRecording recording() && {
@@ -58,11 +77,19 @@ private:
                        const std::map<std::string, bool>& used,
                        const std::map<std::string, std::vector<std::string>>& why,
                        const std::set<std::string>& job_databases);
+    // The writes of the agent's rows: made now, or kept for write_agent.
+    Status insert_entry(const Entry& entry);
+    Status update_job_state(const Job& job);
+    Status record_report(const ReportRecord& record);
 
     const RecordContext& context_;
     const AgentFolder& agent_;
     const std::map<std::string, Message>& refused_;
     const std::set<std::string>& unrecorded_;
+    const bool batched_;
+    std::vector<Entry> entries_;  // batched: the rows write_agent writes, in order
+    std::vector<Job> job_states_;
+    std::vector<ReportRecord> records_;
     std::string culprit_;
     AgentTally tally_;
     std::vector<std::pair<spdlog::level::level_enum, std::string>> lines_;
@@ -107,6 +134,9 @@ Status AgentWriter::write() {
     std::set<std::string> job_databases;
     for (const Job& job : jobs) job_databases.insert(job.database_name);
 
+    // What each job to judge needs, then the entries of all of them in one call.
+    std::vector<EvaluationInput> inputs;
+    std::vector<std::int64_t> job_ids, since;
     for (const Job& job : jobs) {
         EvaluationInput in;
         in.job = job;
@@ -119,10 +149,17 @@ Status AgentWriter::write() {
         in.content_change = context_.content_change;
         in.staged = context_.staged;
         if (Status st = schedule_for(job, &in.schedule); !st.is_ok()) return st;
-        const Schedule& schedule = *in.schedule;
-        const std::int64_t since = earliest_cycle_needed(schedule, in.candidates, context_.now);
-        if (Status st = db.load_entries(job.id, since, &in.existing); !st.is_ok()) return st;
+        job_ids.push_back(job.id);
+        since.push_back(earliest_cycle_needed(*in.schedule, in.candidates, context_.now));
+        inputs.push_back(std::move(in));
+    }
+    std::vector<Entry> existing;
+    if (Status st = db.load_entries_of_jobs(job_ids, since, &existing); !st.is_ok()) return st;
+    if (Status st = hand_out(std::move(existing), &inputs); !st.is_ok()) return st;
 
+    for (const EvaluationInput& in : inputs) {
+        const Job& job = in.job;
+        const Schedule& schedule = *in.schedule;
         const Evaluation result = evaluate_job(in);
         for (const Candidate& c : in.candidates) {
             if (!cycle_of(schedule, c.end_time())) {
@@ -136,8 +173,7 @@ Status AgentWriter::write() {
         for (std::size_t k = 0; k < result.new_entries.size(); ++k) {
             const Entry& e = result.new_entries[k];
             culprit_ = e.operation_log_file_name.value_or("");
-            std::int64_t id = 0;
-            if (Status st = db.insert_entry(e, &id); !st.is_ok()) return st;
+            if (Status st = insert_entry(e); !st.is_ok()) return st;
             ++tally_.entries[e.status];
             const auto level = e.status == name_of(EntryStatus::kSuccess) ? routine_level() : spdlog::level::warn;
             if (spdlog::should_log(level)) {
@@ -147,7 +183,7 @@ Status AgentWriter::write() {
             fault_point("evaluate.entry");
         }
         culprit_ = state_source(result);
-        if (Status st = db.update_job_state(result.job); !st.is_ok()) return st;
+        if (Status st = update_job_state(result.job); !st.is_ok()) return st;
         if (Status st = context_.notifiers->queue(db, result, context_.now, &tally_.events_queued); !st.is_ok()) {
             return st;
         }
@@ -163,7 +199,35 @@ Status AgentWriter::write() {
         }
         ++tally_.job_status[result.job.current_status];
     }
-    return write_fates(duplicate, record_fate, used, why, job_databases);
+    if (Status st = write_fates(duplicate, record_fate, used, why, job_databases); !st.is_ok()) return st;
+    if (!batched_) return Status::ok();
+    culprit_.clear();
+    return db.write_agent(entries_, job_states_, records_);
+}
+
+Status AgentWriter::insert_entry(const Entry& entry) {
+    if (batched_) {
+        entries_.push_back(entry);
+        return Status::ok();
+    }
+    std::int64_t id = 0;
+    return context_.storage->insert_entry(entry, &id);
+}
+
+Status AgentWriter::update_job_state(const Job& job) {
+    if (batched_) {
+        job_states_.push_back(job);
+        return Status::ok();
+    }
+    return context_.storage->update_job_state(job);
+}
+
+Status AgentWriter::record_report(const ReportRecord& record) {
+    if (batched_) {
+        records_.push_back(record);
+        return Status::ok();
+    }
+    return context_.storage->record_report(record);
 }
 
 Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::vector<bool>& record_fate,
@@ -208,7 +272,7 @@ Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::v
         record.operation_end_time = f.report ? f.report->operation_end_time : kNoTime;
         record.scanned_at = context_.now;
         culprit_ = f.file_name;
-        if (Status st = context_.storage->record_report(record); !st.is_ok()) return st;
+        if (Status st = record_report(record); !st.is_ok()) return st;
         culprit_.clear();
         fault_point("evaluate.report");
     }
@@ -235,7 +299,7 @@ void AgentRecording::emit_logs() const {
 Status write_in_group(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording) {
     const std::map<std::string, Message> refused;
     const std::set<std::string> unrecorded;
-    AgentWriter writer(context, agent, refused, unrecorded);
+    AgentWriter writer(context, agent, refused, unrecorded, context.storage->offers_write_agent());
     if (Status st = writer.write(); !st.is_ok()) return st;
     *recording = std::move(writer).recording();
     return Status::ok();
@@ -247,9 +311,10 @@ RecordOutcome record_agent(const RecordContext& context, const AgentFolder& agen
     std::map<std::string, Message> refused;  // file -> the database's refusal
     std::set<std::string> suspects;          // files a write failed on once
     std::set<std::string> unrecorded;
-    const std::size_t max_attempts = 3 * agent.reports.size() + 1;
+    bool batched = db.offers_write_agent();
+    const std::size_t max_attempts = 3 * agent.reports.size() + 1 + (batched ? 1 : 0);
     for (std::size_t attempt = 1;; ++attempt) {
-        AgentWriter writer(context, agent, refused, unrecorded);
+        AgentWriter writer(context, agent, refused, unrecorded, batched);
         Transaction transaction(db);
         Status st = transaction.begin();
         bool acquired = false;
@@ -265,8 +330,20 @@ RecordOutcome record_agent(const RecordContext& context, const AgentFolder& agen
             return RecordOutcome::kCommitted;
         }
         transaction.rollback();
+        if (st.code() == Status::Code::kUnavailable || attempt >= max_attempts) {
+            *error = st;
+            return RecordOutcome::kFailed;
+        }
+        if (batched) {
+            // A batched write cannot say which report it came from: the
+            // one-row calls can, so the agent is recorded again with them.
+            spdlog::debug("agent {}: its batched write failed ({}): recording it again row by row", agent.agent_id,
+                          log_text(st.message(), kLogErrorLimit));
+            batched = false;
+            continue;
+        }
         const std::string culprit = writer.culprit();
-        if (st.code() == Status::Code::kUnavailable || culprit.empty() || attempt >= max_attempts) {
+        if (culprit.empty()) {
             *error = st;
             return RecordOutcome::kFailed;
         }

@@ -5,16 +5,24 @@
 // of them fails, that group is rolled back and each of its agents recorded
 // again in a transaction of its own (record_agent), as follows.
 //
+// When the storage plugin offers write_agent, an agent's entries, job
+// states and report fates go to it in one call at the end of the agent
+// (one round trip to a database server); its entries are read in one
+// load_entries_of_jobs call.
+//
 // Defence in depth: when the database refuses a write because of what one
 // report contains (any failure but a lost connection, on a write made from
 // that report), the transaction is rolled back and the agent recorded again
 // from the start: once unchanged (the failure may have been the database's
 // own passing trouble), then, if the same report fails again, with that
 // report `invalid` with the database's reason and out of every evaluation.
-// A report whose fate itself cannot be recorded is then left unrecorded and
-// in place. A report takes at most three attempts to set aside, so an agent
-// takes at most 3 x (its reports) + 1 attempts, and one report can never
-// keep the agent's other reports from being recorded.
+// A batched write cannot name its report: when it fails (but for a lost
+// connection), the agent is recorded again with one call per row, which
+// can, and the rules above apply from there. A report whose fate itself
+// cannot be recorded is then left unrecorded and in place. A report takes
+// at most three attempts to set aside, so an agent takes at most
+// 3 x (its reports) + 2 attempts, and one report can never keep the agent's
+// other reports from being recorded.
 #ifndef VIGIL_HOST_RECORD_HPP
 #define VIGIL_HOST_RECORD_HPP
 

@@ -1,6 +1,8 @@
 // backup_entries: one row per evaluated (or missing) cycle of a job.
+#include "json_rows.hpp"
 #include "soci_storage.hpp"
 #include "sql.hpp"
+#include "table_rows.hpp"
 
 namespace vigil::plugins {
 namespace {
@@ -15,14 +17,14 @@ std::string column(const char* phase, const char* field) {
     return std::string("agent_") + phase + "_" + field;
 }
 
-void set_phase(sql::Assignments& row, sql::Params& params, const char* name, const std::optional<Phase>& phase) {
+void set_phase(sql::RowSink& row, const char* name, const std::optional<Phase>& phase) {
     // A NULL status marks an entry without this phase (a missing entry).
-    row.set(column(name, "status"), params.integer_or_null(phase && phase->status, !phase));
-    row.set(column(name, "start_time"), params.time(phase ? phase->start_time : kNoTime));
-    row.set(column(name, "end_time"), params.time(phase ? phase->end_time : kNoTime));
-    row.set(column(name, "sha256_checksum"), params.text(phase ? phase->sha256_checksum : std::nullopt));
-    row.set(column(name, "size"), params.integer_or_null(phase ? phase->size : kNoSize, !phase || phase->size == kNoSize));
-    row.set(column(name, "error_message"), params.text(phase ? phase->error_message : std::nullopt));
+    row.boolean(column(name, "status"), phase && phase->status, !phase);
+    row.time(column(name, "start_time"), phase ? phase->start_time : kNoTime);
+    row.time(column(name, "end_time"), phase ? phase->end_time : kNoTime);
+    row.text(column(name, "sha256_checksum"), phase ? phase->sha256_checksum : std::nullopt);
+    row.integer(column(name, "size"), phase ? phase->size : kNoSize, !phase || phase->size == kNoSize);
+    row.text(column(name, "error_message"), phase ? phase->error_message : std::nullopt);
 }
 
 void declare_columns(sql::Columns& c) {
@@ -89,6 +91,30 @@ Entry read_entry(const sql::Columns& c) {
 
 }  // namespace
 
+void entry_row(const Entry& e, sql::RowSink& row) {
+    row.integer("expected_job_id", e.expected_job_id, false);
+    row.time("cycle_expected_at", e.cycle_expected_at);
+    row.time("\"timestamp\"", e.timestamp);
+    row.text("status", e.status);
+    row.text("message", e.message);
+    row.text("operation_log_file_name", e.operation_log_file_name);
+    row.text("agent_id", e.agent_id);
+    row.text("agent_overall_status", e.agent_overall_status);
+    row.time("operation_start_time", e.operation_start_time);
+    row.time("operation_end_time", e.operation_end_time);
+    row.integer("operation_end_time_us", e.operation_end_time, e.operation_end_time == kNoTime);
+    set_phase(row, "backup", e.backup);
+    set_phase(row, "compress", e.compress);
+    set_phase(row, "transfer", e.transfer);
+    row.text("agent_staged_file_name", e.agent_staged_file_name);
+    row.text("agent_logs_summary", e.agent_logs_summary);
+    row.text("server_calculated_staged_hash", e.server_calculated_staged_hash);
+    row.integer("server_calculated_staged_size", e.server_calculated_staged_size,
+                e.server_calculated_staged_size == kNoSize);
+    row.text("previous_successful_hash_global", e.previous_successful_hash_global);
+    row.boolean("hash_comparison_result", e.hash_comparison_result != 0, e.hash_comparison_result < 0);
+}
+
 std::vector<Entry> SociStorage::load_entries(std::int64_t job_id, std::int64_t since) {
     return guarded("load_entries", [&] {
         sql::Params params(url_.backend);
@@ -98,6 +124,38 @@ std::vector<Entry> SociStorage::load_entries(std::int64_t job_id, std::int64_t s
         if (since != kNoTime) where += " AND cycle_expected_at >= " + params.time(since);
         std::vector<Entry> entries;
         prepared_.query("SELECT " + c.select_list() + " FROM backup_entries" + where + " ORDER BY cycle_expected_at, id",
+                        params, c, [&] { entries.push_back(read_entry(c)); });
+        return entries;
+    });
+}
+
+std::vector<Entry> SociStorage::load_entries_of_jobs(const std::vector<std::int64_t>& job_ids,
+                                                    const std::vector<std::int64_t>& since) {
+    // SQLite answers in-process: one statement per job costs no round trip.
+    if (!postgres()) return Storage::load_entries_of_jobs(job_ids, since);
+    return guarded("load_entries_of_jobs", [&] {
+        sql::JsonRows asked;
+        for (std::size_t i = 0; i < job_ids.size(); ++i) {
+            asked.next_row();
+            asked.integer("asked_job_id", job_ids[i], false);
+            asked.time("asked_since", since.at(i));
+        }
+        sql::Params params(url_.backend);
+        const std::string rows = params.text(asked.json());
+        sql::Columns c(url_.backend);
+        declare_columns(c);
+        std::vector<Entry> entries;
+        // A job at a time through the (job, cycle) index: the planner
+        // guesses 100 rows for json_to_recordset and would rather hash them
+        // against a scan of the whole table, so the entries are a LATERAL
+        // subquery that OFFSET 0 keeps from being flattened into a join.
+        prepared_.query("SELECT " + c.select_list() + " FROM json_to_recordset(CAST(" + rows +
+                            " AS json)) AS asked(asked_job_id bigint, asked_since timestamptz, " +
+                            sql::JsonRows::kPosition +
+                            " bigint) CROSS JOIN LATERAL (SELECT * FROM backup_entries WHERE expected_job_id = "
+                            "asked_job_id AND cycle_expected_at >= COALESCE(asked_since, '-infinity') OFFSET 0) "
+                            "AS entry ORDER BY " +
+                            sql::JsonRows::kPosition + ", cycle_expected_at, id",
                         params, c, [&] { entries.push_back(read_entry(c)); });
         return entries;
     });
@@ -124,29 +182,8 @@ std::int64_t SociStorage::insert_entry(const Entry& e) {
     return guarded("insert_entry", [&] {
         sql::Params params(url_.backend);
         sql::Assignments row;
-        row.set("expected_job_id", params.integer(e.expected_job_id));
-        row.set("cycle_expected_at", params.time(e.cycle_expected_at));
-        row.set("\"timestamp\"", params.time(e.timestamp));
-        row.set("status", params.text(e.status));
-        row.set("message", params.text(e.message));
-        row.set("operation_log_file_name", params.text(e.operation_log_file_name));
-        row.set("agent_id", params.text(e.agent_id));
-        row.set("agent_overall_status", params.text(e.agent_overall_status));
-        row.set("operation_start_time", params.time(e.operation_start_time));
-        row.set("operation_end_time", params.time(e.operation_end_time));
-        row.set("operation_end_time_us", params.integer_or_null(e.operation_end_time, e.operation_end_time == kNoTime));
-        set_phase(row, params, "backup", e.backup);
-        set_phase(row, params, "compress", e.compress);
-        set_phase(row, params, "transfer", e.transfer);
-        row.set("agent_staged_file_name", params.text(e.agent_staged_file_name));
-        row.set("agent_logs_summary", params.text(e.agent_logs_summary));
-        row.set("server_calculated_staged_hash", params.text(e.server_calculated_staged_hash));
-        row.set("server_calculated_staged_size",
-                params.integer_or_null(e.server_calculated_staged_size, e.server_calculated_staged_size == kNoSize));
-        row.set("previous_successful_hash_global", params.text(e.previous_successful_hash_global));
-        row.set("hash_comparison_result",
-                params.integer_or_null(e.hash_comparison_result != 0, e.hash_comparison_result < 0));
-
+        sql::BoundRow bound(params, row);
+        entry_row(e, bound);
         return static_cast<std::int64_t>(
             prepared_.insert_returning_id(url_.backend, "backup_entries", row, params));
     });

@@ -1,6 +1,7 @@
 // expected_backup_jobs: synchronisation with the configuration, loading, state.
 #include "soci_storage.hpp"
 #include "sql.hpp"
+#include "table_rows.hpp"
 
 #include <algorithm>
 #include <numeric>
@@ -236,18 +237,23 @@ std::vector<Job> SociStorage::select_jobs(const std::string& agent_id, bool acti
     });
 }
 
+void job_state_row(const Job& job, sql::RowSink& row) {
+    row.text("current_status", job.current_status);
+    row.time("last_checked_timestamp", job.last_checked_timestamp);
+    row.time("last_successful_backup_timestamp", job.last_successful_backup_timestamp);
+    row.text("previous_successful_hash_global", job.previous_successful_hash_global);
+    row.time("last_entry_cycle_at", job.last_entry_cycle_at);
+    // A job always has an updated_at: keep it when the caller has none.
+    row.time_or_kept("updated_at", job.updated_at);
+    row.time_or_kept("status_changed_at", job.status_changed_at);
+}
+
 void SociStorage::update_job_state(const Job& job) {
     guarded("update_job_state", [&] {
         sql::Params params(url_.backend);
         sql::Assignments set;
-        set.set("current_status", params.text(job.current_status));
-        set.set("last_checked_timestamp", params.time(job.last_checked_timestamp));
-        set.set("last_successful_backup_timestamp", params.time(job.last_successful_backup_timestamp));
-        set.set("previous_successful_hash_global", params.text(job.previous_successful_hash_global));
-        set.set("last_entry_cycle_at", params.time(job.last_entry_cycle_at));
-        // A job always has an updated_at: keep it when the caller has none.
-        set.set("updated_at", "COALESCE(" + params.time(job.updated_at) + ", updated_at)");
-        set.set("status_changed_at", "COALESCE(" + params.time(job.status_changed_at) + ", status_changed_at)");
+        sql::BoundRow bound(params, set);
+        job_state_row(job, bound);
         std::string sql =
             "UPDATE expected_backup_jobs SET " + set.assignments() + " WHERE id = " + params.integer(job.id);
         if (prepared_.execute(sql, params) != 1) {

@@ -2,6 +2,7 @@
 
 #include "schema.hpp"
 #include "sql.hpp"
+#include "table_rows.hpp"
 
 #include <stdexcept>
 
@@ -160,20 +161,25 @@ Storage::ReportSeen SociStorage::find_report(const std::string& content_sha256, 
     });
 }
 
+void report_row(const ReportRecord& record, sql::RowSink& row) {
+    row.text("content_sha256", record.content_sha256);
+    row.text("agent_id", record.agent_id);
+    row.text("file_name", record.file_name);
+    row.text("fate", record.fate);
+    row.text("reason", record.reason);
+    row.text("source", record.source);
+    row.time("operation_end_time", record.operation_end_time);
+    row.time("scanned_at", record.scanned_at);
+}
+
 void SociStorage::record_report(const ReportRecord& record) {
     guarded("record_report", [&] {
         sql::Params params(url_.backend);
         sql::Assignments row;
-        row.set("content_sha256", params.text(record.content_sha256));
-        row.set("agent_id", params.text(record.agent_id));
-        row.set("file_name", params.text(record.file_name));
-        row.set("fate", params.text(record.fate));
-        row.set("reason", params.text(record.reason));
-        row.set("source", params.text(record.source));
-        row.set("operation_end_time", params.time(record.operation_end_time));
-        row.set("scanned_at", params.time(record.scanned_at));
-        prepared_.execute("INSERT INTO processed_reports (" + row.columns() + ") VALUES " + row.values() +
-                              " ON CONFLICT (content_sha256, agent_id, file_name) DO NOTHING",
+        sql::BoundRow bound(params, row);
+        report_row(record, bound);
+        prepared_.execute("INSERT INTO processed_reports (" + row.columns() + ") VALUES " + row.values() + " " +
+                              kReportConflict,
                           params);
     });
 }

@@ -63,6 +63,12 @@ public:
     std::vector<Silence> load_silences(std::int64_t ending_after) override;
     bool expire_silence(std::int64_t id, std::int64_t at, const std::string& by) override;
     std::optional<std::string> last_word(const std::string& notifier, std::int64_t job_id) override;
+    // The scan's batched calls: one statement each on PostgreSQL, the
+    // one-row statements on SQLite (entries.cpp, agent_writes.cpp).
+    std::vector<Entry> load_entries_of_jobs(const std::vector<std::int64_t>& job_ids,
+                                            const std::vector<std::int64_t>& since) override;
+    void write_agent(const std::vector<Entry>& entries, const std::vector<Job>& job_states,
+                     const std::vector<ReportRecord>& records) override;
 
 private:
     // Opens the session for a dry run: the database as it is (an empty one

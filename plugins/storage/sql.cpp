@@ -38,11 +38,13 @@ std::string Params::integer_or_null(long long value, bool is_null) {
     return add(std::move(v));
 }
 
-std::string Params::time(std::int64_t micros) {
-    if (micros == kNoTime) return text(std::nullopt);
+std::optional<std::string> time_text(std::int64_t micros, Backend backend) {
+    if (micros == kNoTime) return std::nullopt;
     // PostgreSQL reads an explicit offset whatever the session's time zone.
-    return text(format_db_time(micros) + (backend_ == Backend::postgresql ? "+00" : ""));
+    return format_db_time(micros) + (backend == Backend::postgresql ? "+00" : "");
 }
+
+std::string Params::time(std::int64_t micros) { return text(time_text(micros, backend_)); }
 
 void Params::bind(soci::statement& statement) {
     for (Value& v : values_) {
@@ -254,6 +256,24 @@ std::string Assignments::assignments() const {
     std::vector<std::string> items;
     for (std::size_t i = 0; i < columns_.size(); ++i) items.push_back(columns_[i] + " = " + placeholders_[i]);
     return join(items);
+}
+
+void BoundRow::text(const std::string& column, const std::optional<std::string>& value) {
+    row_.set(column, params_.text(value));
+}
+
+void BoundRow::integer(const std::string& column, long long value, bool is_null) {
+    row_.set(column, params_.integer_or_null(value, is_null));
+}
+
+void BoundRow::boolean(const std::string& column, long long value, bool is_null) {
+    row_.set(column, params_.integer_or_null(value, is_null));
+}
+
+void BoundRow::time(const std::string& column, std::int64_t micros) { row_.set(column, params_.time(micros)); }
+
+void BoundRow::time_or_kept(const std::string& column, std::int64_t micros) {
+    row_.set(column, "COALESCE(" + params_.time(micros) + ", " + column + ")");
 }
 
 std::string join(const std::vector<std::string>& items, const char* separator) {

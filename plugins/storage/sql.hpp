@@ -145,6 +145,42 @@ private:
     std::vector<std::string> columns_, placeholders_;
 };
 
+// The values of one row, column by column. A table's columns are listed
+// once, in a function writing to a RowSink, whatever then carries them: the
+// placeholders of one statement (BoundRow) or an element of a JSON array
+// (JsonRows, json_rows.hpp), so that both store the same values.
+class RowSink {
+public:
+    virtual ~RowSink() = default;
+    virtual void text(const std::string& column, const std::optional<std::string>& value) = 0;
+    virtual void integer(const std::string& column, long long value, bool is_null) = 0;
+    // A BOOLEAN column, given as 0 or 1.
+    virtual void boolean(const std::string& column, long long value, bool is_null) = 0;
+    // vigil::kNoTime: NULL.
+    virtual void time(const std::string& column, std::int64_t micros) = 0;
+    // An UPDATE's time that keeps the column's value when micros is kNoTime.
+    virtual void time_or_kept(const std::string& column, std::int64_t micros) = 0;
+};
+
+// A RowSink making placeholders of `params` and `column = placeholder` pairs of `row`.
+class BoundRow : public RowSink {
+public:
+    BoundRow(Params& params, Assignments& row) : params_(params), row_(row) {}
+    void text(const std::string& column, const std::optional<std::string>& value) override;
+    void integer(const std::string& column, long long value, bool is_null) override;
+    void boolean(const std::string& column, long long value, bool is_null) override;
+    void time(const std::string& column, std::int64_t micros) override;
+    void time_or_kept(const std::string& column, std::int64_t micros) override;
+
+private:
+    Params& params_;
+    Assignments& row_;
+};
+
+// A time as the database reads it: 'YYYY-MM-DD HH:MM:SS' UTC (with an
+// explicit offset on PostgreSQL); nullopt for vigil::kNoTime.
+std::optional<std::string> time_text(std::int64_t micros, Backend backend);
+
 std::string join(const std::vector<std::string>& items, const char* separator = ", ");
 
 // A small integer column read back (hours, minutes), absent when NULL.

@@ -22,6 +22,7 @@ using Catch::Matchers::Contains;
 using vigil::host::IntegrityHandle;
 using vigil::host::PluginLibrary;
 using vigil::host::ReportSourceHandle;
+using vigil::host::StorageHandle;
 using vigil::host::Status;
 
 namespace {
@@ -404,6 +405,8 @@ TEST_CASE("vigil plugins lists accepted and refused fixtures from VIGIL_PLUGIN_P
         CHECK_THAT(result.out, Contains(fixture(name).string()));
     }
     CHECK_THAT(result.out, Contains("ok       throwing_check 1.0.0 (ABI " + kHostAbi + "): integrity"));
+    // A storage plugin of the previous minor, without its optional calls.
+    CHECK_THAT(result.out, Contains("ok       soci_abi21 1.0.0 (ABI " + abi(VIGIL_ABI_MAJOR, 1) + "): storage"));
 }
 
 TEST_CASE("a storage plugin built before silences: vigil silence says they need another plugin") {
@@ -420,4 +423,66 @@ TEST_CASE("a storage plugin built before silences: vigil silence says they need 
         CHECK(result.exit_code == 2);
         CHECK_THAT(result.out, Contains("storage plugin old_storage does not offer silences"));
     }
+}
+
+TEST_CASE("the host makes the one-row calls for a storage plugin without the batched ones of ABI 2.2") {
+    TempDir dir;
+    Status status;
+    auto storage = StorageHandle::open(
+        accepted("soci_abi21"), R"({"url": "sqlite3://db=)" + (dir.path / "vigil.db").string() + R"("})", &status);
+    INFO(status.message());
+    REQUIRE(storage != nullptr);
+    CHECK_FALSE(storage->offers_write_agent());
+
+    vigil::Job job;
+    job.agent_id_responsible = "ACME_PARIS_CENTRE";
+    job.company_name = "ACME";
+    job.city = "PARIS";
+    job.neighborhood = "CENTRE";
+    job.database_name = "sales";
+    job.expected_hour_utc = 2;
+    job.expected_minute_utc = 30;
+    const std::int64_t now = 1'795'000'000'000'000;
+    std::vector<vigil::Job> jobs;
+    REQUIRE(storage->begin().is_ok());
+    REQUIRE(storage->sync_jobs({job}, now).is_ok());
+    REQUIRE(storage->commit().is_ok());
+    REQUIRE(storage->load_jobs(job.agent_id_responsible, &jobs).is_ok());
+    REQUIRE(jobs.size() == 1);
+
+    vigil::Entry entry;
+    entry.expected_job_id = jobs[0].id;
+    entry.cycle_expected_at = now - 3'600'000'000;
+    entry.timestamp = now;
+    entry.status = "missing";
+    entry.agent_id = job.agent_id_responsible;
+    vigil::ReportRecord record;
+    record.content_sha256 = std::string(64, 'a');
+    record.agent_id = job.agent_id_responsible;
+    record.file_name = "20261123_023107_ACME_PARIS_CENTRE.json";
+    record.fate = "invalid";
+    record.scanned_at = now;
+    vigil::Job state = jobs[0];
+    state.current_status = "missing";
+    state.updated_at = now;
+    REQUIRE(storage->begin().is_ok());
+    CHECK(storage->write_agent({entry, entry}, {state}, {record}).is_ok());
+    REQUIRE(storage->commit().is_ok());
+
+    std::vector<vigil::Entry> entries;
+    REQUIRE(storage->load_entries_of_jobs({jobs[0].id, 424242, jobs[0].id}, {vigil::kNoTime, vigil::kNoTime, now},
+                                          &entries)
+                .is_ok());
+    CHECK(entries.size() == 2);  // both of the job's, then none of the unknown job, none since now
+    REQUIRE(storage->load_jobs(job.agent_id_responsible, &jobs).is_ok());
+    CHECK(jobs[0].current_status == "missing");
+    vigil::host::StorageHandle::ReportSeen seen;
+    REQUIRE(storage->find_report(record.content_sha256, record.agent_id, record.file_name, &seen).is_ok());
+    CHECK(seen.same_file);
+
+    state.id = 424242;
+    REQUIRE(storage->begin().is_ok());
+    const Status unknown = storage->write_agent({}, {state}, {});
+    CHECK_THAT(unknown.message(), Contains("no job with id 424242"));
+    CHECK(storage->rollback().is_ok());
 }

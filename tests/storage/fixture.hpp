@@ -13,6 +13,7 @@
 #include <catch2/catch.hpp>
 
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace storage_test {
@@ -89,6 +90,57 @@ inline vigil::Job job(const std::string& agent, const std::string& database, int
 inline void sync_jobs(vigil::Storage& storage, const std::vector<vigil::Job>& jobs, std::int64_t now) {
     const vigil::JobViews views(jobs);
     storage.sync_jobs(vigil::JobList(views.data(), views.size()), now);
+}
+
+// A phase of a report; an entry with every field set; one for a missing
+// cycle (which leaves the report's fields absent).
+inline vigil::Phase phase(bool status, const char* start, const char* end, std::optional<std::string> sha,
+                   std::int64_t size, std::optional<std::string> error) {
+    vigil::Phase p;
+    p.status = status;
+    p.start_time = start ? at(start) : vigil::kNoTime;
+    p.end_time = end ? at(end) : vigil::kNoTime;
+    p.sha256_checksum = std::move(sha);
+    p.size = size;
+    p.error_message = std::move(error);
+    return p;
+}
+
+inline vigil::Entry full_entry(std::int64_t job_id) {
+    vigil::Entry e;
+    e.expected_job_id = job_id;
+    e.cycle_expected_at = at("2026-11-23T02:30:00Z");
+    e.timestamp = at("2026-11-23T04:00:00Z");
+    e.status = "hash_mismatch";
+    e.message = "content changed: l'été \"quoted\"";
+    e.operation_log_file_name = "20261123_023107_ACME_PARIS_CENTRE.json";
+    e.agent_id = "ACME_PARIS_CENTRE";
+    e.agent_overall_status = "completed";
+    e.operation_start_time = at("2026-11-23T02:29:01Z");
+    e.operation_end_time = at("2026-11-23T02:31:07.123456Z");
+    e.backup = phase(true, "2026-11-23T02:29:01Z", "2026-11-23T02:30:00Z", std::string(64, 'b'), 1LL << 40,
+                     std::nullopt);
+    e.compress = phase(true, "2026-11-23T02:30:00Z", "2026-11-23T02:30:30Z", std::string(64, 'c'), 12345,
+                       std::nullopt);
+    e.transfer = phase(false, nullptr, nullptr, std::nullopt, vigil::kNoSize, std::string("link down"));
+    e.agent_staged_file_name = "sales.sql.gz";
+    e.agent_logs_summary = "all good\nsecond line";
+    e.server_calculated_staged_hash = std::string(64, 'c');
+    e.server_calculated_staged_size = 12345;
+    e.previous_successful_hash_global = std::string(64, 'd');
+    e.hash_comparison_result = 1;
+    return e;
+}
+
+inline vigil::Entry missing_entry(std::int64_t job_id, const char* cycle) {
+    vigil::Entry e;
+    e.expected_job_id = job_id;
+    e.cycle_expected_at = at(cycle);
+    e.timestamp = at("2026-11-25T04:00:00Z");
+    e.status = "missing";
+    e.message = "no report";
+    e.agent_id = "ACME_PARIS_CENTRE";
+    return e;
 }
 
 // Synchronises the jobs in one transaction and loads them all back.

@@ -57,7 +57,7 @@ extern "C" {
 
 /* The ABI's history is in sdk/README.md ("ABI versions"). */
 #define VIGIL_ABI_MAJOR 2
-#define VIGIL_ABI_MINOR 1
+#define VIGIL_ABI_MINOR 2
 
 /* Name of the one symbol every plugin library exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -412,9 +412,11 @@ typedef struct vigil_silence {
  * or upgrading the schema.
  *
  * One thread at a time per instance. All writes happen between begin and
- * commit; on any failure the host calls rollback. Every function is
- * required. Arrays and structs a function returns (load_jobs, load_entries,
- * claim_deliveries) are owned by the instance and valid until its next call;
+ * commit; on any failure the host calls rollback. Every function up to
+ * last_notified is required; those after it are optional (below). Arrays
+ * and structs a function returns (load_jobs, load_entries,
+ * load_entries_of_jobs, claim_deliveries, ...) are owned by the instance
+ * and valid until its next call;
  * what the host passes in is valid during the call only. VIGIL_UNAVAILABLE:
  * the connection is gone; any other non-OK: the operation failed (the
  * host rolls back and keeps that agent's reports in place).
@@ -520,6 +522,26 @@ typedef struct vigil_silence {
  * last_word:         *status = new_status of the latest status_change or
  *                    reminder event of the job with a delivery for the
  *                    notifier that is not "failed"; NULL when there is none.
+ *
+ * Batched calls of the scan (ABI 2.2), optional as well: fewer round trips
+ * to a database server. A plugin built before them has a smaller
+ * struct_size, and a plugin may leave either NULL; the host then makes the
+ * one-row calls above instead, with the same result.
+ * load_entries_of_jobs: the entries of several jobs in one call: for each
+ *                    i < count, load_entries(job_ids[i], since[i]) (each
+ *                    job its own since; VIGIL_NO_TIME: all its entries),
+ *                    concatenated in the order of job_ids: by position in
+ *                    the given list, then cycle_expected_at, then id. A job
+ *                    id given twice has its entries twice. The array is
+ *                    owned by the instance, as load_entries' is.
+ * write_agent:       between begin and commit, exactly what insert_entry
+ *                    does for each entry (in the given order; their new ids
+ *                    are not returned), then update_job_state for each job
+ *                    (an error naming the job when an id does not exist),
+ *                    then record_report for each record. On any failure
+ *                    the host rolls the transaction back; it then records
+ *                    the agent again with the one-row calls, which tell
+ *                    which report a refused write came from.
  */
 typedef struct vigil_storage_api {
     uint32_t struct_size;
@@ -577,6 +599,14 @@ typedef struct vigil_storage_api {
                                    int32_t *found);
     vigil_result (*last_word)(vigil_instance *self, const char *notifier, int64_t job_id,
                               const char **status);
+    /* Optional since ABI 2.2, see above. */
+    vigil_result (*load_entries_of_jobs)(vigil_instance *self, const int64_t *job_ids,
+                                         const int64_t *since, size_t count,
+                                         const vigil_entry *const **out, size_t *out_count);
+    vigil_result (*write_agent)(vigil_instance *self, const vigil_entry *const *entries,
+                                size_t entry_count, const vigil_job *const *job_states,
+                                size_t job_count, const vigil_report_record *const *records,
+                                size_t record_count);
 } vigil_storage_api;
 
 /* ------------------------------------------------------------------ */
