@@ -445,7 +445,9 @@ TEST_CASE("the host makes the one-row calls for a storage plugin without the bat
     const std::int64_t now = 1'795'000'000'000'000;
     std::vector<vigil::Job> jobs;
     REQUIRE(storage->begin().is_ok());
-    REQUIRE(storage->sync_jobs({job}, now).is_ok());
+    const vigil::JobView view(job);
+    const vigil_job* configured[] = {&view.c};
+    REQUIRE(storage->sync_jobs(configured, 1, now).is_ok());
     REQUIRE(storage->commit().is_ok());
     REQUIRE(storage->load_jobs(job.agent_id_responsible, &jobs).is_ok());
     REQUIRE(jobs.size() == 1);
