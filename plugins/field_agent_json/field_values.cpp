@@ -48,7 +48,7 @@ std::int64_t agent_time(element value, const std::string& path, const LocalZone&
                          "ISO-8601 with Z or an offset)");
     }
     const std::int64_t utc = is_naive(text) ? zone.to_utc(*micros) : *micros;
-    if (utc < kEarliestTime || utc > kLatestTime) {
+    if (!in_report_range(utc)) {
         refuse(path, in_quotes(text) + " is outside 1970-01-01T00:00:00Z..9999-12-31T23:59:59Z once in UTC");
     }
     return utc;

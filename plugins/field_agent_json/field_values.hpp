@@ -15,14 +15,9 @@
 
 namespace vigil::plugins {
 
-// The earliest and latest instants a report may name (microseconds, UTC):
-// 1970-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
-constexpr std::int64_t kEarliestTime = 0;
-constexpr std::int64_t kLatestTime = INT64_C(253402300799) * 1000000;
-
 // A timestamp: naive (`2025-06-20 08:37:35.142592`, or with `T`) read as a
 // wall-clock time of `zone`, or ISO-8601 with `Z` or an offset; within
-// kEarliestTime..kLatestTime once in UTC.
+// vigil::in_report_range once in UTC (1970..9999).
 std::int64_t need_agent_time(const ReportNode& node, std::string_view key, const LocalZone& zone);
 // Likewise, optional: kNoTime when absent.
 std::int64_t maybe_agent_time(const ReportNode& node, std::string_view key, const LocalZone& zone);
