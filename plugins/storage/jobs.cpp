@@ -163,15 +163,17 @@ void SociStorage::sync_jobs(const JobList& jobs, std::int64_t now) {
 
         // In identity order for every scanner: concurrent upserts take their
         // row locks in one sequence and cannot deadlock.
+        const std::size_t batch = rows_per_statement(url_.backend);
         std::vector<std::size_t> changed;
-        changed.reserve(rows_per_statement(url_.backend));
-        for (std::size_t k = 0; k < order.size(); ++k) {
-            if (!up_to_date[order[k]]) changed.push_back(order[k]);
-            if (changed.size() == changed.capacity() || (k + 1 == order.size() && !changed.empty())) {
+        for (std::size_t i : order) {
+            if (up_to_date[i]) continue;
+            changed.push_back(i);
+            if (changed.size() == batch) {
                 upsert(prepared_, url_.backend, jobs, changed, now);
                 changed.clear();
             }
         }
+        if (!changed.empty()) upsert(prepared_, url_.backend, jobs, changed, now);
         deactivate(prepared_, url_.backend, gone, now);
     });
 }
