@@ -613,6 +613,27 @@ Status StorageHandle::load_entries_of_jobs(const std::vector<std::int64_t>& job_
     return s;
 }
 
+Status StorageHandle::try_lock_agents(const std::vector<std::string>& agent_ids, std::vector<bool>* acquired) {
+    acquired->clear();
+    if (!VIGIL_STORAGE_OFFERS(api_, try_lock_agents)) {
+        for (const std::string& id : agent_ids) {
+            bool held = false;
+            if (Status s = try_lock_agent(id, &held); !s.is_ok()) return s;
+            acquired->push_back(held);
+        }
+        return Status::ok();
+    }
+    std::vector<const char*> ids;
+    ids.reserve(agent_ids.size());
+    for (const std::string& id : agent_ids) ids.push_back(id.c_str());
+    std::vector<int32_t> got(agent_ids.size(), 0);
+    Status s = check(api_->try_lock_agents(self_, ids.data(), ids.size(), got.data()), "try_lock_agents");
+    if (s.is_ok()) {
+        for (int32_t g : got) acquired->push_back(g != 0);
+    }
+    return s;
+}
+
 bool StorageHandle::offers_write_agent() const { return VIGIL_STORAGE_OFFERS(api_, write_agent); }
 
 Status StorageHandle::write_agent(const std::vector<Entry>& entries, const std::vector<Job>& job_states,

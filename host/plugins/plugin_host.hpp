@@ -190,6 +190,10 @@ public:
     // record_report for each record.
     Status write_agent(const std::vector<Entry>& entries, const std::vector<Job>& job_states,
                        const std::vector<ReportRecord>& records);
+    // try_lock_agent for each agent, in one call when the plugin offers
+    // try_lock_agents (ABI 2.3): (*acquired)[i] says whether agent_ids[i]
+    // is now held by this transaction.
+    Status try_lock_agents(const std::vector<std::string>& agent_ids, std::vector<bool>* acquired);
 
 private:
     using PluginInstance::PluginInstance;

@@ -19,6 +19,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 #include <deque>
 #include <iomanip>
@@ -122,6 +123,10 @@ constexpr std::chrono::milliseconds kGroupTime{1000};
 // one being written: enough to keep the threads busy, few enough that
 // memory holds only a handful of agents.
 constexpr std::size_t kInFlightPerThread = 2;
+// Agents claimed in one call: a round trip to a database server for every
+// 16 agents rather than for each; few enough that a batch's agents are
+// read well within the group's time.
+constexpr std::size_t kClaimBatch = 16;
 
 // An agent collected and verified, on its way through recording and archiving.
 struct AgentInFlight {
@@ -168,8 +173,10 @@ private:
         kAlone,        // no group could be opened: to be recorded on its own
         kGroupFailed,  // the claim failed: the group is to be rolled back
     };
-    // Claims the agent in the open group, opening one when none is.
-    Claim claim(const std::string& agent_id);
+    // Claims the agents in the open group, opening one when none is: a
+    // claim for each, or a single claim for the first agent when no group
+    // could be opened or the claims failed (the others are to be claimed again).
+    std::vector<Claim> claim(const std::vector<std::string>& agent_ids);
     // The collected agent after its claim: held, it joins the agents in
     // flight, its verification started.
     Status enter(std::unique_ptr<AgentInFlight> agent, Claim claimed);
@@ -289,15 +296,17 @@ bool Scanner::group_due() const {
 
 // Claimed before anything of the agent is read: scanners sharing the
 // database split the reading instead of each doing all of it.
-Scanner::Claim Scanner::claim(const std::string& agent_id) {
+std::vector<Scanner::Claim> Scanner::claim(const std::vector<std::string>& agent_ids) {
     if (!group_transaction_.is_open()) {
         // The database will tell the agent why, on its own.
-        if (!group_transaction_.begin().is_ok()) return Claim::kAlone;
+        if (!group_transaction_.begin().is_ok()) return {Claim::kAlone};
         group_opened_ = std::chrono::steady_clock::now();
     }
-    bool acquired = false;
-    if (!plugins_.storage->try_lock_agent(agent_id, &acquired).is_ok()) return Claim::kGroupFailed;
-    return acquired ? Claim::kHeld : Claim::kBusy;
+    std::vector<bool> acquired;
+    if (!plugins_.storage->try_lock_agents(agent_ids, &acquired).is_ok()) return {Claim::kGroupFailed};
+    std::vector<Claim> claims;
+    for (bool held : acquired) claims.push_back(held ? Claim::kHeld : Claim::kBusy);
+    return claims;
 }
 
 Status Scanner::enter(std::unique_ptr<AgentInFlight> agent, Claim claimed) {
@@ -464,21 +473,32 @@ Status Scanner::run() {
         if (!st.is_ok() && overall.is_ok()) overall = Status::error(Status::Code::kUnavailable, st.message());
     };
     const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
-    for (const std::string_view agent_name : roster.agents()) {
-        const std::string agent_id(agent_name);
+    const std::vector<std::string_view>& agents = roster.agents();
+    for (std::size_t next = 0; next < agents.size();) {
         if (group_due()) note(commit_group());
-        const Claim claimed = claim(agent_id);
-        if (claimed == Claim::kBusy) {
-            skip_busy(agent_id);
-            continue;
+        const std::size_t room = kGroupAgents - std::min(kGroupAgents, group_.size() + in_flight_.size());
+        const std::size_t batch_size = std::min({kClaimBatch, std::max<std::size_t>(room, 1), agents.size() - next});
+        const std::vector<std::string> batch(agents.begin() + next, agents.begin() + next + batch_size);
+        const std::vector<Claim> claims = claim(batch);
+        for (std::size_t k = 0; k < claims.size(); ++k) {
+            const std::string& agent_id = batch[k];
+            ++next;
+            if (claims[k] == Claim::kBusy) {
+                skip_busy(agent_id);
+            } else {
+                auto agent =
+                    collect_agent(root, agent_id, roster.has_folder(agent_id), names, reader, roster.next_jobs(agent_id));
+                if (agent) {
+                    note(enter(std::move(agent), claims[k]));
+                } else if (claims[k] == Claim::kGroupFailed) {
+                    note(fail_group(nullptr));
+                }
+                while (in_flight_.size() > max_in_flight) note(write_next());
+            }
+            // A failed write rolled the group back, and the batch's other
+            // claims with it: those agents are claimed again.
+            if (!group_transaction_.is_open()) break;
         }
-        auto agent = collect_agent(root, agent_id, roster.has_folder(agent_id), names, reader, roster.next_jobs(agent_id));
-        if (agent) {
-            note(enter(std::move(agent), claimed));
-        } else if (claimed == Claim::kGroupFailed) {
-            note(fail_group(nullptr));
-        }
-        while (in_flight_.size() > max_in_flight) note(write_next());
     }
     note(commit_group());
     if (!options_.dry_run) {

@@ -148,6 +148,40 @@ bool SociStorage::try_lock_agent(const std::string& agent_id) {
     });
 }
 
+std::vector<bool> SociStorage::try_lock_agents(const std::vector<std::string>& agent_ids) {
+    require_transaction("try_lock_agents");
+    if (!postgres() || agent_ids.empty()) return std::vector<bool>(agent_ids.size(), true);
+    return guarded("try_lock_agents", [&] {
+        // One statement per batch size: the scan's batches are few sizes.
+        sql::Params params(url_.backend);
+        std::vector<std::string> rows;
+        for (std::size_t i = 0; i < agent_ids.size(); ++i) {
+            std::string position = params.integer(static_cast<long long>(i));
+            std::string agent = params.text(agent_ids[i]);
+            rows.push_back("(CAST(" + position + " AS INTEGER), CAST(" + agent + " AS TEXT))");
+        }
+        sql::Columns columns(url_.backend);
+        columns.computed("position", "t.position");
+        columns.computed("acquired", std::string("CAST(pg_try_advisory_xact_lock(") + kAgentLockClass +
+                                         ", hashtext(t.agent)) AS INTEGER)");
+        std::vector<bool> acquired(agent_ids.size(), false);
+        std::size_t answered = 0;
+        prepared_.query("SELECT " + columns.select_list() + " FROM (VALUES " + sql::join(rows) +
+                            ") AS t(position, agent)",
+                        params, columns, [&] {
+                            const long long at = columns.get_integer("position").value_or(-1);
+                            if (at < 0 || static_cast<std::size_t>(at) >= acquired.size()) return;
+                            acquired[static_cast<std::size_t>(at)] = columns.get_integer("acquired").value_or(0) != 0;
+                            ++answered;
+                        });
+        if (answered != agent_ids.size()) {
+            throw std::runtime_error("database " + url_.redacted + ": try_lock_agents: " + std::to_string(answered) +
+                                     " answers for " + std::to_string(agent_ids.size()) + " agents");
+        }
+        return acquired;
+    });
+}
+
 Storage::ReportSeen SociStorage::find_report(const std::string& content_sha256, const std::string& agent_id,
                                              const std::string& file_name) {
     return guarded("find_report", [&] {

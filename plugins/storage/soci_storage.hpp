@@ -69,6 +69,7 @@ public:
                                             const std::vector<std::int64_t>& since) override;
     void write_agent(const std::vector<Entry>& entries, const std::vector<Job>& job_states,
                      const std::vector<ReportRecord>& records) override;
+    std::vector<bool> try_lock_agents(const std::vector<std::string>& agent_ids) override;
 
 private:
     // Opens the session for a dry run: the database as it is (an empty one

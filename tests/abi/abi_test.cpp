@@ -4,6 +4,7 @@
 // reason, turns plugin failures into Status values, and keeps working.
 #include "collect.hpp"
 #include "plugin_host.hpp"
+#include "test_db.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -487,4 +488,28 @@ TEST_CASE("the host makes the one-row calls for a storage plugin without the bat
     const Status unknown = storage->write_agent({}, {state}, {});
     CHECK_THAT(unknown.message(), Contains("no job with id 424242"));
     CHECK(storage->rollback().is_ok());
+}
+
+TEST_CASE("the host claims agent by agent for a storage plugin without the batched claims of ABI 2.3") {
+    const std::string backend = GENERATE(from_range(vigil::test::storage_backends()));
+    INFO("backend: " << backend);
+    vigil::test::ScratchDir dir;
+    const std::string settings = R"({"url": ")" + vigil::test::fresh_database_url(backend, dir.path()) + R"("})";
+    Status status;
+    auto first = StorageHandle::open(accepted("soci_abi21"), settings, &status);
+    INFO(status.message());
+    REQUIRE(first != nullptr);
+    REQUIRE(first->begin().is_ok());
+    std::vector<bool> acquired;
+    REQUIRE(first->try_lock_agents({"ACME_PARIS_CENTRE", "BETA_LYON_GARE"}, &acquired).is_ok());
+    CHECK(acquired == std::vector<bool>{true, true});
+    if (backend == "postgresql") {
+        auto second = StorageHandle::open(accepted("soci_abi21"), settings, &status);
+        REQUIRE(second != nullptr);
+        REQUIRE(second->begin().is_ok());
+        REQUIRE(second->try_lock_agents({"GAMMA_NICE_PORT", "BETA_LYON_GARE"}, &acquired).is_ok());
+        CHECK(acquired == std::vector<bool>{true, false});
+        REQUIRE(second->rollback().is_ok());
+    }
+    REQUIRE(first->commit().is_ok());
 }

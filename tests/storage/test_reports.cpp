@@ -81,6 +81,35 @@ TEST_CASE("rollback discards everything since begin") {
     db.storage.commit();
 }
 
+TEST_CASE("try_lock_agents claims several agents in one call, each as try_lock_agent would") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    CHECK_THROWS(db.storage.try_lock_agents({"ACME_PARIS_CENTRE"}));
+    db.storage.begin();
+    CHECK(db.storage.try_lock_agents({}).empty());
+    CHECK(db.storage.try_lock_agent("ACME_PARIS_CENTRE"));
+    const std::vector<std::string> batch{"BETA_LYON_GARE", "ACME_PARIS_CENTRE", "GAMMA_NICE_PORT", "BETA_LYON_GARE"};
+
+    if (db.postgres()) {
+        auto other = db.open_another();
+        other->begin();
+        CHECK(other->try_lock_agents(batch) == std::vector<bool>{true, false, true, true});
+        // What the batch claimed is held by it, as a one-agent claim would be.
+        CHECK_FALSE(db.storage.try_lock_agent("GAMMA_NICE_PORT"));
+        CHECK(db.storage.try_lock_agents({"GAMMA_NICE_PORT", "DELTA_LILLE_NORD"}) == std::vector<bool>{false, true});
+        db.storage.commit();
+        CHECK(other->try_lock_agents({"ACME_PARIS_CENTRE", "DELTA_LILLE_NORD"}) == std::vector<bool>{true, true});
+        other->rollback();
+        db.storage.begin();
+        CHECK(db.storage.try_lock_agents(batch) == std::vector<bool>{true, true, true, true});
+        db.storage.commit();
+    } else {
+        // One SQLite writer at a time: a transaction holds every agent.
+        CHECK(db.storage.try_lock_agents(batch) == std::vector<bool>{true, true, true, true});
+        db.storage.commit();
+    }
+}
+
 TEST_CASE("try_lock_agent claims an agent until the transaction ends") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);

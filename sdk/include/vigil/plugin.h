@@ -57,7 +57,7 @@ extern "C" {
 
 /* The ABI's history is in sdk/README.md ("ABI versions"). */
 #define VIGIL_ABI_MAJOR 2
-#define VIGIL_ABI_MINOR 2
+#define VIGIL_ABI_MINOR 3
 
 /* Name of the one symbol every plugin library exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -542,6 +542,16 @@ typedef struct vigil_silence {
  *                    the host rolls the transaction back; it then records
  *                    the agent again with the one-row calls, which tell
  *                    which report a refused write came from.
+ *
+ * Batched claims (ABI 2.3), optional: a plugin without try_lock_agents is
+ * asked try_lock_agent once per agent instead, with the same result.
+ * try_lock_agents:   inside a transaction, try_lock_agent for each of the
+ *                    count agents in one call: acquired[i] = 1 when
+ *                    agent_ids[i] is now held by this transaction, 0 when
+ *                    another scanner holds it. acquired is the host's array
+ *                    of count elements; the plugin writes every element when
+ *                    it returns VIGIL_OK. On failure the host rolls back, so
+ *                    a claim made before the failure is not kept.
  */
 typedef struct vigil_storage_api {
     uint32_t struct_size;
@@ -607,6 +617,9 @@ typedef struct vigil_storage_api {
                                 size_t entry_count, const vigil_job *const *job_states,
                                 size_t job_count, const vigil_report_record *const *records,
                                 size_t record_count);
+    /* Optional since ABI 2.3, see above. */
+    vigil_result (*try_lock_agents)(vigil_instance *self, const char *const *agent_ids,
+                                    size_t count, int32_t *acquired);
 } vigil_storage_api;
 
 /* ------------------------------------------------------------------ */

@@ -199,6 +199,14 @@ public:
         for (const Job& j : job_states) update_job_state(j);
         for (const ReportRecord& r : records) record_report(r);
     }
+    // try_lock_agent for each agent, in order (plugin.h, ABI 2.3): true
+    // where this transaction now holds the agent.
+    virtual std::vector<bool> try_lock_agents(const std::vector<std::string>& agent_ids) {
+        std::vector<bool> acquired;
+        acquired.reserve(agent_ids.size());
+        for (const std::string& id : agent_ids) acquired.push_back(try_lock_agent(id));
+        return acquired;
+    }
 
 protected:
     static std::logic_error not_offered(const char* function) {
@@ -669,6 +677,19 @@ struct StorageAdapter {
             s->configured().write_agent(entry_list, job_list, record_list);
         });
     }
+    static vigil_result try_lock_agents(vigil_instance* p, const char* const* agent_ids, size_t count,
+                                        int32_t* acquired) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            const std::vector<bool> held =
+                s->configured().try_lock_agents(std::vector<std::string>(agent_ids, agent_ids + count));
+            if (held.size() != count) {
+                throw std::logic_error("try_lock_agents answered for " + std::to_string(held.size()) + " of " +
+                                       std::to_string(count) + " agents");
+            }
+            for (size_t i = 0; i < count; ++i) acquired[i] = held[i] ? 1 : 0;
+        });
+    }
     static const vigil_storage_api* table() {
         static const vigil_storage_api api{sizeof(vigil_storage_api),
                                            Lifecycle<T, State>::table(),
@@ -701,7 +722,8 @@ struct StorageAdapter {
                                            &expire_silence,
                                            &last_word,
                                            &load_entries_of_jobs,
-                                           &write_agent};
+                                           &write_agent,
+                                           &try_lock_agents};
         return &api;
     }
 };
