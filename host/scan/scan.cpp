@@ -1,5 +1,6 @@
 #include "scan.hpp"
 
+#include "agent_id.hpp"
 #include "archive.hpp"
 #include "collect.hpp"
 #include "configured_jobs.hpp"
@@ -475,9 +476,21 @@ Status Scanner::run() {
     const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
     const std::vector<std::string_view>& agents = roster.agents();
     for (std::size_t next = 0; next < agents.size();) {
+        // A folder whose name is not an agent id has no jobs (the
+        // configuration refuses them) and is skipped unread: it is not
+        // claimed, so no name an agent makes up reaches the database.
+        if (!parse_agent_id(agents[next])) {
+            const std::string name(agents[next++]);
+            collect_agent(root, name, roster.has_folder(name), names, reader, {});
+            continue;
+        }
         if (group_due()) note(commit_group());
         const std::size_t room = kGroupAgents - std::min(kGroupAgents, group_.size() + in_flight_.size());
-        const std::size_t batch_size = std::min({kClaimBatch, std::max<std::size_t>(room, 1), agents.size() - next});
+        std::size_t batch_size = 0;
+        const std::size_t most = std::min(kClaimBatch, std::max<std::size_t>(room, 1));
+        while (batch_size < most && next + batch_size < agents.size() && parse_agent_id(agents[next + batch_size])) {
+            ++batch_size;
+        }
         const std::vector<std::string> batch(agents.begin() + next, agents.begin() + next + batch_size);
         const std::vector<Claim> claims = claim(batch);
         for (std::size_t k = 0; k < claims.size(); ++k) {
