@@ -203,7 +203,8 @@ private:
     }
     void skip_busy(const std::string& agent_id) {
         ++summary_->agents_busy;
-        spdlog::info("agent {}: skipped: another scanner is processing it", agent_id);
+        // Routine when scanners share the database: the summary counts them.
+        spdlog::debug("agent {}: skipped: another scanner is processing it", agent_id);
     }
     // in_claiming_transaction: the agent is written in the group
     // transaction that claimed it, so the answers of find_report asked

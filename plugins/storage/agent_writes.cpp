@@ -51,7 +51,10 @@ void SociStorage::write_agent(const std::vector<Entry>& entries, const std::vect
     // SQLite answers in-process: its prepared one-row statements cost no
     // round trip. A job given twice is updated twice, in order, as the
     // one-row calls do (one UPDATE cannot change a row twice).
-    if (!postgres() || job_ids.size() != job_states.size()) {
+    // An agent visited again at the same instant often has nothing to
+    // write: no round trip then.
+    const bool nothing = entries.empty() && job_states.empty() && records.empty();
+    if (!postgres() || job_ids.size() != job_states.size() || nothing) {
         Storage::write_agent(entries, job_states, records);
         return;
     }

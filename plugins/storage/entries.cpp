@@ -132,7 +132,8 @@ std::vector<Entry> SociStorage::load_entries(std::int64_t job_id, std::int64_t s
 std::vector<Entry> SociStorage::load_entries_of_jobs(const std::vector<std::int64_t>& job_ids,
                                                     const std::vector<std::int64_t>& since) {
     // SQLite answers in-process: one statement per job costs no round trip.
-    if (!postgres()) return Storage::load_entries_of_jobs(job_ids, since);
+    // Nothing asked (every job of the agent judged already): no round trip.
+    if (!postgres() || job_ids.empty()) return Storage::load_entries_of_jobs(job_ids, since);
     return guarded("load_entries_of_jobs", [&] {
         sql::JsonRows asked;
         for (std::size_t i = 0; i < job_ids.size(); ++i) {
