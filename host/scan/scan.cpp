@@ -487,7 +487,7 @@ Status Scanner::run() {
         }
         if (group_due()) note(commit_group());
         const std::size_t room = kGroupAgents - std::min(kGroupAgents, group_.size() + in_flight_.size());
-        std::size_t batch_size = 0;
+        std::size_t batch_size = 1;  // agents[next] is an agent id
         const std::size_t most = std::min(kClaimBatch, std::max<std::size_t>(room, 1));
         while (batch_size < most && next + batch_size < agents.size() && parse_agent_id(agents[next + batch_size])) {
             ++batch_size;

@@ -1,6 +1,7 @@
 #include "soci_storage.hpp"
 
 #include "schema.hpp"
+#include "json_rows.hpp"
 #include "sql.hpp"
 #include "table_rows.hpp"
 
@@ -152,22 +153,23 @@ std::vector<bool> SociStorage::try_lock_agents(const std::vector<std::string>& a
     require_transaction("try_lock_agents");
     if (!postgres() || agent_ids.empty()) return std::vector<bool>(agent_ids.size(), true);
     return guarded("try_lock_agents", [&] {
-        // One statement per batch size: the scan's batches are few sizes.
-        sql::Params params(url_.backend);
-        std::vector<std::string> rows;
-        for (std::size_t i = 0; i < agent_ids.size(); ++i) {
-            std::string position = params.integer(static_cast<long long>(i));
-            std::string agent = params.text(agent_ids[i]);
-            rows.push_back("(CAST(" + position + " AS INTEGER), CAST(" + agent + " AS TEXT))");
+        // The agents as JSON rows, as the other batched calls: one statement
+        // whatever the batch's size.
+        sql::JsonRows asked;
+        for (const std::string& agent : agent_ids) {
+            asked.next_row();
+            asked.text("asked_agent", agent);
         }
+        sql::Params params(url_.backend);
+        const std::string rows = params.text(asked.json());
         sql::Columns columns(url_.backend);
-        columns.computed("position", "t.position");
+        columns.computed("position", sql::JsonRows::kPosition);
         columns.computed("acquired", std::string("CAST(pg_try_advisory_xact_lock(") + kAgentLockClass +
-                                         ", hashtext(t.agent)) AS INTEGER)");
+                                         ", hashtext(asked_agent)) AS INTEGER)");
         std::vector<bool> acquired(agent_ids.size(), false);
         std::size_t answered = 0;
-        prepared_.query("SELECT " + columns.select_list() + " FROM (VALUES " + sql::join(rows) +
-                            ") AS t(position, agent)",
+        prepared_.query("SELECT " + columns.select_list() + " FROM json_to_recordset(CAST(" + rows + " AS json)) AS asked(" +
+                            asked.definitions() + ")",
                         params, columns, [&] {
                             const long long at = columns.get_integer("position").value_or(-1);
                             if (at < 0 || static_cast<std::size_t>(at) >= acquired.size()) return;
