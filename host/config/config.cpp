@@ -7,7 +7,6 @@
 #include "zones.hpp"
 
 #include <nlohmann/json.hpp>
-#include <yaml-cpp/exceptions.h>
 
 #include <algorithm>
 #include <cctype>
@@ -601,9 +600,8 @@ Status parse(std::string_view yaml, std::string* text, const std::filesystem::pa
         read_config(reader, document.Root(), &c);
     } catch (const ConfigError& e) {
         return Status::error(Status::Code::kConfig, e.message);
-    } catch (const YAML::Exception& e) {
-        return Status::error(Status::Code::kConfig,
-                             c.file.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+    } catch (const YamlError& e) {
+        return Status::error(Status::Code::kConfig, c.file.string() + ":" + std::to_string(e.line() + 1) + ": " + e.message());
     } catch (const std::exception& e) {
         return Status::error(Status::Code::kConfig, c.file.string() + ": cannot read the configuration file: " + e.what());
     }

@@ -215,11 +215,12 @@ TEST_CASE("a setting that is not UTF-8 is a configuration error, not an internal
     Config c;
     Status st = load("storage_root: r\nreports:\n  - plugin: status_json\n    note: \"\xff\xfe\"\n", &c);
     CHECK(st.code() == Status::Code::kConfig);
-    CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:3: reports: a setting of this item"));
-    // Found by the fuzz target: a second, valid url hid the first from the check.
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:4: invalid leading UTF-8 octet (byte 0xff)"));
+    // Found by the fuzz target (when the text was read as bytes): a second,
+    // valid url hid the first from the check.
     st = load("storage_root: r\ndatabase:\n  url: \"sqlite3://db=\x9e\"\n  url: sqlite3://db=v.db\n", &c);
     CHECK(st.code() == Status::Code::kConfig);
-    CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:4: url: given twice in the same mapping"));
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:3: invalid leading UTF-8 octet (byte 0x9e)"));
 }
 
 TEST_CASE("a key given twice in any mapping is a configuration error naming its second line") {
@@ -290,13 +291,14 @@ TEST_CASE("a value reached through an alias is reported at the anchored node's l
     CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:4: window_minutes: must be from 1 to 719, found 720"));
 }
 
-TEST_CASE("a YAML syntax error is reported with yaml-cpp's line and words") {
+TEST_CASE("a YAML syntax error is reported with its line and libyaml's words") {
     Config c;
     Status st = load("storage_root: r\njobs:\n  - {agent: ACME_PARIS_CENTRE, database: s\n", &c);
     CHECK(st.code() == Status::Code::kConfig);
-    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:4: end of map flow not found"));
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:4: did not find expected ',' or '}' while parsing a flow "
+                                             "mapping started at line 3"));
     st = load("storage_root: r\nwindow_minutes: *nowhere\n", &c);
-    CHECK_THAT(st.message(), Catch::Contains("vigil.yaml:2: the referenced anchor is not defined"));
+    CHECK_THAT(st.message(), Catch::EndsWith("vigil.yaml:2: the alias *nowhere names no anchor defined before it"));
 }
 
 TEST_CASE("only the first YAML document is read, and an empty file is not a mapping") {

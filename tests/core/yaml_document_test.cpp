@@ -1,5 +1,6 @@
-// The configuration's YAML document: what yaml-cpp's events leave behind,
-// read the way yaml-cpp's own node tree would be.
+// The configuration's YAML document: what libyaml's events leave behind,
+// read the way yaml-cpp (which the configuration used to be read with) reads
+// the same text: yaml-cpp is the reference here.
 #include "yaml_document.hpp"
 
 #include <catch2/catch.hpp>
@@ -174,25 +175,65 @@ TEST_CASE("yaml document: only the first document is read, and no document is a 
     CHECK(only_start.Root().Line() == YAML::Load("---\n").Mark().line);
 }
 
-TEST_CASE("yaml document: text that is not YAML throws yaml-cpp's own exception") {
+TEST_CASE("yaml document: text that is not YAML throws YamlError at the line yaml-cpp names") {
     for (const char* text : {"a: [1\n", "a: b: c\n", "a: *nowhere\n", "a: \"\\q\"\n", "a: ]\n", "{a: 1\n"}) {
         INFO(text);
-        std::string expected;
         int expected_line = -2;
         try {
             YAML::Load(text);
         } catch (const YAML::Exception& e) {
-            expected = e.msg;
             expected_line = e.mark.line;
         }
-        REQUIRE_FALSE(expected.empty());
+        REQUIRE(expected_line >= 0);
         try {
             YamlDocument doc(text);
             FAIL("no exception");
-        } catch (const YAML::Exception& e) {
-            CHECK(e.msg == expected);
-            CHECK(e.mark.line == expected_line);
+        } catch (const vigil::host::YamlError& e) {
+            CHECK(e.line() == expected_line);
+            CHECK_FALSE(e.message().empty());
         }
+    }
+}
+
+TEST_CASE("yaml document: libyaml's words say what it was reading, and where that started") {
+    try {
+        YamlDocument doc("a: 1\nb: [1,\n  2\nc: 3\n");
+        FAIL("no exception");
+    } catch (const vigil::host::YamlError& e) {
+        CHECK(e.line() == 3);
+        CHECK(e.message() == "did not find expected ',' or ']' while parsing a flow sequence started at line 2");
+    }
+    try {
+        YamlDocument doc("a: *nowhere\n");
+        FAIL("no exception");
+    } catch (const vigil::host::YamlError& e) {
+        CHECK(e.line() == 0);
+        CHECK(e.message() == "the alias *nowhere names no anchor defined before it");
+    }
+}
+
+TEST_CASE("yaml document: bytes that are not UTF-8 are refused at their line") {
+    for (const std::string& bad : {std::string("\xff"), std::string("\xc3("), std::string("\xed\xa0\x80")}) {
+        const std::string text = "ok: 1\nalso: fine\nbad: \"" + bad + "\"\n";
+        INFO(text);
+        try {
+            YamlDocument doc(text);
+            FAIL("no exception");
+        } catch (const vigil::host::YamlError& e) {
+            CHECK(e.line() == 2);
+            CHECK_THAT(e.message(), Catch::Contains("UTF-8") || Catch::Contains("Unicode"));
+        }
+    }
+    // Beyond libyaml's first chunk of input, still at the right line.
+    std::string long_text;
+    for (int i = 0; i < 5000; ++i) long_text += "k" + std::to_string(i) + ": value\n";
+    long_text += "bad: \xff\n";
+    try {
+        YamlDocument doc(long_text);
+        FAIL("no exception");
+    } catch (const vigil::host::YamlError& e) {
+        CHECK(e.line() == 5000);
+        CHECK(e.message() == "invalid leading UTF-8 octet (byte 0xff)");
     }
 }
 

@@ -70,7 +70,7 @@ overlap=$(comm -12 <(grep -v '/$' <<<"$files" | sort) <(grep -v '/$' <<<"$dev_fi
 
 step "control fields"
 depends=$(dpkg-deb -f "$deb" Depends)
-contains "$depends" "libc6" "libstdc++6" "libssl3" "libcurl4" "libsimdjson" "libyaml-cpp" "libsoci-core" "libisal2" \
+contains "$depends" "libc6" "libstdc++6" "libssl3" "libcurl4" "libsimdjson" "libyaml-0-2" "libsoci-core" "libisal2" \
     "libsoci-sqlite3" "libsoci-postgresql" "systemd | systemd-sysusers"
 [ "$(dpkg-deb -f "$deb" Version)" = "$changelog_version" ] || fail "vigil's version is not the changelog's"
 [ "$(dpkg-deb -f "$deb" Section)" = admin ] || fail "vigil's section is not admin"
