@@ -79,6 +79,15 @@ private:
     std::size_t next_ = 0;
 };
 
+// What collecting an agent reads from: the storage root, the agents to
+// visit and how the report sources name and read reports.
+struct StorageWalk {
+    const Dir& root;
+    AgentRoster& roster;
+    const ReportNames& names;
+    ReportReader& reader;
+};
+
 // Whether a database block could reach the staged-file rules (3-4).
 bool needs_staged_file(const DatabaseReport& db) {
     return is_plain_file_name(db.staged_file_name) && db.backup.status && db.compress.status && db.transfer.status;
@@ -159,10 +168,23 @@ public:
 
 private:
     Status sync_jobs();
+    // Keeps the first error of the scan, which goes on past it.
+    void note(const Status& st) {
+        if (!st.is_ok() && overall_.is_ok()) overall_ = Status::error(Status::Code::kUnavailable, st.message());
+    }
+    // The agent ids from agents[next] (one itself) that the next claim
+    // takes: up to the first name that is not an agent id, as many as the
+    // open group has room for, at most kClaimBatch, at least one.
+    std::vector<std::string> next_batch(const std::vector<std::string_view>& agents, std::size_t next) const;
+    // Claims `batch`, then collects and enters each agent it holds, in
+    // order. Returns how many of the batch it went through: fewer than all
+    // when a failed write rolled the group back, and with it the claims the
+    // batch still held (those agents are to be claimed again).
+    std::size_t claim_and_collect(const std::vector<std::string>& batch, const StorageWalk& walk);
     // Collects one agent (open, list, read, parse); nullptr when its folder
     // is not an agent folder and it has no jobs.
-    std::unique_ptr<AgentInFlight> collect_agent(const Dir& root, const std::string& agent_id, bool has_folder,
-                                                 const ReportNames& names, ReportReader& reader, std::vector<Job> jobs);
+    std::unique_ptr<AgentInFlight> collect_agent(const StorageWalk& walk, const std::string& agent_id,
+                                                 std::vector<Job> jobs);
     // Starts verifying the staged files its evaluation will foresee (once).
     void start_verify(AgentInFlight& agent);
     // Whether the open group is due for its commit.
@@ -223,6 +245,7 @@ private:
     std::deque<std::unique_ptr<AgentInFlight>> in_flight_;  // claimed, being verified
     std::vector<std::unique_ptr<AgentInFlight>> group_;     // written, awaiting the commit
     std::chrono::steady_clock::time_point group_opened_;
+    Status overall_ = Status::ok();
 };
 
 Status Scanner::sync_jobs() {
@@ -241,14 +264,15 @@ Status Scanner::sync_jobs() {
 
 // Open, list, read and parse. Only this agent's capped reports are
 // held (and, once verified, its staged files' facts).
-std::unique_ptr<AgentInFlight> Scanner::collect_agent(const Dir& root, const std::string& agent_id, bool has_folder,
-                                                      const ReportNames& names, ReportReader& reader, std::vector<Job> jobs) {
+std::unique_ptr<AgentInFlight> Scanner::collect_agent(const StorageWalk& walk, const std::string& agent_id,
+                                                      std::vector<Job> jobs) {
     auto in_flight = std::make_unique<AgentInFlight>();
+    const bool has_folder = walk.roster.has_folder(agent_id);
     in_flight->has_folder = has_folder;
     in_flight->jobs = std::move(jobs);
     AgentFolder& agent = in_flight->agent;
     agent.agent_id = agent_id;
-    if (has_folder && !open_agent_folder(root, agent_id, &agent)) {
+    if (has_folder && !open_agent_folder(walk.root, agent_id, &agent)) {
         ++summary_->agents_skipped;
         // Its jobs are still judged (missing entries), from no report.
         if (in_flight->jobs.empty()) return nullptr;
@@ -256,8 +280,8 @@ std::unique_ptr<AgentInFlight> Scanner::collect_agent(const Dir& root, const std
         agent.agent_id = agent_id;
     }
     if (agent.log.is_open()) {
-        list_reports(settings_, names, &agent);
-        read_reports(settings_, reader, &agent);
+        list_reports(settings_, walk.names, &agent);
+        read_reports(settings_, walk.reader, &agent);
     }
     summary_->reports_found += static_cast<int>(agent.reports.size());
     summary_->reports_deferred += agent.deferred;
@@ -451,6 +475,37 @@ void Scanner::archive_agent(const AgentFolder& agent, const std::set<std::string
     }
 }
 
+std::vector<std::string> Scanner::next_batch(const std::vector<std::string_view>& agents, std::size_t next) const {
+    const std::size_t room = kGroupAgents - std::min(kGroupAgents, group_.size() + in_flight_.size());
+    const std::size_t most = std::min(kClaimBatch, std::max<std::size_t>(room, 1));
+    std::size_t end = next + 1;
+    while (end - next < most && end < agents.size() && parse_agent_id(agents[end])) ++end;
+    return {agents.begin() + next, agents.begin() + end};
+}
+
+std::size_t Scanner::claim_and_collect(const std::vector<std::string>& batch, const StorageWalk& walk) {
+    const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
+    const std::vector<Claim> claims = claim(batch);
+    std::size_t done = 0;
+    while (done < claims.size()) {
+        const std::string& agent_id = batch[done];
+        const Claim claimed = claims[done++];
+        if (claimed == Claim::kBusy) {
+            skip_busy(agent_id);
+        } else {
+            auto agent = collect_agent(walk, agent_id, walk.roster.next_jobs(agent_id));
+            if (agent) {
+                note(enter(std::move(agent), claimed));
+            } else if (claimed == Claim::kGroupFailed) {
+                note(fail_group(nullptr));
+            }
+            while (in_flight_.size() > max_in_flight) note(write_next());
+        }
+        if (!group_transaction_.is_open()) break;
+    }
+    return done;
+}
+
 Status Scanner::run() {
     if (Status st = sync_jobs(); !st.is_ok()) return st;
     if (Status st = plugins_.notifiers.load_silences(*plugins_.storage); !st.is_ok()) return st;
@@ -470,55 +525,24 @@ Status Scanner::run() {
     const ReportNames names({sources.begin(), sources.end()});
     settings_.told_before = latest_completed_scan_start(*plugins_.storage);
 
-    Status overall = Status::ok();
-    auto note = [&](const Status& st) {
-        if (!st.is_ok() && overall.is_ok()) overall = Status::error(Status::Code::kUnavailable, st.message());
-    };
-    const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
+    const StorageWalk walk{root, roster, names, reader};
     const std::vector<std::string_view>& agents = roster.agents();
     for (std::size_t next = 0; next < agents.size();) {
         // A folder whose name is not an agent id has no jobs (the
         // configuration refuses them) and is skipped unread: it is not
         // claimed, so no name an agent makes up reaches the database.
         if (!parse_agent_id(agents[next])) {
-            const std::string name(agents[next++]);
-            collect_agent(root, name, roster.has_folder(name), names, reader, {});
+            collect_agent(walk, std::string(agents[next++]), {});
             continue;
         }
         if (group_due()) note(commit_group());
-        const std::size_t room = kGroupAgents - std::min(kGroupAgents, group_.size() + in_flight_.size());
-        std::size_t batch_size = 1;  // agents[next] is an agent id
-        const std::size_t most = std::min(kClaimBatch, std::max<std::size_t>(room, 1));
-        while (batch_size < most && next + batch_size < agents.size() && parse_agent_id(agents[next + batch_size])) {
-            ++batch_size;
-        }
-        const std::vector<std::string> batch(agents.begin() + next, agents.begin() + next + batch_size);
-        const std::vector<Claim> claims = claim(batch);
-        for (std::size_t k = 0; k < claims.size(); ++k) {
-            const std::string& agent_id = batch[k];
-            ++next;
-            if (claims[k] == Claim::kBusy) {
-                skip_busy(agent_id);
-            } else {
-                auto agent =
-                    collect_agent(root, agent_id, roster.has_folder(agent_id), names, reader, roster.next_jobs(agent_id));
-                if (agent) {
-                    note(enter(std::move(agent), claims[k]));
-                } else if (claims[k] == Claim::kGroupFailed) {
-                    note(fail_group(nullptr));
-                }
-                while (in_flight_.size() > max_in_flight) note(write_next());
-            }
-            // A failed write rolled the group back, and the batch's other
-            // claims with it: those agents are claimed again.
-            if (!group_transaction_.is_open()) break;
-        }
+        next += claim_and_collect(next_batch(agents, next), walk);
     }
     note(commit_group());
     if (!options_.dry_run) {
         summary_->deliveries = plugins_.notifiers.deliver(*plugins_.storage, options_.now, options_.real_now);
     }
-    return overall;
+    return overall_;
 }
 
 }  // namespace
