@@ -634,6 +634,37 @@ Status StorageHandle::try_lock_agents(const std::vector<std::string>& agent_ids,
     return s;
 }
 
+Status StorageHandle::load_jobs_of_agents(const std::vector<std::string>& agent_ids,
+                                          std::map<std::string, std::vector<Job>>* jobs) {
+    jobs->clear();
+    if (!VIGIL_STORAGE_OFFERS(api_, load_jobs_of_agents)) {
+        for (const std::string& id : agent_ids) {
+            if (Status s = load_jobs(id, &(*jobs)[id]); !s.is_ok()) return s;
+        }
+        return Status::ok();
+    }
+    std::vector<const char*> ids;
+    ids.reserve(agent_ids.size());
+    for (const std::string& id : agent_ids) {
+        ids.push_back(id.c_str());
+        (*jobs)[id];
+    }
+    const vigil_job* const* out = nullptr;
+    std::size_t count = 0;
+    Status s = check(api_->load_jobs_of_agents(self_, ids.data(), ids.size(), &out, &count), "load_jobs_of_agents");
+    if (!s.is_ok()) return s;
+    for (std::size_t i = 0; i < count; ++i) {
+        Job job = from_c(*out[i]);
+        const auto it = jobs->find(job.agent_id_responsible);
+        if (it == jobs->end()) {
+            return Status::error(Status::Code::kError, "storage load_jobs_of_agents: job " + std::to_string(job.id) +
+                                                           " belongs to an agent that was not asked for");
+        }
+        it->second.push_back(std::move(job));
+    }
+    return s;
+}
+
 bool StorageHandle::offers_write_agent() const { return VIGIL_STORAGE_OFFERS(api_, write_agent); }
 
 Status StorageHandle::write_agent(const std::vector<Entry>& entries, const std::vector<Job>& job_states,

@@ -12,6 +12,7 @@
 #include <boost/dll/shared_library.hpp>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -194,6 +195,11 @@ public:
     // try_lock_agents (ABI 2.3): (*acquired)[i] says whether agent_ids[i]
     // is now held by this transaction.
     Status try_lock_agents(const std::vector<std::string>& agent_ids, std::vector<bool>* acquired);
+    // load_jobs for each agent, in one call when the plugin offers
+    // load_jobs_of_agents (ABI 2.4): (*jobs)[agent] is what load_jobs(agent)
+    // gives, for each of the agents (given once each).
+    Status load_jobs_of_agents(const std::vector<std::string>& agent_ids,
+                               std::map<std::string, std::vector<Job>>* jobs);
 
 private:
     using PluginInstance::PluginInstance;

@@ -127,7 +127,11 @@ Status AgentWriter::write() {
     culprit_.clear();
 
     std::vector<Job> jobs;
-    if (Status st = db.load_jobs(agent_.agent_id, &jobs); !st.is_ok()) return st;
+    if (context_.stored_jobs) {
+        jobs = *context_.stored_jobs;
+    } else if (Status st = db.load_jobs(agent_.agent_id, &jobs); !st.is_ok()) {
+        return st;
+    }
 
     std::map<std::string, bool> used;                     // file -> made an entry
     std::map<std::string, std::vector<std::string>> why;  // file -> reasons it made none

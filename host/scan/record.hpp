@@ -70,6 +70,9 @@ struct RecordContext {
     // the transaction the agent is written in (which holds its claim, so
     // no other scanner can have recorded its reports since); null: ask.
     const std::map<std::string, StorageHandle::ReportSeen>* reports_seen = nullptr;
+    // load_jobs' answer for the agent, read the same way inside that
+    // transaction when it claimed the agent; null: ask.
+    const std::vector<Job>* stored_jobs = nullptr;
 };
 
 enum class RecordOutcome { kCommitted, kBusy, kFailed };

@@ -24,6 +24,7 @@
 #include <chrono>
 #include <deque>
 #include <iomanip>
+#include <optional>
 #include <set>
 #include <type_traits>
 
@@ -147,6 +148,8 @@ struct AgentInFlight {
     // find_report's answers, asked when verification started: in the group
     // transaction that claimed the agent, when it had one.
     std::map<std::string, StorageHandle::ReportSeen> reports_seen;
+    // Its stored jobs, read in the group transaction that claimed it.
+    std::optional<std::vector<Job>> stored_jobs;
     AgentRecording recording;
 };
 
@@ -196,10 +199,13 @@ private:
         kAlone,        // no group could be opened: to be recorded on its own
         kGroupFailed,  // the claim failed: the group is to be rolled back
     };
-    // Claims the agents in the open group, opening one when none is: a
-    // claim for each, or a single claim for the first agent when no group
-    // could be opened or the claims failed (the others are to be claimed again).
-    std::vector<Claim> claim(const std::vector<std::string>& agent_ids);
+    // Claims the agents in the open group, opening one when none is, and
+    // reads the stored jobs of those it holds into `stored_jobs`: a claim
+    // for each, or a single claim for the first agent when no group could
+    // be opened or the claims or the read failed (the others are to be
+    // claimed again).
+    std::vector<Claim> claim(const std::vector<std::string>& agent_ids,
+                             std::map<std::string, std::vector<Job>>* stored_jobs);
     // The collected agent after its claim: held, it joins the agents in
     // flight, its verification started.
     Status enter(std::unique_ptr<AgentInFlight> agent, Claim claimed);
@@ -311,7 +317,10 @@ RecordContext Scanner::record_context(AgentInFlight& agent, bool in_claiming_tra
     context.routine_at_info = options_.dry_run;
     StagedFiles* staged = agent.staged.get();
     context.staged = [staged](const std::string& name) { return staged->facts(name); };
-    if (in_claiming_transaction) context.reports_seen = &agent.reports_seen;
+    if (in_claiming_transaction) {
+        context.reports_seen = &agent.reports_seen;
+        if (agent.stored_jobs) context.stored_jobs = &*agent.stored_jobs;
+    }
     return context;
 }
 
@@ -322,7 +331,8 @@ bool Scanner::group_due() const {
 
 // Claimed before anything of the agent is read: scanners sharing the
 // database split the reading instead of each doing all of it.
-std::vector<Scanner::Claim> Scanner::claim(const std::vector<std::string>& agent_ids) {
+std::vector<Scanner::Claim> Scanner::claim(const std::vector<std::string>& agent_ids,
+                                           std::map<std::string, std::vector<Job>>* stored_jobs) {
     if (!group_transaction_.is_open()) {
         // The database will tell the agent why, on its own.
         if (!group_transaction_.begin().is_ok()) return {Claim::kAlone};
@@ -331,7 +341,16 @@ std::vector<Scanner::Claim> Scanner::claim(const std::vector<std::string>& agent
     std::vector<bool> acquired;
     if (!plugins_.storage->try_lock_agents(agent_ids, &acquired).is_ok()) return {Claim::kGroupFailed};
     std::vector<Claim> claims;
-    for (bool held : acquired) claims.push_back(held ? Claim::kHeld : Claim::kBusy);
+    std::vector<std::string> held_ids;
+    for (std::size_t i = 0; i < acquired.size(); ++i) {
+        claims.push_back(acquired[i] ? Claim::kHeld : Claim::kBusy);
+        if (acquired[i]) held_ids.push_back(agent_ids[i]);
+    }
+    // Their jobs cannot change before they are written: this transaction
+    // holds them, and the scan synchronised the jobs before it claimed any.
+    if (!held_ids.empty() && !plugins_.storage->load_jobs_of_agents(held_ids, stored_jobs).is_ok()) {
+        return {Claim::kGroupFailed};
+    }
     return claims;
 }
 
@@ -485,7 +504,8 @@ std::vector<std::string> Scanner::next_batch(const std::vector<std::string_view>
 
 std::size_t Scanner::claim_and_collect(const std::vector<std::string>& batch, const StorageWalk& walk) {
     const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
-    const std::vector<Claim> claims = claim(batch);
+    std::map<std::string, std::vector<Job>> stored_jobs;
+    const std::vector<Claim> claims = claim(batch, &stored_jobs);
     std::size_t done = 0;
     while (done < claims.size()) {
         const std::string& agent_id = batch[done];
@@ -494,6 +514,7 @@ std::size_t Scanner::claim_and_collect(const std::vector<std::string>& batch, co
             skip_busy(agent_id);
         } else {
             auto agent = collect_agent(walk, agent_id, walk.roster.next_jobs(agent_id));
+            if (agent && claimed == Claim::kHeld) agent->stored_jobs = std::move(stored_jobs[agent_id]);
             if (agent) {
                 note(enter(std::move(agent), claimed));
             } else if (claimed == Claim::kGroupFailed) {

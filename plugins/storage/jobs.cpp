@@ -1,5 +1,6 @@
 // expected_backup_jobs: synchronisation with the configuration, loading, state.
 #include "soci_storage.hpp"
+#include "json_rows.hpp"
 #include "sql.hpp"
 #include "table_rows.hpp"
 
@@ -185,58 +186,80 @@ std::vector<Job> SociStorage::load_all_jobs(const std::string& agent_id) { retur
 std::vector<Job> SociStorage::select_jobs(const std::string& agent_id, bool active_only) {
     return guarded("load_jobs", [&] {
         sql::Params params(url_.backend);
-        sql::Columns c(url_.backend);
-        for (const char* name : {"agent_id_responsible", "company_name", "city", "neighborhood", "database_name",
-                                 "current_status", "previous_successful_hash_global", "schedule", "timezone"}) {
-            c.text(name);
-        }
-        for (const char* name : {"id", "expected_hour_utc", "expected_minute_utc", "window_minutes", "early_minutes",
-                                 "late_minutes"}) {
-            c.integer(name);
-        }
-        c.boolean("is_active");
-        for (const char* name : {"last_checked_timestamp", "last_successful_backup_timestamp", "created_at",
-                                 "updated_at", "last_entry_cycle_at", "status_changed_at"}) {
-            c.time(name);
-        }
         std::string where = active_only ? " WHERE is_active = TRUE" : " WHERE 1 = 1";
         if (!agent_id.empty()) where += " AND agent_id_responsible = " + params.text(agent_id);
-        // `at` jobs by time, then the other schedules (NULL sorts differently on each backend).
-        std::string order = " ORDER BY " + text_order("agent_id_responsible", postgres()) + ", " +
-                            text_order("database_name", postgres()) +
-                            ", COALESCE(expected_hour_utc, 24), expected_minute_utc, " +
-                            text_order("schedule", postgres()) + ", " + text_order("timezone", postgres());
-
-        std::vector<Job> jobs;
-        prepared_.query("SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + order, params, c,
-                   [&] {
-                       Job j;
-                       j.id = *c.get_integer("id");
-                       j.agent_id_responsible = *c.get_text("agent_id_responsible");
-                       j.company_name = *c.get_text("company_name");
-                       j.city = *c.get_text("city");
-                       j.neighborhood = *c.get_text("neighborhood");
-                       j.database_name = *c.get_text("database_name");
-                       j.expected_hour_utc = sql::small_integer(c.get_integer("expected_hour_utc"));
-                       j.expected_minute_utc = sql::small_integer(c.get_integer("expected_minute_utc"));
-                       j.window_minutes = static_cast<int>(*c.get_integer("window_minutes"));
-                       j.schedule = *c.get_text("schedule");
-                       j.timezone = *c.get_text("timezone");
-                       j.early_minutes = sql::small_integer(c.get_integer("early_minutes"));
-                       j.late_minutes = sql::small_integer(c.get_integer("late_minutes"));
-                       j.is_active = *c.get_integer("is_active") != 0;
-                       j.current_status = *c.get_text("current_status");
-                       j.last_checked_timestamp = c.get_time("last_checked_timestamp");
-                       j.last_successful_backup_timestamp = c.get_time("last_successful_backup_timestamp");
-                       j.previous_successful_hash_global = c.get_text("previous_successful_hash_global");
-                       j.created_at = c.get_time("created_at");
-                       j.updated_at = c.get_time("updated_at");
-                       j.last_entry_cycle_at = c.get_time("last_entry_cycle_at");
-                       j.status_changed_at = c.get_time("status_changed_at");
-                       jobs.push_back(std::move(j));
-                   });
-        return jobs;
+        return query_jobs(where, params);
     });
+}
+
+std::vector<Job> SociStorage::load_jobs_of_agents(const std::vector<std::string>& agent_ids) {
+    // SQLite runs in this process: one statement per agent costs no round trip.
+    if (!postgres()) return Storage::load_jobs_of_agents(agent_ids);
+    if (agent_ids.empty()) return {};
+    return guarded("load_jobs_of_agents", [&] {
+        sql::JsonRows asked;
+        for (const std::string& agent : agent_ids) {
+            asked.next_row();
+            asked.text("asked_agent", agent);
+        }
+        sql::Params params(url_.backend);
+        const std::string rows = params.text(asked.json());
+        return query_jobs(" WHERE is_active = TRUE AND agent_id_responsible IN (SELECT asked_agent FROM "
+                          "json_to_recordset(CAST(" + rows + " AS json)) AS asked(" + asked.definitions() + "))",
+                          params);
+    });
+}
+
+std::vector<Job> SociStorage::query_jobs(const std::string& where, sql::Params& params) {
+    sql::Columns c(url_.backend);
+    for (const char* name : {"agent_id_responsible", "company_name", "city", "neighborhood", "database_name",
+                             "current_status", "previous_successful_hash_global", "schedule", "timezone"}) {
+        c.text(name);
+    }
+    for (const char* name : {"id", "expected_hour_utc", "expected_minute_utc", "window_minutes", "early_minutes",
+                             "late_minutes"}) {
+        c.integer(name);
+    }
+    c.boolean("is_active");
+    for (const char* name : {"last_checked_timestamp", "last_successful_backup_timestamp", "created_at",
+                             "updated_at", "last_entry_cycle_at", "status_changed_at"}) {
+        c.time(name);
+    }
+    // `at` jobs by time, then the other schedules (NULL sorts differently on each backend).
+    std::string order = " ORDER BY " + text_order("agent_id_responsible", postgres()) + ", " +
+                        text_order("database_name", postgres()) +
+                        ", COALESCE(expected_hour_utc, 24), expected_minute_utc, " +
+                        text_order("schedule", postgres()) + ", " + text_order("timezone", postgres());
+
+    std::vector<Job> jobs;
+    prepared_.query("SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + order, params, c,
+               [&] {
+                   Job j;
+                   j.id = *c.get_integer("id");
+                   j.agent_id_responsible = *c.get_text("agent_id_responsible");
+                   j.company_name = *c.get_text("company_name");
+                   j.city = *c.get_text("city");
+                   j.neighborhood = *c.get_text("neighborhood");
+                   j.database_name = *c.get_text("database_name");
+                   j.expected_hour_utc = sql::small_integer(c.get_integer("expected_hour_utc"));
+                   j.expected_minute_utc = sql::small_integer(c.get_integer("expected_minute_utc"));
+                   j.window_minutes = static_cast<int>(*c.get_integer("window_minutes"));
+                   j.schedule = *c.get_text("schedule");
+                   j.timezone = *c.get_text("timezone");
+                   j.early_minutes = sql::small_integer(c.get_integer("early_minutes"));
+                   j.late_minutes = sql::small_integer(c.get_integer("late_minutes"));
+                   j.is_active = *c.get_integer("is_active") != 0;
+                   j.current_status = *c.get_text("current_status");
+                   j.last_checked_timestamp = c.get_time("last_checked_timestamp");
+                   j.last_successful_backup_timestamp = c.get_time("last_successful_backup_timestamp");
+                   j.previous_successful_hash_global = c.get_text("previous_successful_hash_global");
+                   j.created_at = c.get_time("created_at");
+                   j.updated_at = c.get_time("updated_at");
+                   j.last_entry_cycle_at = c.get_time("last_entry_cycle_at");
+                   j.status_changed_at = c.get_time("status_changed_at");
+                   jobs.push_back(std::move(j));
+               });
+    return jobs;
 }
 
 void job_state_row(const Job& job, sql::RowSink& row) {

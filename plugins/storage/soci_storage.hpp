@@ -70,6 +70,7 @@ public:
     void write_agent(const std::vector<Entry>& entries, const std::vector<Job>& job_states,
                      const std::vector<ReportRecord>& records) override;
     std::vector<bool> try_lock_agents(const std::vector<std::string>& agent_ids) override;
+    std::vector<Job> load_jobs_of_agents(const std::vector<std::string>& agent_ids) override;
 
 private:
     // Opens the session for a dry run: the database as it is (an empty one
@@ -79,6 +80,9 @@ private:
     // Connects and sets the session up; vigil::Unavailable naming the URL when it cannot.
     void open_session(const std::string& connect_string);
     std::vector<Job> select_jobs(const std::string& agent_id, bool active_only);
+    // The jobs a WHERE clause (on expected_backup_jobs, with its parameters)
+    // selects, in load_jobs' order.
+    std::vector<Job> query_jobs(const std::string& where, sql::Params& params);
     // Runs f, turning SOCI's errors into the plugin's: vigil::Unavailable
     // when the connection is gone, std::runtime_error naming the operation
     // otherwise.

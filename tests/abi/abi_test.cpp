@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -426,7 +427,7 @@ TEST_CASE("a storage plugin built before silences: vigil silence says they need 
     }
 }
 
-TEST_CASE("the host makes the one-row calls for a storage plugin without the batched ones of ABI 2.2") {
+TEST_CASE("the host makes the one-row calls for a storage plugin without the batched ones of ABI 2.2 and 2.4") {
     TempDir dir;
     Status status;
     auto storage = StorageHandle::open(
@@ -452,6 +453,13 @@ TEST_CASE("the host makes the one-row calls for a storage plugin without the bat
     REQUIRE(storage->commit().is_ok());
     REQUIRE(storage->load_jobs(job.agent_id_responsible, &jobs).is_ok());
     REQUIRE(jobs.size() == 1);
+    // Without load_jobs_of_agents (ABI 2.4), the host asks load_jobs agent by agent.
+    std::map<std::string, std::vector<vigil::Job>> of_agents;
+    REQUIRE(storage->load_jobs_of_agents({"BETA_LYON_GARE", job.agent_id_responsible}, &of_agents).is_ok());
+    REQUIRE(of_agents.size() == 2);
+    CHECK(of_agents["BETA_LYON_GARE"].empty());
+    REQUIRE(of_agents[job.agent_id_responsible].size() == 1);
+    CHECK(of_agents[job.agent_id_responsible][0].id == jobs[0].id);
 
     vigil::Entry entry;
     entry.expected_job_id = jobs[0].id;

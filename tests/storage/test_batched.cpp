@@ -1,8 +1,11 @@
-// The scan's batched calls (load_entries_of_jobs, write_agent) against the
-// one-row calls they stand for, on every backend.
+// The scan's batched calls (load_entries_of_jobs, write_agent,
+// load_jobs_of_agents) against the one-row calls they stand for, on every
+// backend.
 #include "fixture.hpp"
 
 #include <algorithm>
+#include <map>
+#include <sstream>
 
 using namespace storage_test;
 
@@ -192,6 +195,63 @@ TEST_CASE("load_entries_of_jobs gives load_entries of each job in turn, each wit
         CHECK(all[i].timestamp == one[i].timestamp);
         CHECK(all[i].message == one[i].message);
     }
+}
+
+// Every field of a job, as one line.
+std::string job_line(const vigil::Job& j) {
+    std::ostringstream line;
+    line << j.id << '|' << j.agent_id_responsible << '|' << j.company_name << '|' << j.city << '|' << j.neighborhood
+         << '|' << j.database_name << '|' << j.expected_hour_utc.value_or(-1) << ':'
+         << j.expected_minute_utc.value_or(-1) << '|' << j.window_minutes << '|' << j.schedule << '|' << j.timezone
+         << '|' << j.early_minutes.value_or(-1) << '|' << j.late_minutes.value_or(-1) << '|' << j.is_active << '|'
+         << j.current_status << '|' << j.last_checked_timestamp << '|' << j.last_successful_backup_timestamp << '|'
+         << j.previous_successful_hash_global.value_or("-") << '|' << j.created_at << '|' << j.updated_at << '|'
+         << j.last_entry_cycle_at << '|' << j.status_changed_at;
+    return line.str();
+}
+
+TEST_CASE("load_jobs_of_agents gives load_jobs of each agent, in load_jobs' order for each") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    const char* const kOther = "BETA_LYON_GARE";
+    const char* const kThird = "GAMMA_NICE_PORT";
+    sync_and_load(db, {job(kAgent, "sales", 2, 30), job(kAgent, "hr", 3, 0), job(kOther, "stock", 4, 15),
+                       job(kAgent, "archive", 1, 0), job(kThird, "web", 5, 0)},
+                  at("2026-11-20T04:00:00Z"));
+    // A job no longer configured is inactive: load_jobs leaves it out, and so must this.
+    const std::vector<vigil::Job> stored =
+        sync_and_load(db, {job(kAgent, "sales", 2, 30), job(kAgent, "hr", 3, 0), job(kOther, "stock", 4, 15),
+                           job(kThird, "web", 5, 0)},
+                      at("2026-11-21T04:00:00Z"));
+    REQUIRE(std::count_if(stored.begin(), stored.end(), [](const vigil::Job& j) { return !j.is_active; }) == 0);
+    // A state that differs from job to job, so a field read from the wrong row shows.
+    db.storage.begin();
+    for (vigil::Job j : db.storage.load_all_jobs("")) {
+        j.current_status = j.id % 2 ? "missing" : "ok";
+        j.last_checked_timestamp = at("2026-11-22T04:00:00Z") + j.id;
+        j.previous_successful_hash_global = std::string(64, static_cast<char>('a' + j.id % 6));
+        db.storage.update_job_state(j);
+    }
+    db.storage.commit();
+
+    const std::vector<std::vector<std::string>> asked = {
+        {}, {kAgent}, {kOther, kAgent}, {kThird, "NOBODY_HERE_AT_ALL", kAgent, kOther}};
+    for (const std::vector<std::string>& agents : asked) {
+        INFO("agents asked: " << agents.size());
+        db.storage.begin();
+        std::map<std::string, std::vector<std::string>> expected, got;
+        for (const std::string& agent : agents) {
+            for (const vigil::Job& j : db.storage.load_jobs(agent)) expected[agent].push_back(job_line(j));
+        }
+        for (const vigil::Job& j : db.storage.load_jobs_of_agents(agents)) {
+            got[j.agent_id_responsible].push_back(job_line(j));
+        }
+        db.storage.commit();
+        CHECK(got == expected);
+    }
+    db.storage.begin();
+    CHECK(db.storage.load_jobs_of_agents({kAgent}).size() == 2);
+    db.storage.commit();
 }
 
 TEST_CASE("write_agent takes a batch larger than PostgreSQL's 65,535 bind parameters") {

@@ -57,7 +57,7 @@ extern "C" {
 
 /* The ABI's history is in sdk/README.md ("ABI versions"). */
 #define VIGIL_ABI_MAJOR 2
-#define VIGIL_ABI_MINOR 3
+#define VIGIL_ABI_MINOR 4
 
 /* Name of the one symbol every plugin library exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -552,6 +552,15 @@ typedef struct vigil_silence {
  *                    of count elements; the plugin writes every element when
  *                    it returns VIGIL_OK. On failure the host rolls back, so
  *                    a claim made before the failure is not kept.
+ *
+ * Batched job reads (ABI 2.4), optional: a plugin without
+ * load_jobs_of_agents is asked load_jobs once per agent instead.
+ * load_jobs_of_agents: inside a transaction, the jobs load_jobs gives for
+ *                    each of the count agents, in one call: each agent's
+ *                    jobs in load_jobs' order, the agents in any order (the
+ *                    host sorts the jobs out by agent_id_responsible). The
+ *                    host names each agent once. The array is owned by the
+ *                    instance, as load_jobs' is.
  */
 typedef struct vigil_storage_api {
     uint32_t struct_size;
@@ -620,6 +629,10 @@ typedef struct vigil_storage_api {
     /* Optional since ABI 2.3, see above. */
     vigil_result (*try_lock_agents)(vigil_instance *self, const char *const *agent_ids,
                                     size_t count, int32_t *acquired);
+    /* Optional since ABI 2.4, see above. */
+    vigil_result (*load_jobs_of_agents)(vigil_instance *self, const char *const *agent_ids,
+                                        size_t count, const vigil_job *const **out,
+                                        size_t *out_count);
 } vigil_storage_api;
 
 /* ------------------------------------------------------------------ */

@@ -207,6 +207,16 @@ public:
         for (const std::string& id : agent_ids) acquired.push_back(try_lock_agent(id));
         return acquired;
     }
+    // load_jobs for each agent, concatenated (plugin.h, ABI 2.4): each
+    // agent's jobs in load_jobs' order, the agents in any order.
+    virtual std::vector<Job> load_jobs_of_agents(const std::vector<std::string>& agent_ids) {
+        std::vector<Job> jobs;
+        for (const std::string& id : agent_ids) {
+            std::vector<Job> of_agent = load_jobs(id);
+            jobs.insert(jobs.end(), std::make_move_iterator(of_agent.begin()), std::make_move_iterator(of_agent.end()));
+        }
+        return jobs;
+    }
 
 protected:
     static std::logic_error not_offered(const char* function) {
@@ -690,6 +700,17 @@ struct StorageAdapter {
             for (size_t i = 0; i < count; ++i) acquired[i] = held[i] ? 1 : 0;
         });
     }
+    static vigil_result load_jobs_of_agents(vigil_instance* p, const char* const* agent_ids, size_t count,
+                                            const vigil_job* const** out, size_t* out_count) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            s->job_views.reset();
+            s->jobs = s->configured().load_jobs_of_agents(std::vector<std::string>(agent_ids, agent_ids + count));
+            s->job_views = std::make_unique<JobViews>(s->jobs);
+            *out = s->job_views->data();
+            *out_count = s->job_views->size();
+        });
+    }
     static const vigil_storage_api* table() {
         static const vigil_storage_api api{sizeof(vigil_storage_api),
                                            Lifecycle<T, State>::table(),
@@ -723,7 +744,8 @@ struct StorageAdapter {
                                            &last_word,
                                            &load_entries_of_jobs,
                                            &write_agent,
-                                           &try_lock_agents};
+                                           &try_lock_agents,
+                                           &load_jobs_of_agents};
         return &api;
     }
 };
