@@ -188,7 +188,7 @@ std::vector<Job> SociStorage::select_jobs(const std::string& agent_id, bool acti
         sql::Params params(url_.backend);
         std::string where = active_only ? " WHERE is_active = TRUE" : " WHERE 1 = 1";
         if (!agent_id.empty()) where += " AND agent_id_responsible = " + params.text(agent_id);
-        return query_jobs(where, params);
+        return query_jobs("expected_backup_jobs" + where, params);
     });
 }
 
@@ -204,13 +204,19 @@ std::vector<Job> SociStorage::load_jobs_of_agents(const std::vector<std::string>
         }
         sql::Params params(url_.backend);
         const std::string rows = params.text(asked.json());
-        return query_jobs(" WHERE is_active = TRUE AND agent_id_responsible IN (SELECT asked_agent FROM "
-                          "json_to_recordset(CAST(" + rows + " AS json)) AS asked(" + asked.definitions() + "))",
+        // An agent at a time through the identity index (agent first): the
+        // planner guesses 100 rows for json_to_recordset and would rather
+        // hash them against a scan of every job, so the jobs are a LATERAL
+        // subquery that OFFSET 0 keeps from being flattened into a join (as
+        // load_entries_of_jobs does).
+        return query_jobs("json_to_recordset(CAST(" + rows + " AS json)) AS asked(" + asked.definitions() +
+                              ") CROSS JOIN LATERAL (SELECT * FROM expected_backup_jobs WHERE agent_id_responsible "
+                              "= asked_agent AND is_active = TRUE OFFSET 0) AS job",
                           params);
     });
 }
 
-std::vector<Job> SociStorage::query_jobs(const std::string& where, sql::Params& params) {
+std::vector<Job> SociStorage::query_jobs(const std::string& from, sql::Params& params) {
     sql::Columns c(url_.backend);
     for (const char* name : {"agent_id_responsible", "company_name", "city", "neighborhood", "database_name",
                              "current_status", "previous_successful_hash_global", "schedule", "timezone"}) {
@@ -232,7 +238,7 @@ std::vector<Job> SociStorage::query_jobs(const std::string& where, sql::Params& 
                         text_order("schedule", postgres()) + ", " + text_order("timezone", postgres());
 
     std::vector<Job> jobs;
-    prepared_.query("SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + order, params, c,
+    prepared_.query("SELECT " + c.select_list() + " FROM " + from + order, params, c,
                [&] {
                    Job j;
                    j.id = *c.get_integer("id");

@@ -80,9 +80,9 @@ private:
     // Connects and sets the session up; vigil::Unavailable naming the URL when it cannot.
     void open_session(const std::string& connect_string);
     std::vector<Job> select_jobs(const std::string& agent_id, bool active_only);
-    // The jobs a WHERE clause (on expected_backup_jobs, with its parameters)
-    // selects, in load_jobs' order.
-    std::vector<Job> query_jobs(const std::string& where, sql::Params& params);
+    // The jobs that `from` (what follows FROM, a WHERE clause included,
+    // with its parameters) selects, in load_jobs' order.
+    std::vector<Job> query_jobs(const std::string& from, sql::Params& params);
     // Runs f, turning SOCI's errors into the plugin's: vigil::Unavailable
     // when the connection is gone, std::runtime_error naming the operation
     // otherwise.
