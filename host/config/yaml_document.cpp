@@ -6,7 +6,6 @@
 #include <cstdio>
 #include <limits>
 #include <map>
-#include <memory>
 #include <stdexcept>
 #include <vector>
 

@@ -197,11 +197,7 @@ std::vector<Job> SociStorage::load_jobs_of_agents(const std::vector<std::string>
     if (!postgres()) return Storage::load_jobs_of_agents(agent_ids);
     if (agent_ids.empty()) return {};
     return guarded("load_jobs_of_agents", [&] {
-        sql::JsonRows asked;
-        for (const std::string& agent : agent_ids) {
-            asked.next_row();
-            asked.text("asked_agent", agent);
-        }
+        const sql::JsonRows asked = asked_agents(agent_ids);
         sql::Params params(url_.backend);
         const std::string rows = params.text(asked.json());
         // An agent at a time through the identity index (agent first): the

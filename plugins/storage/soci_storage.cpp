@@ -149,17 +149,22 @@ bool SociStorage::try_lock_agent(const std::string& agent_id) {
     });
 }
 
+sql::JsonRows SociStorage::asked_agents(const std::vector<std::string>& agent_ids) {
+    sql::JsonRows asked;
+    for (const std::string& agent : agent_ids) {
+        asked.next_row();
+        asked.text("asked_agent", agent);
+    }
+    return asked;
+}
+
 std::vector<bool> SociStorage::try_lock_agents(const std::vector<std::string>& agent_ids) {
     require_transaction("try_lock_agents");
     if (!postgres() || agent_ids.empty()) return std::vector<bool>(agent_ids.size(), true);
     return guarded("try_lock_agents", [&] {
         // The agents as JSON rows, as the other batched calls: one statement
         // whatever the batch's size.
-        sql::JsonRows asked;
-        for (const std::string& agent : agent_ids) {
-            asked.next_row();
-            asked.text("asked_agent", agent);
-        }
+        const sql::JsonRows asked = asked_agents(agent_ids);
         sql::Params params(url_.backend);
         const std::string rows = params.text(asked.json());
         sql::Columns columns(url_.backend);

@@ -4,6 +4,7 @@
 #define VIGIL_STORAGE_SOCI_STORAGE_HPP
 
 #include "connection_url.hpp"
+#include "json_rows.hpp"
 #include "sql.hpp"
 
 #include <vigil/plugin.hpp>
@@ -80,6 +81,9 @@ private:
     // Connects and sets the session up; vigil::Unavailable naming the URL when it cannot.
     void open_session(const std::string& connect_string);
     std::vector<Job> select_jobs(const std::string& agent_id, bool active_only);
+    // The agents as JSON rows of one column, asked_agent (their position
+    // beside it), for the statements that take a batch of agents.
+    static sql::JsonRows asked_agents(const std::vector<std::string>& agent_ids);
     // The jobs that `from` (what follows FROM, a WHERE clause included,
     // with its parameters) selects, in load_jobs' order.
     std::vector<Job> query_jobs(const std::string& from, sql::Params& params);
