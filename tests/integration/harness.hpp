@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace vigil::test {
@@ -56,12 +57,21 @@ public:
 
     // Writes vigil.yaml: storage_root, database.url, the jobs, then `extra` YAML.
     struct JobSpec {
+        // The fields in order, as brace lists write them; the ones left out
+        // keep their defaults (a constructor, where an aggregate would have
+        // g++ warn about each field left out).
+        JobSpec(std::string agent, std::string database, std::string at, int window_minutes = 0,
+                std::string schedule = "", std::string timezone = "", int early_minutes = -1, int late_minutes = -1)
+            : agent(std::move(agent)), database(std::move(database)), at(std::move(at)), window_minutes(window_minutes),
+              schedule(std::move(schedule)), timezone(std::move(timezone)), early_minutes(early_minutes),
+              late_minutes(late_minutes) {}
+
         std::string agent, database, at;
-        int window_minutes = 0;  // 0 = the global default
-        std::string schedule;    // written instead of `at` when set
-        std::string timezone;    // "" = not written (UTC)
-        int early_minutes = -1;  // -1 = not written
-        int late_minutes = -1;
+        int window_minutes;    // 0 = the global default
+        std::string schedule;  // written instead of `at` when set
+        std::string timezone;  // "" = not written (UTC)
+        int early_minutes;     // -1 = not written
+        int late_minutes;      // -1 = not written
     };
     void configure(const std::vector<JobSpec>& jobs, const std::string& extra = "");
     std::filesystem::path config_file() const { return dir() / "vigil.yaml"; }
