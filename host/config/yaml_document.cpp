@@ -86,8 +86,7 @@ private:
 
 }  // namespace
 
-YamlError::YamlError(int line, std::string message)
-    : std::runtime_error(message), line_(line), message_(std::move(message)) {}
+YamlError::YamlError(int line, const std::string& message) : std::runtime_error(message), line_(line) {}
 
 // Appends a node per event. Children are appended right after their
 // sequence or map, whose end is filled in when it closes.

@@ -28,16 +28,15 @@ struct YamlPair;
 // Text that is not YAML: where it stops being YAML and why.
 class YamlError : public std::runtime_error {
 public:
-    YamlError(int line, std::string message);
+    YamlError(int line, const std::string& message);
 
     // The line, counted from 0, where the parser found the problem.
     int line() const { return line_; }
     // libyaml's words for the problem and what it was reading.
-    const std::string& message() const { return message_; }
+    std::string message() const { return what(); }
 
 private:
     int line_;
-    std::string message_;
 };
 
 // A node of a YamlDocument, or no node at all (a key that is not there).

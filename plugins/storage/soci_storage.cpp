@@ -1,7 +1,7 @@
 #include "soci_storage.hpp"
 
-#include "schema.hpp"
 #include "json_rows.hpp"
+#include "schema.hpp"
 #include "sql.hpp"
 #include "table_rows.hpp"
 
