@@ -665,6 +665,15 @@ Status StorageHandle::load_jobs_of_agents(const std::vector<std::string>& agent_
     return s;
 }
 
+Status StorageHandle::find_reports(const std::vector<ReportQuery>& queries, std::vector<ReportSeen>* seen) {
+    seen->assign(queries.size(), ReportSeen());
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        const ReportQuery& q = queries[i];
+        if (Status s = find_report(q.content_sha256, q.agent_id, q.file_name, &(*seen)[i]); !s.is_ok()) return s;
+    }
+    return Status::ok();
+}
+
 bool StorageHandle::offers_write_agent() const { return VIGIL_STORAGE_OFFERS(api_, write_agent); }
 
 Status StorageHandle::write_agent(const std::vector<Entry>& entries, const std::vector<Job>& job_states,

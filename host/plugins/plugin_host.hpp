@@ -127,6 +127,12 @@ public:
         bool content_seen = false;
         bool same_file = false;
     };
+    // What find_report is asked about one report.
+    struct ReportQuery {
+        std::string content_sha256;
+        std::string agent_id;
+        std::string file_name;
+    };
     Status begin();
     Status commit();
     Status rollback();
@@ -200,6 +206,9 @@ public:
     // gives, for each of the agents (given once each).
     Status load_jobs_of_agents(const std::vector<std::string>& agent_ids,
                                std::map<std::string, std::vector<Job>>* jobs);
+    // find_report for each query, in one call when the plugin offers
+    // find_reports (ABI 2.5): (*seen)[i] answers queries[i].
+    Status find_reports(const std::vector<ReportQuery>& queries, std::vector<ReportSeen>* seen);
 
 private:
     using PluginInstance::PluginInstance;
