@@ -45,6 +45,64 @@ Status hand_out(std::vector<Entry> existing, std::vector<EvaluationInput>* input
                                                    " out of the order of the jobs asked for");
 }
 
+// Which of an agent's reports are duplicates: content recorded before from
+// its folder (seen), or the same bytes as an earlier report of the folder.
+// Every report not in `unrecorded` has its answer in `seen`.
+struct ReportDuplicates {
+    std::vector<bool> duplicate;
+    std::vector<bool> record_fate;  // false: recorded before under this very name
+    std::vector<bool> excluded;     // in no evaluation: unrecorded, duplicate or refused
+};
+
+ReportDuplicates find_duplicates(const AgentFolder& agent, const std::map<std::string, StorageHandle::ReportSeen>& seen,
+                                 const std::set<std::string>& unrecorded,
+                                 const std::map<std::string, Message>& refused) {
+    const std::vector<ReportFile>& reports = agent.reports;
+    ReportDuplicates d{std::vector<bool>(reports.size(), false), std::vector<bool>(reports.size(), true),
+                       std::vector<bool>(reports.size(), false)};
+    std::set<std::string> seen_here;
+    for (std::size_t i = 0; i < reports.size(); ++i) {
+        const ReportFile& f = reports[i];
+        if (unrecorded.count(f.file_name)) {
+            d.excluded[i] = true;
+            continue;
+        }
+        const StorageHandle::ReportSeen& answer = seen.at(f.file_name);
+        if (answer.content_seen || !seen_here.insert(f.content_sha256).second) {
+            d.duplicate[i] = true;
+            // Already recorded under this very name: a rerun after a crash, nothing new to say.
+            d.record_fate[i] = !answer.same_file;
+        }
+        d.excluded[i] = d.duplicate[i] || refused.count(f.file_name) > 0;
+    }
+    return d;
+}
+
+// The evaluations the agent's jobs need at `now`, in the jobs' order, without
+// their existing entries: none for a job already judged at this instant.
+Status evaluation_inputs(const AgentFolder& agent, const std::vector<Job>& jobs, const std::vector<bool>& excluded,
+                         std::int64_t now, std::vector<EvaluationInput>* inputs) {
+    for (const Job& job : jobs) {
+        EvaluationInput in;
+        in.candidates = candidates_for(agent, job, excluded);
+        if (judged_at_this_instant(job, now, !in.candidates.empty())) continue;
+        in.job = job;
+        in.now = now;
+        if (Status st = schedule_for(job, &in.schedule); !st.is_ok()) return st;
+        inputs->push_back(std::move(in));
+    }
+    return Status::ok();
+}
+
+EntriesAsked entries_asked(const std::vector<EvaluationInput>& inputs, std::int64_t now) {
+    EntriesAsked asked;
+    for (const EvaluationInput& in : inputs) {
+        asked.job_ids.push_back(in.job.id);
+        asked.since.push_back(earliest_cycle_needed(*in.schedule, in.candidates, now));
+    }
+    return asked;
+}
+
 // One attempt at recording an agent, inside the transaction the caller
 // opened. Counts and log lines are kept until the caller commits. Batched:
 // the agent's rows are written in one write_agent call at the end (one
@@ -101,30 +159,18 @@ Status AgentWriter::write() {
 
     // Duplicates: content already recorded from this folder (by an earlier
     // scan, or earlier in this one). Reports set aside are in no evaluation.
-    std::vector<bool> duplicate(reports.size(), false), record_fate(reports.size(), true),
-        excluded(reports.size(), false);
-    std::set<std::string> seen_here;
-    for (std::size_t i = 0; i < reports.size(); ++i) {
-        const ReportFile& f = reports[i];
-        if (unrecorded_.count(f.file_name)) {
-            excluded[i] = true;
-            continue;
-        }
+    std::map<std::string, StorageHandle::ReportSeen> seen;
+    if (context_.reports_seen) seen = *context_.reports_seen;
+    for (const ReportFile& f : reports) {
+        if (unrecorded_.count(f.file_name) || seen.count(f.file_name)) continue;
         culprit_ = f.file_name;
-        StorageHandle::ReportSeen seen;
-        if (context_.reports_seen && context_.reports_seen->count(f.file_name) > 0) {
-            seen = context_.reports_seen->at(f.file_name);
-        } else if (Status st = db.find_report(f.content_sha256, agent_.agent_id, f.file_name, &seen); !st.is_ok()) {
+        if (Status st = db.find_report(f.content_sha256, agent_.agent_id, f.file_name, &seen[f.file_name]);
+            !st.is_ok()) {
             return st;
         }
-        if (seen.content_seen || !seen_here.insert(f.content_sha256).second) {
-            duplicate[i] = true;
-            // Already recorded under this very name: a rerun after a crash, nothing new to say.
-            record_fate[i] = !seen.same_file;
-        }
-        excluded[i] = duplicate[i] || refused_.count(f.file_name) > 0;
     }
     culprit_.clear();
+    const ReportDuplicates duplicates = find_duplicates(agent_, seen, unrecorded_, refused_);
 
     std::vector<Job> jobs;
     if (context_.stored_jobs) {
@@ -140,25 +186,26 @@ Status AgentWriter::write() {
 
     // What each job to judge needs, then the entries of all of them in one call.
     std::vector<EvaluationInput> inputs;
-    std::vector<std::int64_t> job_ids, since;
+    if (Status st = evaluation_inputs(agent_, jobs, duplicates.excluded, context_.now, &inputs); !st.is_ok()) {
+        return st;
+    }
+    // A job already judged at this instant keeps its status.
+    auto next_input = inputs.begin();
     for (const Job& job : jobs) {
-        EvaluationInput in;
-        in.job = job;
-        in.candidates = candidates_for(agent_, job, excluded);
-        if (judged_at_this_instant(job, context_.now, !in.candidates.empty())) {
-            ++tally_.job_status[job.current_status];
-            continue;
-        }
-        in.now = context_.now;
+        if (next_input != inputs.end() && next_input->job.id == job.id) ++next_input;
+        else ++tally_.job_status[job.current_status];
+    }
+    for (EvaluationInput& in : inputs) {
         in.content_change = context_.content_change;
         in.staged = context_.staged;
-        if (Status st = schedule_for(job, &in.schedule); !st.is_ok()) return st;
-        job_ids.push_back(job.id);
-        since.push_back(earliest_cycle_needed(*in.schedule, in.candidates, context_.now));
-        inputs.push_back(std::move(in));
     }
+    const EntriesAsked asked = entries_asked(inputs, context_.now);
     std::vector<Entry> existing;
-    if (Status st = db.load_entries_of_jobs(job_ids, since, &existing); !st.is_ok()) return st;
+    if (context_.entries_read && context_.entries_read->asked == asked) {
+        existing = context_.entries_read->entries;
+    } else if (Status st = db.load_entries_of_jobs(asked.job_ids, asked.since, &existing); !st.is_ok()) {
+        return st;
+    }
     if (Status st = hand_out(std::move(existing), &inputs); !st.is_ok()) return st;
 
     for (const EvaluationInput& in : inputs) {
@@ -203,7 +250,9 @@ Status AgentWriter::write() {
         }
         ++tally_.job_status[result.job.current_status];
     }
-    if (Status st = write_fates(duplicate, record_fate, used, why, job_databases); !st.is_ok()) return st;
+    if (Status st = write_fates(duplicates.duplicate, duplicates.record_fate, used, why, job_databases); !st.is_ok()) {
+        return st;
+    }
     if (!batched_) return Status::ok();
     culprit_.clear();
     return db.write_agent(entries_, job_states_, records_);
@@ -285,13 +334,31 @@ Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::v
 
 }  // namespace
 
-std::map<std::string, StorageHandle::ReportSeen> look_up_reports(StorageHandle& storage, const AgentFolder& agent) {
-    std::map<std::string, StorageHandle::ReportSeen> found;
+bool entries_to_read(const AgentFolder& agent, const std::vector<Job>& jobs,
+                     const std::map<std::string, StorageHandle::ReportSeen>& seen, std::int64_t now,
+                     EntriesAsked* asked) {
     for (const ReportFile& f : agent.reports) {
-        StorageHandle::ReportSeen seen;
-        if (storage.find_report(f.content_sha256, agent.agent_id, f.file_name, &seen).is_ok()) {
-            found.emplace(f.file_name, seen);
-        }
+        if (!seen.count(f.file_name)) return false;
+    }
+    const ReportDuplicates duplicates = find_duplicates(agent, seen, {}, {});
+    std::vector<EvaluationInput> inputs;
+    if (!evaluation_inputs(agent, jobs, duplicates.excluded, now, &inputs).is_ok()) return false;
+    *asked = entries_asked(inputs, now);
+    return true;
+}
+
+std::vector<std::map<std::string, StorageHandle::ReportSeen>> look_up_reports(
+    StorageHandle& storage, const std::vector<const AgentFolder*>& agents) {
+    std::vector<StorageHandle::ReportQuery> queries;
+    for (const AgentFolder* agent : agents) {
+        for (const ReportFile& f : agent->reports) queries.push_back({f.content_sha256, agent->agent_id, f.file_name});
+    }
+    std::vector<std::map<std::string, StorageHandle::ReportSeen>> found(agents.size());
+    std::vector<StorageHandle::ReportSeen> seen;
+    if (!storage.find_reports(queries, &seen).is_ok()) return found;
+    auto answer = seen.begin();
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+        for (const ReportFile& f : agents[i]->reports) found[i].emplace(f.file_name, *answer++);
     }
     return found;
 }

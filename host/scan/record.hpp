@@ -55,6 +55,21 @@ struct AgentTally {
     int events_queued = 0;
 };
 
+// The stored entries an agent's evaluations read: those of each job from
+// its `since` on (load_entries_of_jobs' arguments).
+struct EntriesAsked {
+    std::vector<std::int64_t> job_ids;
+    std::vector<std::int64_t> since;
+
+    bool operator==(const EntriesAsked& other) const { return job_ids == other.job_ids && since == other.since; }
+};
+
+// Entries read ahead of the agent's write, and what they were read for.
+struct EntriesRead {
+    EntriesAsked asked;
+    std::vector<Entry> entries;  // load_entries_of_jobs' answer to `asked`
+};
+
 // What recording an agent needs besides the agent itself.
 struct RecordContext {
     StorageHandle* storage = nullptr;
@@ -73,6 +88,9 @@ struct RecordContext {
     // load_jobs' answer for the agent, read the same way inside that
     // transaction when it claimed the agent; null: ask.
     const std::vector<Job>* stored_jobs = nullptr;
+    // Entries read the same way inside that transaction; used when the
+    // write asks for exactly what they were read for, null: ask.
+    const EntriesRead* entries_read = nullptr;
 };
 
 enum class RecordOutcome { kCommitted, kBusy, kFailed };
@@ -88,10 +106,20 @@ struct AgentRecording {
     void emit_logs() const;
 };
 
-// What the database knows of each report file of the agent (docs/scan.md:
-// a duplicate needs no staged-file work). Files it could not answer for
-// are left out.
-std::map<std::string, StorageHandle::ReportSeen> look_up_reports(StorageHandle& storage, const AgentFolder& agent);
+// What the database knows of each report file of each agent (docs/scan.md:
+// a duplicate needs no staged-file work), asked in one find_reports call:
+// the i-th map is agents[i]'s, by file name. When the database could not
+// answer, every map is empty (recording asks again).
+std::vector<std::map<std::string, StorageHandle::ReportSeen>> look_up_reports(
+    StorageHandle& storage, const std::vector<const AgentFolder*>& agents);
+
+// What the agent's write will ask load_entries_of_jobs for, given its
+// stored jobs and find_report's answers for its reports, when written in
+// the transaction those came from. False when a report has no answer or a
+// job's schedule does not resolve (the write then finds out for itself).
+bool entries_to_read(const AgentFolder& agent, const std::vector<Job>& jobs,
+                     const std::map<std::string, StorageHandle::ReportSeen>& seen, std::int64_t now,
+                     EntriesAsked* asked);
 
 // Claims and records the agent in a transaction of its own (see above).
 // kCommitted: every report of the agent has its fate recorded

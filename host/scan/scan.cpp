@@ -130,9 +130,10 @@ std::int64_t latest_completed_scan_start(StorageHandle& storage) {
 // scan killed mid-group redoes at most this much work.
 constexpr std::size_t kGroupAgents = 64;
 constexpr std::chrono::milliseconds kGroupTime{1000};
-// Agents claimed and being verified, per verification thread, ahead of the
-// one being written: enough to keep the threads busy, few enough that
-// memory holds only a handful of agents.
+// Agents claimed and being verified, per verification thread, left ahead of
+// the one being written once a claimed batch has entered: enough to keep the
+// threads busy, few enough that memory holds only a batch and a handful of
+// agents.
 constexpr std::size_t kInFlightPerThread = 2;
 // Agents claimed in one call: a round trip to a database server for every
 // 16 agents rather than for each; few enough that a batch's agents are
@@ -145,11 +146,14 @@ struct AgentInFlight {
     bool has_folder = false;
     std::vector<Job> jobs;  // its configured jobs, known before the scan's transactions
     std::unique_ptr<StagedFiles> staged;  // once verified; refers to `agent`: both live as long as this
-    // find_report's answers, asked when verification started: in the group
-    // transaction that claimed the agent, when it had one.
+    // find_report's answers, asked before verification started: for its
+    // whole claimed batch at once, in the group transaction that claimed it,
+    // when it had one.
     std::map<std::string, StorageHandle::ReportSeen> reports_seen;
     // Its stored jobs, read in the group transaction that claimed it.
     std::optional<std::vector<Job>> stored_jobs;
+    // The stored entries its write will read, read there as well.
+    std::optional<EntriesRead> entries_read;
     AgentRecording recording;
 };
 
@@ -179,15 +183,22 @@ private:
     // takes: up to the first name that is not an agent id, as many as the
     // open group has room for, at most kClaimBatch, at least one.
     std::vector<std::string> next_batch(const std::vector<std::string_view>& agents, std::size_t next) const;
-    // Claims `batch`, then collects and enters each agent it holds, in
-    // order. Returns how many of the batch it went through: fewer than all
-    // when a failed write rolled the group back, and with it the claims the
-    // batch still held (those agents are to be claimed again).
+    // Claims `batch`, collects each agent it holds, looks up their reports
+    // and reads their entries (a call for all of them each), then enters
+    // them in order. Returns how many of the batch it went through: one when
+    // no group could hold the claims (that agent was recorded on its own,
+    // and the rest are to be claimed again), all of them otherwise.
     std::size_t claim_and_collect(const std::vector<std::string>& batch, const StorageWalk& walk);
     // Collects one agent (open, list, read, parse); nullptr when its folder
     // is not an agent folder and it has no jobs.
     std::unique_ptr<AgentInFlight> collect_agent(const StorageWalk& walk, const std::string& agent_id,
                                                  std::vector<Job> jobs);
+    // Asks the database about the reports of those of the agents that have
+    // reports and jobs, in one call, before their verification starts.
+    void look_up(const std::vector<AgentInFlight*>& agents);
+    // Reads the stored entries the writes of the agents will read, in one
+    // call, inside the transaction that claimed them.
+    void read_entries(const std::vector<AgentInFlight*>& agents);
     // Starts verifying the staged files its evaluation will foresee (once).
     void start_verify(AgentInFlight& agent);
     // Whether the open group is due for its commit.
@@ -298,12 +309,59 @@ std::unique_ptr<AgentInFlight> Scanner::collect_agent(const StorageWalk& walk, c
     return in_flight;
 }
 
+void Scanner::look_up(const std::vector<AgentInFlight*>& agents) {
+    std::vector<AgentInFlight*> asking;
+    std::vector<const AgentFolder*> folders;
+    for (AgentInFlight* agent : agents) {
+        if (agent->staged || agent->agent.reports.empty() || agent->jobs.empty()) continue;
+        asking.push_back(agent);
+        folders.push_back(&agent->agent);
+    }
+    if (asking.empty()) return;
+    auto seen = look_up_reports(*plugins_.storage, folders);
+    for (std::size_t i = 0; i < asking.size(); ++i) asking[i]->reports_seen = std::move(seen[i]);
+}
+
+// An agent whose entries cannot be foreseen, or each of them when the read
+// fails, reads its own when it is written.
+void Scanner::read_entries(const std::vector<AgentInFlight*>& agents) {
+    std::vector<AgentInFlight*> reading;
+    EntriesAsked all;
+    for (AgentInFlight* agent : agents) {
+        EntriesRead read;
+        if (!agent->stored_jobs ||
+            !entries_to_read(agent->agent, *agent->stored_jobs, agent->reports_seen, options_.now, &read.asked)) {
+            continue;
+        }
+        all.job_ids.insert(all.job_ids.end(), read.asked.job_ids.begin(), read.asked.job_ids.end());
+        all.since.insert(all.since.end(), read.asked.since.begin(), read.asked.since.end());
+        agent->entries_read = std::move(read);
+        reading.push_back(agent);
+    }
+    std::vector<Entry> entries;
+    if (!all.job_ids.empty() && !plugins_.storage->load_entries_of_jobs(all.job_ids, all.since, &entries).is_ok()) {
+        for (AgentInFlight* agent : reading) agent->entries_read.reset();
+        return;
+    }
+    // In the order asked for: agent by agent, job by job.
+    std::size_t next = 0;
+    for (AgentInFlight* agent : reading) {
+        for (const std::int64_t job_id : agent->entries_read->asked.job_ids) {
+            while (next < entries.size() && entries[next].expected_job_id == job_id) {
+                agent->entries_read->entries.push_back(std::move(entries[next++]));
+            }
+        }
+    }
+    if (next != entries.size()) {
+        for (AgentInFlight* agent : reading) agent->entries_read.reset();
+    }
+}
+
 void Scanner::start_verify(AgentInFlight& in_flight) {
     if (in_flight.staged) return;
     const AgentFolder& agent = in_flight.agent;
     in_flight.staged = std::make_unique<StagedFiles>(agent, checks_, pool_);
     if (!agent.reports.empty() && !in_flight.jobs.empty()) {
-        in_flight.reports_seen = look_up_reports(*plugins_.storage, agent);
         in_flight.staged->start(staged_files_to_verify(agent, in_flight.jobs, in_flight.reports_seen));
     }
 }
@@ -320,6 +378,7 @@ RecordContext Scanner::record_context(AgentInFlight& agent, bool in_claiming_tra
     if (in_claiming_transaction) {
         context.reports_seen = &agent.reports_seen;
         if (agent.stored_jobs) context.stored_jobs = &*agent.stored_jobs;
+        if (agent.entries_read) context.entries_read = &*agent.entries_read;
     }
     return context;
 }
@@ -419,6 +478,7 @@ Status Scanner::commit_group() {
 Status Scanner::record_one_by_one(std::vector<std::unique_ptr<AgentInFlight>> agents) {
     Status overall = Status::ok();
     for (auto& agent : agents) {
+        look_up({agent.get()});
         start_verify(*agent);
         Status error;
         switch (record_agent(record_context(*agent, false), agent->agent, &agent->recording, &error)) {
@@ -503,28 +563,36 @@ std::vector<std::string> Scanner::next_batch(const std::vector<std::string_view>
 }
 
 std::size_t Scanner::claim_and_collect(const std::vector<std::string>& batch, const StorageWalk& walk) {
-    const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
     std::map<std::string, std::vector<Job>> stored_jobs;
     const std::vector<Claim> claims = claim(batch, &stored_jobs);
-    std::size_t done = 0;
-    while (done < claims.size()) {
-        const std::string& agent_id = batch[done];
-        const Claim claimed = claims[done++];
-        if (claimed == Claim::kBusy) {
-            skip_busy(agent_id);
-        } else {
-            auto agent = collect_agent(walk, agent_id, walk.roster.next_jobs(agent_id));
-            if (agent && claimed == Claim::kHeld) agent->stored_jobs = std::move(stored_jobs[agent_id]);
-            if (agent) {
-                note(enter(std::move(agent), claimed));
-            } else if (claimed == Claim::kGroupFailed) {
-                note(fail_group(nullptr));
-            }
-            while (in_flight_.size() > max_in_flight) note(write_next());
+    if (claims.front() == Claim::kAlone || claims.front() == Claim::kGroupFailed) {
+        auto agent = collect_agent(walk, batch.front(), walk.roster.next_jobs(batch.front()));
+        if (agent) {
+            note(enter(std::move(agent), claims.front()));
+        } else if (claims.front() == Claim::kGroupFailed) {
+            note(fail_group(nullptr));
         }
-        if (!group_transaction_.is_open()) break;
+        return 1;
     }
-    return done;
+    std::vector<std::unique_ptr<AgentInFlight>> held;
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+        if (claims[i] == Claim::kBusy) {
+            skip_busy(batch[i]);
+            continue;
+        }
+        auto agent = collect_agent(walk, batch[i], walk.roster.next_jobs(batch[i]));
+        if (!agent) continue;
+        agent->stored_jobs = std::move(stored_jobs[batch[i]]);
+        held.push_back(std::move(agent));
+    }
+    std::vector<AgentInFlight*> collected;
+    for (auto& agent : held) collected.push_back(agent.get());
+    look_up(collected);
+    read_entries(collected);
+    for (auto& agent : held) note(enter(std::move(agent), Claim::kHeld));
+    const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
+    while (in_flight_.size() > max_in_flight) note(write_next());
+    return claims.size();
 }
 
 Status Scanner::run() {
