@@ -10,6 +10,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+#include <iterator>
 #include <utility>
 #include <vector>
 
@@ -107,12 +109,14 @@ EntriesAsked entries_asked(const std::vector<EvaluationInput>& inputs, std::int6
 // opened. Counts and log lines are kept until the caller commits. Batched:
 // the agent's rows are written in one write_agent call at the end (one
 // round trip to a database server) instead of one call per row, which
-// cannot tell which report a refused write came from.
+// cannot tell which report a refused write came from; or, when the caller
+// keeps them (`kept` not null), added to those it writes for a whole group.
 class AgentWriter {
 public:
     AgentWriter(const RecordContext& context, const AgentFolder& agent, const std::map<std::string, Message>& refused,
-                const std::set<std::string>& unrecorded, bool batched)
-        : context_(context), agent_(agent), refused_(refused), unrecorded_(unrecorded), batched_(batched) {}
+                const std::set<std::string>& unrecorded, bool batched, RowsToWrite* kept = nullptr)
+        : context_(context), agent_(agent), refused_(refused), unrecorded_(unrecorded), batched_(batched),
+          kept_(kept) {}
 
     Status write();
     // The report file the write that failed was made from; "" when that
@@ -145,9 +149,8 @@ private:
     const std::map<std::string, Message>& refused_;
     const std::set<std::string>& unrecorded_;
     const bool batched_;
-    std::vector<Entry> entries_;  // batched: the rows write_agent writes, in order
-    std::vector<Job> job_states_;
-    std::vector<ReportRecord> records_;
+    RowsToWrite* const kept_;
+    RowsToWrite rows_;  // batched: the rows write_agent writes, in order
     std::string culprit_;
     AgentTally tally_;
     std::vector<std::pair<spdlog::level::level_enum, std::string>> lines_;
@@ -255,12 +258,17 @@ Status AgentWriter::write() {
     }
     if (!batched_) return Status::ok();
     culprit_.clear();
-    return db.write_agent(entries_, job_states_, records_);
+    if (!kept_) return write_rows(db, &rows_);
+    auto append = [](auto& to, auto& from) { std::move(from.begin(), from.end(), std::back_inserter(to)); };
+    append(kept_->entries, rows_.entries);
+    append(kept_->job_states, rows_.job_states);
+    append(kept_->records, rows_.records);
+    return Status::ok();
 }
 
 Status AgentWriter::insert_entry(const Entry& entry) {
     if (batched_) {
-        entries_.push_back(entry);
+        rows_.entries.push_back(entry);
         return Status::ok();
     }
     std::int64_t id = 0;
@@ -269,7 +277,7 @@ Status AgentWriter::insert_entry(const Entry& entry) {
 
 Status AgentWriter::update_job_state(const Job& job) {
     if (batched_) {
-        job_states_.push_back(job);
+        rows_.job_states.push_back(job);
         return Status::ok();
     }
     return context_.storage->update_job_state(job);
@@ -277,7 +285,7 @@ Status AgentWriter::update_job_state(const Job& job) {
 
 Status AgentWriter::record_report(const ReportRecord& record) {
     if (batched_) {
-        records_.push_back(record);
+        rows_.records.push_back(record);
         return Status::ok();
     }
     return context_.storage->record_report(record);
@@ -363,14 +371,22 @@ std::vector<std::map<std::string, StorageHandle::ReportSeen>> look_up_reports(
     return found;
 }
 
+Status write_rows(StorageHandle& storage, RowsToWrite* rows) {
+    if (rows->entries.empty() && rows->job_states.empty() && rows->records.empty()) return Status::ok();
+    const Status st = storage.write_agent(rows->entries, rows->job_states, rows->records);
+    *rows = RowsToWrite();
+    return st;
+}
+
 void AgentRecording::emit_logs() const {
     for (const auto& [level, line] : lines) spdlog::log(level, "{}", line);
 }
 
-Status write_in_group(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording) {
+Status write_in_group(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording,
+                      RowsToWrite* rows) {
     const std::map<std::string, Message> refused;
     const std::set<std::string> unrecorded;
-    AgentWriter writer(context, agent, refused, unrecorded, context.storage->offers_write_agent());
+    AgentWriter writer(context, agent, refused, unrecorded, context.storage->offers_write_agent(), rows);
     if (Status st = writer.write(); !st.is_ok()) return st;
     *recording = std::move(writer).recording();
     return Status::ok();

@@ -6,9 +6,10 @@
 // again in a transaction of its own (record_agent), as follows.
 //
 // When the storage plugin offers write_agent, an agent's entries, job
-// states and report fates go to it in one call at the end of the agent
-// (one round trip to a database server); its entries are read in one
-// load_entries_of_jobs call.
+// states and report fates go to it in one call (one round trip to a
+// database server): at the end of the agent, or, in a group, those of all
+// its agents in one call before the commit. An agent's entries are read in
+// one load_entries_of_jobs call, with those of its claimed batch in a group.
 //
 // Defence in depth: when the database refuses a write because of what one
 // report contains (any failure but a lost connection, on a write made from
@@ -130,11 +131,27 @@ bool entries_to_read(const AgentFolder& agent, const std::vector<Job>& jobs,
 RecordOutcome record_agent(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording,
                            Status* error);
 
+// Rows for one write_agent call: entries, then job states, then report
+// fates, of one agent or of several.
+struct RowsToWrite {
+    std::vector<Entry> entries;
+    std::vector<Job> job_states;
+    std::vector<ReportRecord> records;
+};
+
 // Writes the agent inside the transaction the caller holds open, in which
 // the caller already claimed it (try_lock_agent), in one attempt, logging
-// nothing. Ok: written, to be committed by the caller (then
-// recording->emit_logs()). An error: the transaction must be rolled back.
-Status write_in_group(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording);
+// nothing. When the storage offers write_agent, the agent's rows are added
+// to *rows instead, for the caller to write with those of the other agents
+// of the transaction (write_rows) before it commits. Ok: written or kept,
+// to be committed by the caller (then recording->emit_logs()). An error:
+// the transaction must be rolled back.
+Status write_in_group(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording,
+                      RowsToWrite* rows);
+
+// Writes the rows in one write_agent call and empties them; nothing when
+// there are none.
+Status write_rows(StorageHandle& storage, RowsToWrite* rows);
 
 }  // namespace vigil::host
 

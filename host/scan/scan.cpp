@@ -222,9 +222,9 @@ private:
     Status enter(std::unique_ptr<AgentInFlight> agent, Claim claimed);
     // Writes the oldest agent in flight into the group once verified.
     Status write_next();
-    // Writes every agent in flight, commits the group, then archives its
-    // agents' reports. When the commit fails, records each agent again on
-    // its own.
+    // Writes every agent in flight and the group's rows, commits the group,
+    // then archives its agents' reports. When that write or the commit
+    // fails, records each agent again on its own.
     Status commit_group();
     // A write of the group failed: the group rolled back, each of its agents,
     // `failed` (when not null) and those in flight recorded on their own.
@@ -261,6 +261,7 @@ private:
     Transaction group_transaction_;
     std::deque<std::unique_ptr<AgentInFlight>> in_flight_;  // claimed, being verified
     std::vector<std::unique_ptr<AgentInFlight>> group_;     // written, awaiting the commit
+    RowsToWrite group_rows_;  // the group's rows, for one write_agent call before its commit
     std::chrono::steady_clock::time_point group_opened_;
     Status overall_ = Status::ok();
 };
@@ -437,7 +438,8 @@ Status Scanner::write_next() {
     std::unique_ptr<AgentInFlight> agent = std::move(in_flight_.front());
     in_flight_.pop_front();
     agent->staged->wait();
-    if (Status st = write_in_group(record_context(*agent, true), agent->agent, &agent->recording); !st.is_ok()) {
+    if (Status st = write_in_group(record_context(*agent, true), agent->agent, &agent->recording, &group_rows_);
+        !st.is_ok()) {
         return fail_group(std::move(agent));
     }
     group_.push_back(std::move(agent));
@@ -446,6 +448,7 @@ Status Scanner::write_next() {
 
 Status Scanner::fail_group(std::unique_ptr<AgentInFlight> failed) {
     group_transaction_.rollback();
+    group_rows_ = RowsToWrite();
     std::vector<std::unique_ptr<AgentInFlight>> agents = std::move(group_);
     group_.clear();
     if (failed) agents.push_back(std::move(failed));
@@ -459,6 +462,7 @@ Status Scanner::commit_group() {
         if (Status st = write_next(); !st.is_ok()) return st;
     }
     if (!group_transaction_.is_open()) return Status::ok();
+    if (Status st = write_rows(*plugins_.storage, &group_rows_); !st.is_ok()) return fail_group(nullptr);
     std::vector<std::unique_ptr<AgentInFlight>> agents = std::move(group_);
     group_.clear();
     fault_point("agent.before_commit");
