@@ -667,11 +667,33 @@ Status StorageHandle::load_jobs_of_agents(const std::vector<std::string>& agent_
 
 Status StorageHandle::find_reports(const std::vector<ReportQuery>& queries, std::vector<ReportSeen>* seen) {
     seen->assign(queries.size(), ReportSeen());
-    for (std::size_t i = 0; i < queries.size(); ++i) {
-        const ReportQuery& q = queries[i];
-        if (Status s = find_report(q.content_sha256, q.agent_id, q.file_name, &(*seen)[i]); !s.is_ok()) return s;
+    if (!VIGIL_STORAGE_OFFERS(api_, find_reports)) {
+        for (std::size_t i = 0; i < queries.size(); ++i) {
+            const ReportQuery& q = queries[i];
+            if (Status s = find_report(q.content_sha256, q.agent_id, q.file_name, &(*seen)[i]); !s.is_ok()) return s;
+        }
+        return Status::ok();
     }
-    return Status::ok();
+    std::vector<const char*> content, agents, files;
+    content.reserve(queries.size());
+    agents.reserve(queries.size());
+    files.reserve(queries.size());
+    for (const ReportQuery& q : queries) {
+        content.push_back(q.content_sha256.c_str());
+        agents.push_back(q.agent_id.c_str());
+        files.push_back(q.file_name.c_str());
+    }
+    std::vector<int32_t> content_seen(queries.size(), 0), same_file(queries.size(), 0);
+    Status s = check(api_->find_reports(self_, content.data(), agents.data(), files.data(), queries.size(),
+                                        content_seen.data(), same_file.data()),
+                     "find_reports");
+    if (s.is_ok()) {
+        for (std::size_t i = 0; i < queries.size(); ++i) {
+            (*seen)[i].content_seen = content_seen[i] != 0;
+            (*seen)[i].same_file = same_file[i] != 0;
+        }
+    }
+    return s;
 }
 
 bool StorageHandle::offers_write_agent() const { return VIGIL_STORAGE_OFFERS(api_, write_agent); }

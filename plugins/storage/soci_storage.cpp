@@ -31,6 +31,30 @@ std::string one_line(const std::string& text) {
     return out;
 }
 
+// find_report's question as a SELECT of one row (seen_rows, same_file),
+// about the report whose content, agent folder and file name the SQL
+// operands give: placeholders, or the columns of a batch's asked row. Per
+// agent folder (docs/scan.md): the same bytes in another agent's folder are
+// not seen here.
+std::string report_seen_select(const std::string& content, const std::string& agent, const std::string& file) {
+    return "SELECT COUNT(*) AS seen_rows, MAX(CASE WHEN file_name = " + file +
+           " THEN 1 ELSE 0 END) AS same_file FROM processed_reports WHERE agent_id = " + agent +
+           " AND content_sha256 = " + content;
+}
+
+// Declares report_seen_select's columns, for report_seen to read.
+void declare_report_seen(sql::Columns& columns) {
+    columns.integer("seen_rows");
+    columns.integer("same_file");
+}
+
+Storage::ReportSeen report_seen(const sql::Columns& columns) {
+    Storage::ReportSeen seen;
+    seen.content_seen = columns.get_integer("seen_rows").value_or(0) > 0;
+    seen.same_file = columns.get_integer("same_file").value_or(0) != 0;
+    return seen;
+}
+
 }  // namespace
 
 void SociStorage::configure(const Config& config) {
@@ -158,6 +182,26 @@ sql::JsonRows SociStorage::asked_agents(const std::vector<std::string>& agent_id
     return asked;
 }
 
+void SociStorage::query_answers(const char* operation, const std::string& sql, sql::Params& params,
+                                sql::Columns& columns, std::size_t asked,
+                                const std::function<void(std::size_t)>& answer) {
+    std::vector<bool> answered(asked, false);
+    std::size_t answers = 0, answered_once = 0;
+    prepared_.query(sql, params, columns, [&] {
+        ++answers;
+        const long long at = columns.get_integer("position").value_or(-1);
+        if (at < 0 || static_cast<std::size_t>(at) >= asked || answered[static_cast<std::size_t>(at)]) return;
+        answered[static_cast<std::size_t>(at)] = true;
+        ++answered_once;
+        answer(static_cast<std::size_t>(at));
+    });
+    if (answers != asked || answered_once != asked) {
+        throw std::runtime_error("database " + url_.redacted + ": " + operation + ": " + std::to_string(answers) +
+                                 " answers for " + std::to_string(asked) + " rows asked, " +
+                                 std::to_string(answered_once) + " of them answered");
+    }
+}
+
 std::vector<bool> SociStorage::try_lock_agents(const std::vector<std::string>& agent_ids) {
     require_transaction("try_lock_agents");
     if (!postgres() || agent_ids.empty()) return std::vector<bool>(agent_ids.size(), true);
@@ -172,19 +216,11 @@ std::vector<bool> SociStorage::try_lock_agents(const std::vector<std::string>& a
         columns.computed("acquired", std::string("CAST(pg_try_advisory_xact_lock(") + kAgentLockClass +
                                          ", hashtext(asked_agent)) AS INTEGER)");
         std::vector<bool> acquired(agent_ids.size(), false);
-        std::size_t answered = 0;
-        prepared_.query("SELECT " + columns.select_list() + " FROM json_to_recordset(CAST(" + rows + " AS json)) AS asked(" +
-                            asked.definitions() + ")",
-                        params, columns, [&] {
-                            const long long at = columns.get_integer("position").value_or(-1);
-                            if (at < 0 || static_cast<std::size_t>(at) >= acquired.size()) return;
-                            acquired[static_cast<std::size_t>(at)] = columns.get_integer("acquired").value_or(0) != 0;
-                            ++answered;
-                        });
-        if (answered != agent_ids.size()) {
-            throw std::runtime_error("database " + url_.redacted + ": try_lock_agents: " + std::to_string(answered) +
-                                     " answers for " + std::to_string(agent_ids.size()) + " agents");
-        }
+        query_answers("try_lock_agents",
+                      "SELECT " + columns.select_list() + " FROM json_to_recordset(CAST(" + rows +
+                          " AS json)) AS asked(" + asked.definitions() + ")",
+                      params, columns, agent_ids.size(),
+                      [&](std::size_t at) { acquired[at] = columns.get_integer("acquired").value_or(0) != 0; });
         return acquired;
     });
 }
@@ -199,15 +235,41 @@ Storage::ReportSeen SociStorage::find_report(const std::string& content_sha256, 
         std::string agent = params.text(agent_id);
         std::string content = params.text(content_sha256);
         sql::Columns columns(url_.backend);
-        columns.computed("rows", "COUNT(*)");
-        columns.computed("same_file", "MAX(CASE WHEN file_name = " + file + " THEN 1 ELSE 0 END)");
-        // Per agent folder (docs/scan.md): the same bytes in another agent's folder are not seen here.
-        std::string where = " FROM processed_reports WHERE agent_id = " + agent + " AND content_sha256 = " + content;
+        declare_report_seen(columns);
         ReportSeen seen;
-        prepared_.query("SELECT " + columns.select_list() + where, params, columns, [&] {
-            seen.content_seen = columns.get_integer("rows").value_or(0) > 0;
-            seen.same_file = columns.get_integer("same_file").value_or(0) != 0;
-        });
+        prepared_.query("SELECT " + columns.select_list() + " FROM (" + report_seen_select(content, agent, file) +
+                            ") AS found",
+                        params, columns, [&] { seen = report_seen(columns); });
+        return seen;
+    });
+}
+
+std::vector<Storage::ReportSeen> SociStorage::find_reports(const std::vector<ReportQuery>& queries) {
+    // SQLite answers in-process: one statement per report costs no round trip.
+    if (!postgres() || queries.empty()) return Storage::find_reports(queries);
+    return guarded("find_reports", [&] {
+        sql::JsonRows asked;
+        for (const ReportQuery& query : queries) {
+            asked.next_row();
+            asked.text("asked_content", query.content_sha256);
+            asked.text("asked_agent", query.agent_id);
+            asked.text("asked_file", query.file_name);
+        }
+        sql::Params params(url_.backend);
+        const std::string rows = params.text(asked.json());
+        sql::Columns columns(url_.backend);
+        columns.computed("position", sql::JsonRows::kPosition);
+        declare_report_seen(columns);
+        std::vector<ReportSeen> seen(queries.size());
+        // find_report's statement once per asked row, as a LATERAL subquery
+        // through the (agent_id, content_sha256) index. An aggregate is not
+        // flattened into a join even without the OFFSET 0 the other batched
+        // reads need; it keeps the plan the same should the subquery change.
+        query_answers("find_reports",
+                      "SELECT " + columns.select_list() + " FROM json_to_recordset(CAST(" + rows +
+                          " AS json)) AS asked(" + asked.definitions() + ") CROSS JOIN LATERAL (" +
+                          report_seen_select("asked_content", "asked_agent", "asked_file") + " OFFSET 0) AS found",
+                      params, columns, queries.size(), [&](std::size_t at) { seen[at] = report_seen(columns); });
         return seen;
     });
 }

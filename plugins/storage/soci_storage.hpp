@@ -11,7 +11,9 @@
 
 #include <soci/soci.h>
 
+#include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -72,6 +74,7 @@ public:
                      const std::vector<ReportRecord>& records) override;
     std::vector<bool> try_lock_agents(const std::vector<std::string>& agent_ids) override;
     std::vector<Job> load_jobs_of_agents(const std::vector<std::string>& agent_ids) override;
+    std::vector<ReportSeen> find_reports(const std::vector<ReportQuery>& queries) override;
 
 private:
     // Opens the session for a dry run: the database as it is (an empty one
@@ -84,6 +87,12 @@ private:
     // The agents as JSON rows of one column, asked_agent (their position
     // beside it), for the statements that take a batch of agents.
     static sql::JsonRows asked_agents(const std::vector<std::string>& agent_ids);
+    // Runs a batched statement that answers each of `asked` rows in a row of
+    // its own, whose `position` column (declared in `columns`) is the asked
+    // row's, and calls answer(position) for each; throws naming `operation`
+    // unless every asked row got exactly one answer.
+    void query_answers(const char* operation, const std::string& sql, sql::Params& params, sql::Columns& columns,
+                       std::size_t asked, const std::function<void(std::size_t)>& answer);
     // The jobs that `from` (what follows FROM, a WHERE clause included,
     // with its parameters) selects, in load_jobs' order.
     std::vector<Job> query_jobs(const std::string& from, sql::Params& params);

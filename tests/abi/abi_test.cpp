@@ -56,6 +56,45 @@ std::shared_ptr<PluginLibrary> accepted(const std::string& name) {
     return library;
 }
 
+// The one report check_find_reports expects a database to hold.
+vigil::ReportRecord acme_report(std::int64_t scanned_at) {
+    vigil::ReportRecord record;
+    record.content_sha256 = std::string(64, 'a');
+    record.agent_id = "ACME_PARIS_CENTRE";
+    record.file_name = "20261123_023107_ACME_PARIS_CENTRE.json";
+    record.fate = "invalid";
+    record.scanned_at = scanned_at;
+    return record;
+}
+
+// find_reports of a storage holding acme_report and no other report: each
+// answer is find_report's, per agent folder.
+void check_find_reports(StorageHandle& storage) {
+    const vigil::ReportRecord record = acme_report(0);
+    const std::vector<StorageHandle::ReportQuery> queries = {
+        {record.content_sha256, record.agent_id, record.file_name},
+        {record.content_sha256, "BETA_LYON_GARE", record.file_name},
+        {record.content_sha256, record.agent_id, "20261124_023107_ACME_PARIS_CENTRE.json"},
+        {std::string(64, 'b'), record.agent_id, record.file_name},
+    };
+    std::vector<StorageHandle::ReportSeen> seen;
+    REQUIRE(storage.find_reports(queries, &seen).is_ok());
+    REQUIRE(seen.size() == queries.size());
+    for (std::size_t i = 0; i < queries.size(); ++i) {
+        INFO("query " << i);
+        StorageHandle::ReportSeen one;
+        REQUIRE(storage.find_report(queries[i].content_sha256, queries[i].agent_id, queries[i].file_name, &one)
+                    .is_ok());
+        CHECK(seen[i].content_seen == one.content_seen);
+        CHECK(seen[i].same_file == one.same_file);
+    }
+    CHECK(seen[0].same_file);
+    CHECK_FALSE(seen[1].content_seen);
+    CHECK(seen[2].content_seen);
+    CHECK_FALSE(seen[2].same_file);
+    CHECK_FALSE(seen[3].content_seen);
+}
+
 struct Refused {
     const char* name;
     // Fragments the message must contain besides the path; none may occur in
@@ -427,7 +466,7 @@ TEST_CASE("a storage plugin built before silences: vigil silence says they need 
     }
 }
 
-TEST_CASE("the host makes the one-row calls for a storage plugin without the batched ones of ABI 2.2 and 2.4") {
+TEST_CASE("the host makes the one-row calls for a storage plugin without the batched ones of ABI 2.2, 2.4 and 2.5") {
     TempDir dir;
     Status status;
     auto storage = StorageHandle::open(
@@ -467,12 +506,7 @@ TEST_CASE("the host makes the one-row calls for a storage plugin without the bat
     entry.timestamp = now;
     entry.status = "missing";
     entry.agent_id = job.agent_id_responsible;
-    vigil::ReportRecord record;
-    record.content_sha256 = std::string(64, 'a');
-    record.agent_id = job.agent_id_responsible;
-    record.file_name = "20261123_023107_ACME_PARIS_CENTRE.json";
-    record.fate = "invalid";
-    record.scanned_at = now;
+    const vigil::ReportRecord record = acme_report(now);
     vigil::Job state = jobs[0];
     state.current_status = "missing";
     state.updated_at = now;
@@ -490,12 +524,32 @@ TEST_CASE("the host makes the one-row calls for a storage plugin without the bat
     vigil::host::StorageHandle::ReportSeen seen;
     REQUIRE(storage->find_report(record.content_sha256, record.agent_id, record.file_name, &seen).is_ok());
     CHECK(seen.same_file);
+    // Without find_reports (ABI 2.5), the host asks find_report report by report.
+    check_find_reports(*storage);
 
     state.id = 424242;
     REQUIRE(storage->begin().is_ok());
     const Status unknown = storage->write_agent({}, {state}, {});
     CHECK_THAT(unknown.message(), Contains("no job with id 424242"));
     CHECK(storage->rollback().is_ok());
+}
+
+TEST_CASE("the host asks find_reports in one call of a storage plugin that offers it") {
+    Status status;
+    auto library = PluginLibrary::load(VIGIL_SOCI_PLUGIN, &status);
+    INFO(status.message());
+    REQUIRE(library != nullptr);
+    const std::string backend = GENERATE(from_range(vigil::test::storage_backends()));
+    INFO("backend: " << backend);
+    vigil::test::ScratchDir dir;
+    auto storage = StorageHandle::open(
+        library, R"({"url": ")" + vigil::test::fresh_database_url(backend, dir.path()) + R"("})", &status);
+    INFO(status.message());
+    REQUIRE(storage != nullptr);
+    REQUIRE(storage->begin().is_ok());
+    REQUIRE(storage->record_report(acme_report(1'795'000'000'000'000)).is_ok());
+    REQUIRE(storage->commit().is_ok());
+    check_find_reports(*storage);
 }
 
 TEST_CASE("the host claims agent by agent for a storage plugin without the batched claims of ABI 2.3") {

@@ -1,6 +1,6 @@
 // The scan's batched calls (load_entries_of_jobs, write_agent,
-// load_jobs_of_agents) against the one-row calls they stand for, on every
-// backend.
+// load_jobs_of_agents, find_reports) against the one-row calls they stand
+// for, on every backend.
 #include "fixture.hpp"
 
 #include <algorithm>
@@ -252,6 +252,65 @@ TEST_CASE("load_jobs_of_agents gives load_jobs of each agent, in load_jobs' orde
     db.storage.begin();
     CHECK(db.storage.load_jobs_of_agents({kAgent}).size() == 2);
     db.storage.commit();
+}
+
+TEST_CASE("find_reports gives find_report of each report") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    using Query = vigil::Storage::ReportQuery;
+    const char* const kOther = "BETA_LYON_GARE";
+    const std::string a(64, 'a'), b(64, 'b'), c(64, 'c'), never(64, 'd');
+    const std::string first = "20261123_023107_ACME_PARIS_CENTRE.json";
+    const std::string second = "20261124_023107_ACME_PARIS_CENTRE.json";
+    const std::string third = "20261125_023107_ACME_PARIS_CENTRE.json";
+    const std::string other_first = "20261123_023107_BETA_LYON_GARE.json";
+    const std::string other_second = "20261124_023107_BETA_LYON_GARE.json";
+    db.storage.begin();
+    for (const Query& stored : {Query{a, kAgent, first}, Query{a, kAgent, second}, Query{c, kAgent, third},
+                                Query{a, kOther, other_first}, Query{b, kOther, other_second}}) {
+        vigil::ReportRecord r = record(stored.file_name, "used");
+        r.content_sha256 = stored.content_sha256;
+        r.agent_id = stored.agent_id;
+        db.storage.record_report(r);
+    }
+    db.storage.commit();
+
+    struct Asked {
+        Query query;
+        bool content_seen;
+        bool same_file;
+    };
+    const std::vector<Asked> asked = {
+        {{a, kAgent, first}, true, true},
+        {{a, kAgent, third}, true, false},  // the content, under the agent's other names
+        {{c, kAgent, third}, true, true},
+        {{b, kAgent, second}, false, false},  // the content, under the other agent only
+        {{a, kOther, other_first}, true, true},
+        {{b, kOther, other_first}, true, false},
+        {{never, kAgent, first}, false, false},  // the name, with other content
+        {{a, "GAMMA_NICE_PORT", first}, false, false},
+        {{a, kAgent, first}, true, true},  // the first query again
+    };
+    std::vector<Query> queries;
+    for (const Asked& one : asked) queries.push_back(one.query);
+    // The scan asks inside the transaction that claimed the agents; the operator's commands may ask outside one.
+    for (const bool in_transaction : {false, true}) {
+        INFO("in a transaction: " << in_transaction);
+        if (in_transaction) db.storage.begin();
+        const std::vector<vigil::Storage::ReportSeen> seen = db.storage.find_reports(queries);
+        REQUIRE(seen.size() == asked.size());
+        for (std::size_t i = 0; i < asked.size(); ++i) {
+            INFO("query " << i);
+            const Query& q = asked[i].query;
+            const vigil::Storage::ReportSeen one = db.storage.find_report(q.content_sha256, q.agent_id, q.file_name);
+            CHECK(seen[i].content_seen == one.content_seen);
+            CHECK(seen[i].same_file == one.same_file);
+            CHECK(seen[i].content_seen == asked[i].content_seen);
+            CHECK(seen[i].same_file == asked[i].same_file);
+        }
+        if (in_transaction) db.storage.commit();
+    }
+    CHECK(db.storage.find_reports({}).empty());
 }
 
 TEST_CASE("write_agent takes a batch larger than PostgreSQL's 65,535 bind parameters") {

@@ -57,7 +57,7 @@ extern "C" {
 
 /* The ABI's history is in sdk/README.md ("ABI versions"). */
 #define VIGIL_ABI_MAJOR 2
-#define VIGIL_ABI_MINOR 4
+#define VIGIL_ABI_MINOR 5
 
 /* Name of the one symbol every plugin library exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -561,6 +561,20 @@ typedef struct vigil_silence {
  *                    host sorts the jobs out by agent_id_responsible). The
  *                    host names each agent once. The array is owned by the
  *                    instance, as load_jobs' is.
+ *
+ * Batched report look-ups (ABI 2.5), optional: a plugin without
+ * find_reports is asked find_report once per report instead.
+ * find_reports:      for each i < count, exactly what
+ *                    find_report(content_sha256[i], agent_ids[i],
+ *                    file_names[i]) answers, in content_seen[i] and
+ *                    same_file[i], in one call. The queries may name
+ *                    several agents, and one agent several times; each
+ *                    answer is for its own query (per agent folder, as
+ *                    find_report: the same bytes recorded under another
+ *                    agent do not count). content_seen and same_file are
+ *                    the host's arrays of count elements; the plugin writes
+ *                    every element when it returns VIGIL_OK. Read-only;
+ *                    inside or outside a transaction, as find_report.
  */
 typedef struct vigil_storage_api {
     uint32_t struct_size;
@@ -633,6 +647,10 @@ typedef struct vigil_storage_api {
     vigil_result (*load_jobs_of_agents)(vigil_instance *self, const char *const *agent_ids,
                                         size_t count, const vigil_job *const **out,
                                         size_t *out_count);
+    /* Optional since ABI 2.5, see above. */
+    vigil_result (*find_reports)(vigil_instance *self, const char *const *content_sha256,
+                                 const char *const *agent_ids, const char *const *file_names,
+                                 size_t count, int32_t *content_seen, int32_t *same_file);
 } vigil_storage_api;
 
 /* ------------------------------------------------------------------ */

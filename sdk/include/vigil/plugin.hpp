@@ -115,6 +115,12 @@ public:
         bool content_seen = false;  // recorded before from this agent folder
         bool same_file = false;     // ... under this very file name
     };
+    // What find_report is asked about one report (find_reports).
+    struct ReportQuery {
+        std::string content_sha256;
+        std::string agent_id;
+        std::string file_name;
+    };
     virtual ~Storage() = default;
     // Opens the database named by the `url` setting (throw Unavailable when
     // it cannot be reached) and creates or upgrades its schema.
@@ -216,6 +222,14 @@ public:
             jobs.insert(jobs.end(), std::make_move_iterator(of_agent.begin()), std::make_move_iterator(of_agent.end()));
         }
         return jobs;
+    }
+    // find_report for each query, in order (plugin.h, ABI 2.5): the i-th
+    // answer is for queries[i].
+    virtual std::vector<ReportSeen> find_reports(const std::vector<ReportQuery>& queries) {
+        std::vector<ReportSeen> seen;
+        seen.reserve(queries.size());
+        for (const ReportQuery& q : queries) seen.push_back(find_report(q.content_sha256, q.agent_id, q.file_name));
+        return seen;
     }
 
 protected:
@@ -711,6 +725,25 @@ struct StorageAdapter {
             *out_count = s->job_views->size();
         });
     }
+    static vigil_result find_reports(vigil_instance* p, const char* const* content_sha256,
+                                     const char* const* agent_ids, const char* const* file_names, size_t count,
+                                     int32_t* content_seen, int32_t* same_file) noexcept {
+        State* s = state(p);
+        return guarded(s->error, [&] {
+            std::vector<Storage::ReportQuery> queries;
+            queries.reserve(count);
+            for (size_t i = 0; i < count; ++i) queries.push_back({content_sha256[i], agent_ids[i], file_names[i]});
+            const std::vector<Storage::ReportSeen> seen = s->configured().find_reports(queries);
+            if (seen.size() != count) {
+                throw std::logic_error("find_reports answered " + std::to_string(seen.size()) + " of " +
+                                       std::to_string(count) + " reports");
+            }
+            for (size_t i = 0; i < count; ++i) {
+                content_seen[i] = seen[i].content_seen ? 1 : 0;
+                same_file[i] = seen[i].same_file ? 1 : 0;
+            }
+        });
+    }
     static const vigil_storage_api* table() {
         static const vigil_storage_api api{sizeof(vigil_storage_api),
                                            Lifecycle<T, State>::table(),
@@ -745,7 +778,8 @@ struct StorageAdapter {
                                            &load_entries_of_jobs,
                                            &write_agent,
                                            &try_lock_agents,
-                                           &load_jobs_of_agents};
+                                           &load_jobs_of_agents,
+                                           &find_reports};
         return &api;
     }
 };
