@@ -17,7 +17,7 @@ namespace {
 
 using Pairs = std::vector<std::pair<std::string, std::string>>;
 
-constexpr const char* kSqliteTimeout = "timeout=60";
+constexpr long kSqliteTimeoutSeconds = 60;
 constexpr const char* kPostgresConnectTimeout = "10";
 // SOCI hands SQLite the busy timeout in milliseconds as an int.
 constexpr long kMaxSqliteTimeoutSeconds = 3600;
@@ -226,7 +226,7 @@ Pairs sqlite_parameters(std::string_view s) {
     return pairs;
 }
 
-void check_sqlite_timeout(const std::string& value) {
+long sqlite_timeout(const std::string& value) {
     long seconds = -1;
     const char* end = value.data() + value.size();
     auto [ptr, error] = std::from_chars(value.data(), end, seconds);
@@ -234,11 +234,13 @@ void check_sqlite_timeout(const std::string& value) {
         invalid("SQLite timeout=\"" + value + "\" is not a whole number of seconds from 0 to " +
                 std::to_string(kMaxSqliteTimeoutSeconds));
     }
+    return seconds;
 }
 
 ConnectionUrl parse_sqlite(const std::string& url, std::string_view rest) {
     std::string connect;
     bool has_timeout = false;
+    long timeout = kSqliteTimeoutSeconds;
     if (!rest.empty() && rest.front() == '/') {
         if (rest.find('"') != std::string_view::npos) invalid("SQLite path contains a double quote");
         bool spaced = rest.find(' ') != std::string_view::npos;
@@ -248,7 +250,7 @@ ConnectionUrl parse_sqlite(const std::string& url, std::string_view rest) {
         for (const auto& [key, value] : sqlite_parameters(rest)) {
             has_db = has_db || key == "db" || key == "dbname";
             if (key == "timeout") {
-                check_sqlite_timeout(value);
+                timeout = sqlite_timeout(value);
                 has_timeout = true;
             }
         }
@@ -257,12 +259,13 @@ ConnectionUrl parse_sqlite(const std::string& url, std::string_view rest) {
     } else {
         invalid("expected sqlite3://db=FILE or sqlite3:///absolute/path");
     }
-    if (!has_timeout) connect += std::string(" ") + kSqliteTimeout;
+    if (!has_timeout) connect += " timeout=" + std::to_string(kSqliteTimeoutSeconds);
     ConnectionUrl parsed;
     parsed.backend = Backend::sqlite3;
     parsed.backend_name = "sqlite3";
     parsed.connect_string = connect;
     parsed.redacted = url;
+    parsed.sqlite_busy_timeout_seconds = timeout;
     return parsed;
 }
 

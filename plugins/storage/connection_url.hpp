@@ -19,6 +19,8 @@ struct ConnectionUrl {
     std::string redacted;
     // The values of the secret parameters (password, sslpassword, ...).
     std::vector<std::string> secrets;
+    // SQLite: how long a statement waits for a lock another connection holds.
+    long sqlite_busy_timeout_seconds = 0;
 
     // The text with every occurrence of a secret replaced by `***`: for
     // messages that quote what the database server or its driver said.

@@ -5,7 +5,9 @@
 #include "sql.hpp"
 #include "table_rows.hpp"
 
+#include <chrono>
 #include <stdexcept>
+#include <thread>
 
 namespace vigil::plugins {
 namespace {
@@ -88,16 +90,34 @@ void SociStorage::open_session(const std::string& connect_string) {
                         " WHERE current_setting('server_version_num')::integer >= 120000",
                 soci::into(setting, set);
         } else {
-            // This pragma answers with the mode now in force: a row to read.
             // A dry run leaves the file's mode alone (Vigil's files are WAL already).
-            std::string mode;
-            if (!dry_run_) session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
+            if (!dry_run_) use_wal();
             session_ << "PRAGMA synchronous=FULL";
             session_ << "PRAGMA foreign_keys=ON";
         }
     } catch (const soci::soci_error& e) {
         session_.close();
         throw Unavailable("cannot open database " + url_.redacted + ": " + url_.scrub(one_line(e.get_error_message())));
+    }
+}
+
+// Switching a new file to WAL takes it for a moment, and when another
+// connection opening the same file holds it, SQLite answers "database is
+// locked" at once instead of waiting out its busy timeout (several scanners
+// starting on a new database): the switch is tried again for that long.
+void SociStorage::use_wal() {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(url_.sqlite_busy_timeout_seconds);
+    for (;;) {
+        try {
+            // The pragma answers with the mode now in force: a row to read.
+            std::string mode;
+            session_ << "PRAGMA journal_mode=WAL", soci::into(mode);
+            return;
+        } catch (const soci::soci_error& e) {
+            const bool locked = e.get_error_message().find("database is locked") != std::string::npos;
+            if (!locked || std::chrono::steady_clock::now() >= deadline) throw;
+        }
+        std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
 }
 

@@ -83,6 +83,8 @@ private:
     void open_for_dry_run();
     // Connects and sets the session up; vigil::Unavailable naming the URL when it cannot.
     void open_session(const std::string& connect_string);
+    // SQLite: sets the WAL journal mode, waiting as a busy lock would.
+    void use_wal();
     std::vector<Job> select_jobs(const std::string& agent_id, bool active_only);
     // The agents as JSON rows of one column, asked_agent (their position
     // beside it), for the statements that take a batch of agents.
