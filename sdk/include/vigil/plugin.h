@@ -538,10 +538,13 @@ typedef struct vigil_silence {
  *                    does for each entry (in the given order; their new ids
  *                    are not returned), then update_job_state for each job
  *                    (an error naming the job when an id does not exist),
- *                    then record_report for each record. On any failure
- *                    the host rolls the transaction back; it then records
- *                    the agent again with the one-row calls, which tell
- *                    which report a refused write came from.
+ *                    then record_report for each record. The rows may be
+ *                    those of several agents: the scan writes the agents
+ *                    of one transaction in one call before it commits. On
+ *                    any failure the host rolls the transaction back; it
+ *                    then records each agent again on its own, with the
+ *                    one-row calls, which tell which report a refused
+ *                    write came from.
  *
  * Batched claims (ABI 2.3), optional: a plugin without try_lock_agents is
  * asked try_lock_agent once per agent instead, with the same result.
