@@ -471,6 +471,19 @@ struct StorageAdapter {
     };
     static State* state(vigil_instance* p) { return reinterpret_cast<State*>(p); }
 
+    // Keeps what a call returned in the instance, in place of what the
+    // previous such call kept (whose views go first: they point into it),
+    // and hands out views of it, valid until the next call (plugin.h).
+    template <typename Views, typename Value, typename View>
+    static void keep_and_view(std::vector<Value>& kept, std::unique_ptr<Views>& views, std::vector<Value> values,
+                              const View* const** out, size_t* count) {
+        views.reset();
+        kept = std::move(values);
+        views = std::make_unique<Views>(kept);
+        *out = views->data();
+        *count = views->size();
+    }
+
     static vigil_result begin(vigil_instance* p) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] { s->configured().begin(); });
@@ -496,22 +509,14 @@ struct StorageAdapter {
                                   size_t* count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->job_views.reset();
-            s->jobs = s->configured().load_jobs(agent ? agent : "");
-            s->job_views = std::make_unique<JobViews>(s->jobs);
-            *out = s->job_views->data();
-            *count = s->job_views->size();
+            keep_and_view(s->jobs, s->job_views, s->configured().load_jobs(agent ? agent : ""), out, count);
         });
     }
     static vigil_result load_entries(vigil_instance* p, int64_t job_id, int64_t since,
                                      const vigil_entry* const** out, size_t* count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->entry_views.reset();
-            s->entries = s->configured().load_entries(job_id, since);
-            s->entry_views = std::make_unique<EntryViews>(s->entries);
-            *out = s->entry_views->data();
-            *count = s->entry_views->size();
+            keep_and_view(s->entries, s->entry_views, s->configured().load_entries(job_id, since), out, count);
         });
     }
     static vigil_result insert_entry(vigil_instance* p, const vigil_entry* entry, int64_t* id) noexcept {
@@ -549,11 +554,8 @@ struct StorageAdapter {
                                          size_t* count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->event_views.reset();
-            s->events = s->configured().claim_deliveries(notifier, now, real_now, lease_until);
-            s->event_views = std::make_unique<EventViews>(s->events);
-            *out = s->event_views->data();
-            *count = s->event_views->size();
+            keep_and_view(s->events, s->event_views,
+                          s->configured().claim_deliveries(notifier, now, real_now, lease_until), out, count);
         });
     }
     static vigil_result finish_deliveries(vigil_instance* p, const char* notifier, const int64_t* ids, size_t count,
@@ -592,55 +594,37 @@ struct StorageAdapter {
                                    size_t* count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->scan_views.reset();
-            s->scans = s->configured().load_scans(completed_only != 0, limit);
-            s->scan_views = std::make_unique<ScanViews>(s->scans);
-            *out = s->scan_views->data();
-            *count = s->scan_views->size();
+            keep_and_view(s->scans, s->scan_views, s->configured().load_scans(completed_only != 0, limit), out, count);
         });
     }
     static vigil_result load_all_jobs(vigil_instance* p, const char* agent, const vigil_job* const** out,
                                       size_t* count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->job_views.reset();
-            s->jobs = s->configured().load_all_jobs(agent ? agent : "");
-            s->job_views = std::make_unique<JobViews>(s->jobs);
-            *out = s->job_views->data();
-            *count = s->job_views->size();
+            keep_and_view(s->jobs, s->job_views, s->configured().load_all_jobs(agent ? agent : ""), out, count);
         });
     }
     static vigil_result find_entries(vigil_instance* p, const char* agent, const char* file, int64_t since,
                                      const vigil_entry* const** out, size_t* count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->entry_views.reset();
-            s->entries = s->configured().find_entries(agent ? agent : "", file ? file : "", since);
-            s->entry_views = std::make_unique<EntryViews>(s->entries);
-            *out = s->entry_views->data();
-            *count = s->entry_views->size();
+            keep_and_view(s->entries, s->entry_views,
+                          s->configured().find_entries(agent ? agent : "", file ? file : "", since), out, count);
         });
     }
     static vigil_result load_reports(vigil_instance* p, const char* agent, const char* file, int64_t since,
                                      const vigil_report_record* const** out, size_t* count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->report_views.reset();
-            s->reports = s->configured().load_reports(agent ? agent : "", file ? file : "", since);
-            s->report_views = std::make_unique<ReportRecordViews>(s->reports);
-            *out = s->report_views->data();
-            *count = s->report_views->size();
+            keep_and_view(s->reports, s->report_views,
+                          s->configured().load_reports(agent ? agent : "", file ? file : "", since), out, count);
         });
     }
     static vigil_result count_deliveries(vigil_instance* p, const vigil_delivery_count* const** out,
                                          size_t* count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->count_views.reset();
-            s->counts = s->configured().count_deliveries();
-            s->count_views = std::make_unique<DeliveryCountViews>(s->counts);
-            *out = s->count_views->data();
-            *count = s->count_views->size();
+            keep_and_view(s->counts, s->count_views, s->configured().count_deliveries(), out, count);
         });
     }
     static vigil_result add_silence(vigil_instance* p, const vigil_silence* silence, int64_t* id) noexcept {
@@ -651,11 +635,7 @@ struct StorageAdapter {
                                       size_t* count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->silence_views.reset();
-            s->silences = s->configured().load_silences(ending_after);
-            s->silence_views = std::make_unique<SilenceViews>(s->silences);
-            *out = s->silence_views->data();
-            *count = s->silence_views->size();
+            keep_and_view(s->silences, s->silence_views, s->configured().load_silences(ending_after), out, count);
         });
     }
     static vigil_result expire_silence(vigil_instance* p, int64_t id, int64_t at, const char* by,
@@ -676,12 +656,10 @@ struct StorageAdapter {
                                              size_t* out_count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->entry_views.reset();
-            s->entries = s->configured().load_entries_of_jobs(std::vector<std::int64_t>(job_ids, job_ids + count),
-                                                              std::vector<std::int64_t>(since, since + count));
-            s->entry_views = std::make_unique<EntryViews>(s->entries);
-            *out = s->entry_views->data();
-            *out_count = s->entry_views->size();
+            keep_and_view(s->entries, s->entry_views,
+                          s->configured().load_entries_of_jobs(std::vector<std::int64_t>(job_ids, job_ids + count),
+                                                               std::vector<std::int64_t>(since, since + count)),
+                          out, out_count);
         });
     }
     static vigil_result write_agent(vigil_instance* p, const vigil_entry* const* entries, size_t entry_count,
@@ -718,11 +696,9 @@ struct StorageAdapter {
                                             const vigil_job* const** out, size_t* out_count) noexcept {
         State* s = state(p);
         return guarded(s->error, [&] {
-            s->job_views.reset();
-            s->jobs = s->configured().load_jobs_of_agents(std::vector<std::string>(agent_ids, agent_ids + count));
-            s->job_views = std::make_unique<JobViews>(s->jobs);
-            *out = s->job_views->data();
-            *out_count = s->job_views->size();
+            keep_and_view(s->jobs, s->job_views,
+                          s->configured().load_jobs_of_agents(std::vector<std::string>(agent_ids, agent_ids + count)),
+                          out, out_count);
         });
     }
     static vigil_result find_reports(vigil_instance* p, const char* const* content_sha256,
