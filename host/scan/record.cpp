@@ -31,22 +31,6 @@ std::string state_source(const Evaluation& result) {
     return file;
 }
 
-// Gives each input the entries of its job, from what load_entries_of_jobs
-// returned for the inputs' jobs in their order: job by job, each job's
-// entries in one run. An error when an entry is out of that order.
-Status hand_out(std::vector<Entry> existing, std::vector<EvaluationInput>* inputs) {
-    std::size_t next = 0;
-    for (EvaluationInput& in : *inputs) {
-        while (next < existing.size() && existing[next].expected_job_id == in.job.id) {
-            in.existing.push_back(std::move(existing[next++]));
-        }
-    }
-    if (next == existing.size()) return Status::ok();
-    return Status::error(Status::Code::kError, "storage load_entries_of_jobs: an entry of job " +
-                                                   std::to_string(existing[next].expected_job_id) +
-                                                   " out of the order of the jobs asked for");
-}
-
 // Which of an agent's reports are duplicates: content recorded before from
 // its folder (seen), or the same bytes as an earlier report of the folder.
 // Every report not in `unrecorded` has its answer in `seen`.
@@ -203,13 +187,15 @@ Status AgentWriter::write() {
         in.staged = context_.staged;
     }
     const EntriesAsked asked = entries_asked(inputs, context_.now);
-    std::vector<Entry> existing;
+    std::vector<std::vector<Entry>> existing;
     if (context_.entries_read && context_.entries_read->asked == asked) {
-        existing = context_.entries_read->entries;
-    } else if (Status st = db.load_entries_of_jobs(asked.job_ids, asked.since, &existing); !st.is_ok()) {
-        return st;
+        existing = context_.entries_read->per_job;
+    } else {
+        std::vector<Entry> answer;
+        if (Status st = db.load_entries_of_jobs(asked.job_ids, asked.since, &answer); !st.is_ok()) return st;
+        if (Status st = split_by_job(std::move(answer), asked.job_ids, &existing); !st.is_ok()) return st;
     }
-    if (Status st = hand_out(std::move(existing), &inputs); !st.is_ok()) return st;
+    for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i].existing = std::move(existing[i]);
 
     for (const EvaluationInput& in : inputs) {
         const Job& job = in.job;
@@ -341,6 +327,21 @@ Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::v
 }
 
 }  // namespace
+
+Status split_by_job(std::vector<Entry> entries, const std::vector<std::int64_t>& job_ids,
+                    std::vector<std::vector<Entry>>* per_job) {
+    per_job->assign(job_ids.size(), {});
+    std::size_t next = 0;
+    for (std::size_t i = 0; i < job_ids.size(); ++i) {
+        while (next < entries.size() && entries[next].expected_job_id == job_ids[i]) {
+            (*per_job)[i].push_back(std::move(entries[next++]));
+        }
+    }
+    if (next == entries.size()) return Status::ok();
+    return Status::error(Status::Code::kError, "storage load_entries_of_jobs: an entry of job " +
+                                                   std::to_string(entries[next].expected_job_id) +
+                                                   " out of the order of the jobs asked for");
+}
 
 bool entries_to_read(const AgentFolder& agent, const std::vector<Job>& jobs,
                      const std::map<std::string, StorageHandle::ReportSeen>& seen, std::int64_t now,

@@ -68,8 +68,14 @@ struct EntriesAsked {
 // Entries read ahead of the agent's write, and what they were read for.
 struct EntriesRead {
     EntriesAsked asked;
-    std::vector<Entry> entries;  // load_entries_of_jobs' answer to `asked`
+    std::vector<std::vector<Entry>> per_job;  // load_entries_of_jobs' answer to `asked`, job by job
 };
+
+// Splits what load_entries_of_jobs answered for job_ids (job by job in that
+// order, each job's entries in one run) into one list per asked job. An
+// error naming the job of the first entry out of that order.
+Status split_by_job(std::vector<Entry> entries, const std::vector<std::int64_t>& job_ids,
+                    std::vector<std::vector<Entry>>* per_job);
 
 // What recording an agent needs besides the agent itself.
 struct RecordContext {

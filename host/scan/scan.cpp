@@ -24,6 +24,7 @@
 #include <chrono>
 #include <deque>
 #include <iomanip>
+#include <iterator>
 #include <optional>
 #include <set>
 #include <type_traits>
@@ -340,21 +341,18 @@ void Scanner::read_entries(const std::vector<AgentInFlight*>& agents) {
         reading.push_back(agent);
     }
     std::vector<Entry> entries;
-    if (!all.job_ids.empty() && !plugins_.storage->load_entries_of_jobs(all.job_ids, all.since, &entries).is_ok()) {
+    std::vector<std::vector<Entry>> per_job;
+    if ((!all.job_ids.empty() && !plugins_.storage->load_entries_of_jobs(all.job_ids, all.since, &entries).is_ok()) ||
+        !split_by_job(std::move(entries), all.job_ids, &per_job).is_ok()) {
         for (AgentInFlight* agent : reading) agent->entries_read.reset();
         return;
     }
     // In the order asked for: agent by agent, job by job.
-    std::size_t next = 0;
+    auto run = std::make_move_iterator(per_job.begin());
     for (AgentInFlight* agent : reading) {
-        for (const std::int64_t job_id : agent->entries_read->asked.job_ids) {
-            while (next < entries.size() && entries[next].expected_job_id == job_id) {
-                agent->entries_read->entries.push_back(std::move(entries[next++]));
-            }
-        }
-    }
-    if (next != entries.size()) {
-        for (AgentInFlight* agent : reading) agent->entries_read.reset();
+        const auto jobs = static_cast<std::ptrdiff_t>(agent->entries_read->asked.job_ids.size());
+        agent->entries_read->per_job.assign(run, run + jobs);
+        run += jobs;
     }
 }
 
