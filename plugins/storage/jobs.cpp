@@ -21,6 +21,10 @@ std::size_t rows_per_statement(Backend backend) { return backend == Backend::pos
 // Stored jobs read per query while synchronising.
 constexpr std::size_t kRowsPerPage = 10000;
 
+// The advisory lock that synchronisations of the jobs on PostgreSQL take
+// in turn ('VIGJ').
+constexpr const char* kJobSyncLockKey = "1447642954";
+
 std::string describe(const Job& job) {
     return job.agent_id_responsible + "/" + job.database_name + " " +
            when_label(job.expected_hour_utc, job.expected_minute_utc, job.schedule_text(), job.timezone);
@@ -98,6 +102,74 @@ void deactivate(sql::PreparedStatements& prepared, Backend backend, const std::v
     }
 }
 
+// How the stored jobs stand against the configured ones.
+struct Comparison {
+    std::vector<bool> up_to_date;  // per configured job: stored, active, same settings
+    std::vector<long long> gone;   // ids of active stored jobs no longer configured
+
+    bool changes_nothing() const {
+        return gone.empty() && std::all_of(up_to_date.begin(), up_to_date.end(), [](bool b) { return b; });
+    }
+};
+
+// order: the positions of the configured jobs in identity order.
+Comparison compare_stored(sql::PreparedStatements& prepared, Backend backend, const JobList& jobs,
+                          const std::vector<std::size_t>& order) {
+    Comparison result;
+    result.up_to_date.assign(jobs.size(), false);
+    sql::Columns c(backend);
+    for (const char* name : {"agent_id_responsible", "database_name", "company_name", "city", "neighborhood",
+                             "schedule", "timezone"}) {
+        c.text(name);
+    }
+    for (const char* name : {"id", "window_minutes", "early_minutes", "late_minutes"}) c.integer(name);
+    c.boolean("is_active");
+    // Page by page: PostgreSQL hands a query's whole result over at once,
+    // and the stored jobs of a large fleet would cost as much memory as
+    // the configured ones.
+    long long after = 0;
+    std::size_t rows = kRowsPerPage;
+    auto compare = [&] {
+        ++rows;
+        after = *c.get_integer("id");
+        const std::string agent = *c.get_text("agent_id_responsible"), database = *c.get_text("database_name"),
+                          schedule = *c.get_text("schedule"), timezone = *c.get_text("timezone");
+        const JobList::Identity row{agent, database, schedule, timezone};
+        bool active = *c.get_integer("is_active") != 0;
+        auto it = std::lower_bound(order.begin(), order.end(), row,
+                                   [&](std::size_t i, const JobList::Identity& key) { return jobs.identity(i) < key; });
+        if (it == order.end() || jobs.identity(*it) != row) {
+            if (active) result.gone.push_back(*c.get_integer("id"));
+            return;
+        }
+        const Job job = jobs[*it];
+        if (active && *c.get_integer("window_minutes") == job.window_minutes &&
+            *c.get_integer("early_minutes") == early_of(job) && *c.get_integer("late_minutes") == late_of(job) &&
+            *c.get_text("company_name") == job.company_name && *c.get_text("city") == job.city &&
+            *c.get_text("neighborhood") == job.neighborhood) {
+            result.up_to_date[*it] = true;
+        }
+    };
+    while (rows == kRowsPerPage) {
+        rows = 0;
+        sql::Params params(backend);
+        const std::string where = " WHERE id > " + params.integer(after);
+        prepared.query("SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + " ORDER BY id LIMIT " +
+                           std::to_string(kRowsPerPage),
+                       params, c, compare);
+    }
+    return result;
+}
+
+// Waits until no other PostgreSQL transaction is synchronising the jobs;
+// held until this one ends.
+void lock_job_sync(soci::session& session) {
+    std::string ignored;
+    soci::indicator indicator;
+    session << std::string("SELECT CAST(pg_advisory_xact_lock(") + kJobSyncLockKey + ") AS TEXT)",
+        soci::into(ignored, indicator);
+}
+
 }  // namespace
 
 void SociStorage::sync_jobs(const JobList& jobs, std::int64_t now) {
@@ -118,56 +190,24 @@ void SociStorage::sync_jobs(const JobList& jobs, std::int64_t now) {
     guarded("sync_jobs", [&] {
         // Comparing first means a scan whose configuration did not change
         // writes, and locks, no row.
-        std::vector<bool> up_to_date(jobs.size());
-        std::vector<long long> gone;
-        sql::Columns c(url_.backend);
-        for (const char* name : {"agent_id_responsible", "database_name", "company_name", "city", "neighborhood",
-                                 "schedule", "timezone"}) {
-            c.text(name);
+        Comparison stored = compare_stored(prepared_, url_.backend, jobs, order);
+        if (stored.changes_nothing()) return;
+        if (postgres()) {
+            // Scanners started together on a new or changed configuration
+            // would each upsert the same jobs, and ON CONFLICT DO UPDATE
+            // locks every row it meets, changed or not: each would hold
+            // all the jobs in turn, and the scans of the others, which
+            // write those rows' states, would wait for it. So one scanner
+            // writes at a time, and compares again once it may.
+            lock_job_sync(session_);
+            stored = compare_stored(prepared_, url_.backend, jobs, order);
         }
-        for (const char* name : {"id", "window_minutes", "early_minutes", "late_minutes"}) c.integer(name);
-        c.boolean("is_active");
-        // Page by page: PostgreSQL hands a query's whole result over at once,
-        // and the stored jobs of a large fleet would cost as much memory as
-        // the configured ones.
-        long long after = 0;
-        std::size_t rows = kRowsPerPage;
-        auto compare = [&] {
-            ++rows;
-            after = *c.get_integer("id");
-            const std::string agent = *c.get_text("agent_id_responsible"), database = *c.get_text("database_name"),
-                              schedule = *c.get_text("schedule"), timezone = *c.get_text("timezone");
-            const JobList::Identity row{agent, database, schedule, timezone};
-            bool active = *c.get_integer("is_active") != 0;
-            auto it = std::lower_bound(order.begin(), order.end(), row,
-                                       [&](std::size_t i, const JobList::Identity& key) { return jobs.identity(i) < key; });
-            if (it == order.end() || jobs.identity(*it) != row) {
-                if (active) gone.push_back(*c.get_integer("id"));
-                return;
-            }
-            const Job job = jobs[*it];
-            if (active && *c.get_integer("window_minutes") == job.window_minutes &&
-                *c.get_integer("early_minutes") == early_of(job) && *c.get_integer("late_minutes") == late_of(job) &&
-                *c.get_text("company_name") == job.company_name && *c.get_text("city") == job.city &&
-                *c.get_text("neighborhood") == job.neighborhood) {
-                up_to_date[*it] = true;
-            }
-        };
-        while (rows == kRowsPerPage) {
-            rows = 0;
-            sql::Params params(url_.backend);
-            const std::string where = " WHERE id > " + params.integer(after);
-            prepared_.query("SELECT " + c.select_list() + " FROM expected_backup_jobs" + where + " ORDER BY id LIMIT " +
-                                std::to_string(kRowsPerPage),
-                            params, c, compare);
-        }
-
         // In identity order for every scanner: concurrent upserts take their
         // row locks in one sequence and cannot deadlock.
         const std::size_t batch = rows_per_statement(url_.backend);
         std::vector<std::size_t> changed;
         for (std::size_t i : order) {
-            if (up_to_date[i]) continue;
+            if (stored.up_to_date[i]) continue;
             changed.push_back(i);
             if (changed.size() == batch) {
                 upsert(prepared_, url_.backend, jobs, changed, now);
@@ -175,7 +215,7 @@ void SociStorage::sync_jobs(const JobList& jobs, std::int64_t now) {
             }
         }
         if (!changed.empty()) upsert(prepared_, url_.backend, jobs, changed, now);
-        deactivate(prepared_, url_.backend, gone, now);
+        deactivate(prepared_, url_.backend, stored.gone, now);
     });
 }
 

@@ -1,6 +1,8 @@
 #include "fixture.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 using namespace storage_test;
 
@@ -122,6 +124,54 @@ TEST_CASE("sync_jobs compares more stored jobs than it reads at once") {
     CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE is_active = FALSE") == 1);
     CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE is_active = FALSE"
                    " AND id = (SELECT MAX(id) FROM expected_backup_jobs)") == 1);
+}
+
+TEST_CASE("a scanner synchronising jobs another one is adding waits for it and then locks none of them") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    // SQLite lets one writer in at a time (BEGIN IMMEDIATE); PostgreSQL's
+    // scanners synchronise side by side.
+    if (!db.postgres()) return;
+    const std::int64_t now = at("2026-11-23T04:00:00Z");
+    const std::vector<vigil::Job> config = {job("ACME_PARIS_CENTRE", "sales", 2, 30), job("ACME_PARIS_CENTRE", "hr", 3, 0),
+                                            job("BETA_LYON_GARE", "x", 1, 0)};
+    db.storage.begin();
+    sync_jobs(db.storage, config, now);
+
+    auto second = db.open_another();
+    std::string error;
+    std::thread syncing([&] {
+        try {
+            second->begin();
+            sync_jobs(*second, config, now);
+        } catch (const std::exception& e) {
+            error = e.what();
+        }
+    });
+    // Commit only once the second scanner waits for the first.
+    auto raw = db.raw();
+    long long waiting = 0;
+    for (int i = 0; i < 3000 && waiting == 0; ++i) {
+        *raw << "SELECT COUNT(*) FROM pg_locks WHERE NOT granted", soci::into(waiting);
+        if (waiting == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    db.storage.commit();
+    syncing.join();
+    REQUIRE(waiting > 0);
+    REQUIRE(error == "");
+
+    // Its transaction is still open, as it is while that scanner scans:
+    // another one can lock every job row.
+    *raw << "BEGIN";
+    long long lockable = -1;
+    CHECK_NOTHROW(*raw << "SELECT COUNT(*) FROM (SELECT id FROM expected_backup_jobs FOR UPDATE NOWAIT) AS rows_free",
+                  soci::into(lockable));
+    CHECK(lockable == 3);
+    *raw << "ROLLBACK";
+    second->commit();
+    auto jobs = db.storage.load_jobs("");
+    REQUIRE(jobs.size() == 3);
+    for (const auto& j : jobs) CHECK(j.updated_at == now);
 }
 
 TEST_CASE("load_jobs returns one agent's active jobs in order") {
