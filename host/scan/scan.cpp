@@ -126,8 +126,8 @@ std::int64_t latest_completed_scan_start(StorageHandle& storage) {
 }
 
 // Group commit: agents written in one transaction, committed when the group
-// holds this many agents or has been open this long, whichever comes first
-// (docs/scan.md). One fdatasync per group instead of one per agent, while a
+// has no room left for a full claim within this many agents or has been
+// open this long, whichever comes first (docs/scan.md). One fdatasync per group instead of one per agent, while a
 // scan killed mid-group redoes at most this much work.
 constexpr std::size_t kGroupAgents = 64;
 constexpr std::chrono::milliseconds kGroupTime{1000};
@@ -181,8 +181,8 @@ private:
         if (!st.is_ok() && overall_.is_ok()) overall_ = Status::error(Status::Code::kUnavailable, st.message());
     }
     // The agent ids from agents[next] (one itself) that the next claim
-    // takes: up to the first name that is not an agent id, as many as the
-    // open group has room for, at most kClaimBatch, at least one.
+    // takes: up to the first name that is not an agent id, at most
+    // kClaimBatch.
     std::vector<std::string> next_batch(const std::vector<std::string_view>& agents, std::size_t next) const;
     // Claims `batch`, collects each agent it holds, looks up their reports
     // and reads their entries (a call for all of them each), then enters
@@ -382,8 +382,11 @@ RecordContext Scanner::record_context(AgentInFlight& agent, bool in_claiming_tra
     return context;
 }
 
+// A group with less room than a claim takes is due: when other scanners
+// hold some of the agents it claims, it would otherwise fill up a few
+// agents per claim, a round trip each.
 bool Scanner::group_due() const {
-    return group_transaction_.is_open() && (group_.size() + in_flight_.size() >= kGroupAgents ||
+    return group_transaction_.is_open() && (group_.size() + in_flight_.size() + kClaimBatch > kGroupAgents ||
                                             std::chrono::steady_clock::now() - group_opened_ >= kGroupTime);
 }
 
@@ -557,10 +560,8 @@ void Scanner::archive_agent(const AgentFolder& agent, const std::set<std::string
 }
 
 std::vector<std::string> Scanner::next_batch(const std::vector<std::string_view>& agents, std::size_t next) const {
-    const std::size_t room = kGroupAgents - std::min(kGroupAgents, group_.size() + in_flight_.size());
-    const std::size_t most = std::min(kClaimBatch, std::max<std::size_t>(room, 1));
     std::size_t end = next + 1;
-    while (end - next < most && end < agents.size() && parse_agent_id(agents[end])) ++end;
+    while (end - next < kClaimBatch && end < agents.size() && parse_agent_id(agents[end])) ++end;
     return {agents.begin() + next, agents.begin() + end};
 }
 
