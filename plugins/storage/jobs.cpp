@@ -192,7 +192,8 @@ void SociStorage::sync_jobs(const JobList& jobs, std::int64_t now) {
         // writes, and locks, no row.
         Comparison stored = compare_stored(prepared_, url_.backend, jobs, order);
         if (stored.changes_nothing()) return;
-        if (postgres()) {
+        // A dry run, never committed, would hold the lock until it ends.
+        if (postgres() && !dry_run_) {
             // Scanners started together on a new or changed configuration
             // would each upsert the same jobs, and ON CONFLICT DO UPDATE
             // locks every row it meets, changed or not: each would hold

@@ -4,48 +4,52 @@ namespace vigil::plugins::sql {
 
 namespace {
 
-// A JSON key names the column without SQL's quotes.
-std::string key_of(const std::string& column) {
-    std::string key;
-    for (char c : column) {
-        if (c != '"') key += c;
-    }
-    return key;
-}
+constexpr const char* kNull = "null";
 
 }  // namespace
 
 void JsonRows::next_row() {
-    nlohmann::json row = nlohmann::json::object();
-    row[kPosition] = rows_.size();
-    rows_.push_back(std::move(row));
+    text_ += rows_ == 0 ? "[{\"" : "},{\"";
+    text_ += kPosition;
+    text_ += "\":";
+    text_ += std::to_string(rows_);
+    ++rows_;
 }
 
-void JsonRows::add(const std::string& column, const char* type, bool kept, nlohmann::json value) {
-    if (rows_.size() == 1) columns_.push_back(Column{column, type, kept});
-    rows_.back()[key_of(column)] = std::move(value);
+void JsonRows::add(const std::string& column, const char* type, bool kept, const std::string& value) {
+    if (rows_ == 1) columns_.push_back(Column{column, type, kept});
+    // The key names the column without SQL's quotes; column names are
+    // the storage's own identifiers, which need no escaping.
+    text_ += ",\"";
+    for (char c : column) {
+        if (c != '"') text_ += c;
+    }
+    text_ += "\":";
+    text_ += value;
 }
 
 void JsonRows::text(const std::string& column, const std::optional<std::string>& value) {
-    add(column, "text", false, value ? nlohmann::json(*value) : nlohmann::json());
+    // nlohmann escapes the string, and throws when it is not UTF-8.
+    add(column, "text", false, value ? nlohmann::json(*value).dump() : kNull);
 }
 
 void JsonRows::integer(const std::string& column, long long value, bool is_null) {
-    add(column, "bigint", false, is_null ? nlohmann::json() : nlohmann::json(value));
+    add(column, "bigint", false, is_null ? kNull : std::to_string(value));
 }
 
 void JsonRows::boolean(const std::string& column, long long value, bool is_null) {
-    add(column, "boolean", false, is_null ? nlohmann::json() : nlohmann::json(value != 0));
+    add(column, "boolean", false, is_null ? kNull : value != 0 ? "true" : "false");
 }
 
 void JsonRows::time(const std::string& column, std::int64_t micros) {
+    // A timestamp's text is digits and ASCII punctuation: quoted as it is.
     const std::optional<std::string> text = time_text(micros, Backend::postgresql);
-    add(column, "timestamptz", false, text ? nlohmann::json(*text) : nlohmann::json());
+    add(column, "timestamptz", false, text ? "\"" + *text + "\"" : kNull);
 }
 
 void JsonRows::time_or_kept(const std::string& column, std::int64_t micros) {
     time(column, micros);
-    if (rows_.size() == 1) columns_.back().kept = true;
+    if (rows_ == 1) columns_.back().kept = true;
 }
 
 std::string JsonRows::definitions() const {

@@ -31,9 +31,9 @@ public:
     void time(const std::string& column, std::int64_t micros) override;
     void time_or_kept(const std::string& column, std::int64_t micros) override;
 
-    std::size_t size() const { return rows_.size(); }
-    // The array as JSON text (throws when a string is not UTF-8).
-    std::string json() const { return rows_.dump(); }
+    std::size_t size() const { return rows_; }
+    // The array as JSON text.
+    std::string json() const { return rows_ == 0 ? "[]" : text_ + "}]"; }
     // Of the first row's columns: json_to_recordset's column definitions
     // ("a text, b timestamptz, ..., vigil_position bigint"), ...
     std::string definitions() const;
@@ -48,9 +48,14 @@ private:
         const char* type;
         bool kept;         // time_or_kept
     };
-    void add(const std::string& column, const char* type, bool kept, nlohmann::json value);
+    // Appends `"column":value` to the open row; value is JSON text.
+    void add(const std::string& column, const char* type, bool kept, const std::string& value);
 
-    nlohmann::json rows_ = nlohmann::json::array();
+    // The array's text so far, written as the rows are filled: a scan
+    // hands thousands of values per statement, and a JSON document of
+    // objects built first would cost an allocation or more per value.
+    std::string text_;
+    std::size_t rows_ = 0;
     std::vector<Column> columns_;  // recorded from the first row
 };
 
