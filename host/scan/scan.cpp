@@ -127,8 +127,9 @@ std::int64_t latest_completed_scan_start(StorageHandle& storage) {
 
 // Group commit: agents written in one transaction, committed when the group
 // has no room left for a full claim within this many agents or has been
-// open this long, whichever comes first (docs/scan.md). One fdatasync per group instead of one per agent, while a
-// scan killed mid-group redoes at most this much work.
+// open this long, whichever comes first (docs/scan.md). One fdatasync per
+// group instead of one per agent, while a scan killed mid-group redoes at
+// most this much work.
 constexpr std::size_t kGroupAgents = 64;
 constexpr std::chrono::milliseconds kGroupTime{1000};
 // Agents claimed and being verified, per verification thread, left ahead of

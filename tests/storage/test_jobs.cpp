@@ -148,11 +148,14 @@ TEST_CASE("a scanner synchronising jobs another one is adding waits for it and t
             error = e.what();
         }
     });
-    // Commit only once the second scanner waits for the first.
+    // Commit only once the second scanner waits for the first (this
+    // test's database is its own).
     auto raw = db.raw();
     long long waiting = 0;
     for (int i = 0; i < 3000 && waiting == 0; ++i) {
-        *raw << "SELECT COUNT(*) FROM pg_locks WHERE NOT granted", soci::into(waiting);
+        *raw << "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND wait_event_type = 'Lock'",
+            soci::into(waiting);
         if (waiting == 0) std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
     db.storage.commit();
