@@ -162,6 +162,16 @@ void Site::configure(const std::vector<JobSpec>& jobs, const std::string& extra)
     write_bytes(config_file(), y.str());
 }
 
+void Site::use_storage_plugin(const std::string& plugin_dir, const std::string& plugin) const {
+    std::string config = read_file(config_file());
+    const std::string database = "database:\n";
+    const std::size_t at = config.find(database);
+    if (at == std::string::npos) throw std::runtime_error(config_file().string() + " has no database section");
+    config.replace(at, database.size(),
+                   "plugins:\n  path: [" + plugin_dir + "]\n" + database + "  plugin: " + plugin + "\n");
+    write_bytes(config_file(), config);
+}
+
 RunResult Site::vigil(const std::string& args, const std::string& env) const {
     const char* bin = vigil_bin();
     const fs::path out = dir() / "run.out";

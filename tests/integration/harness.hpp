@@ -74,6 +74,9 @@ public:
         int late_minutes;      // -1 = not written
     };
     void configure(const std::vector<JobSpec>& jobs, const std::string& extra = "");
+    // Points the configuration written by configure() at the storage plugin
+    // `plugin`, found in `plugin_dir`, on the same database.
+    void use_storage_plugin(const std::string& plugin_dir, const std::string& plugin) const;
     std::filesystem::path config_file() const { return dir() / "vigil.yaml"; }
 
     // Runs `vigil scan --config vigil.yaml --now NOW` (plus extra environment).

@@ -11,16 +11,7 @@ namespace {
 
 // Points the site's configuration at the fixture plugin soci_abi21 (the
 // bundled storage behind an ABI 2.1 table), on the same database.
-void use_older_storage(const Site& site) {
-    std::string config = read_file(site.config_file());
-    const std::string database = "database:\n";
-    const std::size_t at = config.find(database);
-    REQUIRE(at != std::string::npos);
-    config.replace(at, database.size(),
-                   "plugins:\n  path: [" + std::string(VIGIL_OLDER_STORAGE_DIR) + "]\n" + database +
-                       "  plugin: soci_abi21\n");
-    std::ofstream(site.config_file(), std::ios::trunc) << config;
-}
+void use_older_storage(const Site& site) { site.use_storage_plugin(VIGIL_OLDER_STORAGE_DIR, "soci_abi21"); }
 
 void scan_two_days(Site& site, const FleetPlan& plan, bool older) {
     build_day1(site, plan);
