@@ -350,20 +350,21 @@ TEST_CASE("a report the database refuses is recorded invalid with its reason and
     CHECK(fs::exists(k.site.archive_dir(A) / poison.filename()));
 }
 
-TEST_CASE("an agent whose report the database refuses costs the other agents of its commit group nothing") {
-    const std::string backend = GENERATE(from_range(storage_backends()));
-    const std::string C = "GAMMA_NICE_PORT";
-    // One scan writes the three agents into one transaction (docs/scan.md,
-    // "Group commit"); B's write fails in it.
-    Known k(backend, {{A, "sales", "02:30"}, {B, "sales", "02:30"}, {C, "sales", "02:30"}});
-    refuse_inserts(k.site, backend, "backup_entries", "NEW.agent_staged_file_name = 'poison.sql.gz'",
-                   "poisoned by the test");
+namespace {
+
+// Reports of A, B and C, which one scan writes into one commit group
+// (docs/scan.md, "Group commit"), B's staged as poison.sql.gz, whose write
+// the storage is made to refuse: the group's write fails, each agent is
+// then recorded on its own, and only B's report is refused.
+void check_refused_write_costs_its_group_nothing(Known& k, const std::string& C, const std::string& refusal) {
     const fs::path a = k.report(A, "20261123_023100", "sales", "a.sql.gz", "genuine a");
     const fs::path b = k.report(B, "20261123_023100", "sales", "poison.sql.gz", "poison");
     const fs::path c = k.report(C, "20261123_023100", "sales", "c.sql.gz", "genuine c");
 
     const RunResult r = scan_ok(k.site, kNow);
+    INFO(r.out << r.err);
     CHECK_THAT(r.out, Contains("3 scanned") && Contains("0 failed"));
+    CHECK_THAT(r.err, Contains(refusal));
     CHECK(k.site.fate(a.filename().string()) == "used");
     CHECK(k.site.fate(b.filename().string()) == "invalid");
     CHECK(k.site.fate(c.filename().string()) == "used");
@@ -377,34 +378,27 @@ TEST_CASE("an agent whose report the database refuses costs the other agents of 
     CHECK(fs::exists(k.site.archive_dir(C) / c.filename()));
 }
 
+}  // namespace
+
+TEST_CASE("an agent whose report the database refuses costs the other agents of its commit group nothing") {
+    const std::string backend = GENERATE(from_range(storage_backends()));
+    const std::string C = "GAMMA_NICE_PORT";
+    Known k(backend, {{A, "sales", "02:30"}, {B, "sales", "02:30"}, {C, "sales", "02:30"}});
+    refuse_inserts(k.site, backend, "backup_entries", "NEW.agent_staged_file_name = 'poison.sql.gz'",
+                   "poisoned by the test");
+    check_refused_write_costs_its_group_nothing(k, C, "poisoned by the test");
+}
+
 TEST_CASE("a commit group whose write fails is recorded agent by agent, even by a storage that would commit it") {
     const std::string backend = GENERATE(from_range(storage_backends()));
     const std::string C = "GAMMA_NICE_PORT";
     Known k(backend, {{A, "sales", "02:30"}, {B, "sales", "02:30"}, {C, "sales", "02:30"}});
     // The bundled storage refuses to commit after a failed write, which
     // would hide a scan that went on to commit the group: this fixture
-    // fails the group's write (B's poison.sql.gz is in it) and would
-    // commit what remains, that is nothing of A and C.
+    // refuses B's entry without touching the database, and would commit
+    // what remains, that is nothing of A and C.
     k.site.use_storage_plugin(VIGIL_FAILING_WRITE_STORAGE_DIR, "soci_failing_write");
-    const fs::path a = k.report(A, "20261123_023100", "sales", "a.sql.gz", "genuine a");
-    const fs::path b = k.report(B, "20261123_023100", "sales", "poison.sql.gz", "poison");
-    const fs::path c = k.report(C, "20261123_023100", "sales", "c.sql.gz", "genuine c");
-
-    const RunResult r = scan_ok(k.site, kNow);
-    INFO(r.out << r.err);
-    CHECK_THAT(r.out, Contains("3 scanned") && Contains("0 failed"));
-    CHECK_THAT(r.err, Contains("refused by the fixture"));
-    CHECK(k.site.fate(a.filename().string()) == "used");
-    CHECK(k.site.fate(b.filename().string()) == "invalid");
-    CHECK(k.site.fate(c.filename().string()) == "used");
-    for (const std::string& agent : {A, C}) {
-        auto entries = k.site.entries(agent, "sales");
-        REQUIRE(entries.size() == 1);
-        CHECK(entries[0].at("status") == std::string("success"));
-    }
-    CHECK(fs::exists(k.site.archive_dir(A) / a.filename()));
-    CHECK(fs::exists(k.site.archive_dir(B) / b.filename()));
-    CHECK(fs::exists(k.site.archive_dir(C) / c.filename()));
+    check_refused_write_costs_its_group_nothing(k, C, "refused by the fixture");
 }
 
 TEST_CASE("a report whose fate the database refuses stays in place, and the agent's other reports are recorded") {
