@@ -161,15 +161,6 @@ Comparison compare_stored(sql::PreparedStatements& prepared, Backend backend, co
     return result;
 }
 
-// Waits until no other PostgreSQL transaction is synchronising the jobs;
-// held until this one ends.
-void lock_job_sync(soci::session& session) {
-    std::string ignored;
-    soci::indicator indicator;
-    session << std::string("SELECT CAST(pg_advisory_xact_lock(") + kJobSyncLockKey + ") AS TEXT)",
-        soci::into(ignored, indicator);
-}
-
 }  // namespace
 
 void SociStorage::sync_jobs(const JobList& jobs, std::int64_t now) {
@@ -200,7 +191,7 @@ void SociStorage::sync_jobs(const JobList& jobs, std::int64_t now) {
             // all the jobs in turn, and the scans of the others, which
             // write those rows' states, would wait for it. So one scanner
             // writes at a time, and compares again once it may.
-            lock_job_sync(session_);
+            sql::lock_until_transaction_end(session_, kJobSyncLockKey);
             stored = compare_stored(prepared_, url_.backend, jobs, order);
         }
         // In identity order for every scanner: concurrent upserts take their

@@ -1,4 +1,5 @@
 #include "schema.hpp"
+#include "sql.hpp"
 
 #include <vigil/plugin.hpp>
 
@@ -329,12 +330,7 @@ void apply(soci::session& session, Backend backend, int target, int& version) {
 
 // Waits for any other start-up of this PostgreSQL database to finish its
 // migration; held until the transaction ends.
-void lock_schema(soci::session& session) {
-    std::string ignored;
-    soci::indicator ind;
-    session << std::string("SELECT CAST(pg_advisory_xact_lock(") + kSchemaLockKey + ") AS TEXT)",
-        soci::into(ignored, ind);
-}
+void lock_schema(soci::session& session) { sql::lock_until_transaction_end(session, kSchemaLockKey); }
 
 // The stored version without writing anything: 0 when the database has no
 // version table yet.

@@ -163,6 +163,12 @@ long long execute(soci::session& session, const std::string& sql, Params& params
     return st.get_affected_rows();
 }
 
+void lock_until_transaction_end(soci::session& session, const char* key) {
+    std::string ignored;
+    soci::indicator indicator;
+    session << std::string("SELECT CAST(pg_advisory_xact_lock(") + key + ") AS TEXT)", soci::into(ignored, indicator);
+}
+
 void query(soci::session& session, const std::string& sql, Params& params, Columns& columns,
            const std::function<void()>& on_row) {
     soci::statement st(session);

@@ -91,6 +91,11 @@ private:
 // Runs a statement that returns no rows; returns how many rows it changed.
 long long execute(soci::session& session, const std::string& sql, Params& params);
 
+// PostgreSQL: waits until the session holds the transaction-level advisory
+// lock `key` (one 64-bit key, in decimal), which the transaction's end
+// releases.
+void lock_until_transaction_end(soci::session& session, const char* key);
+
 // Runs a query; on_row is called once per row, after `columns` received it.
 void query(soci::session& session, const std::string& sql, Params& params, Columns& columns,
            const std::function<void()>& on_row);
