@@ -68,8 +68,16 @@ int value_of(const FieldRule& rule, std::string_view token) {
                      (rule.names ? " or a name" : "") + " in range " + range_text(rule)};
 }
 
-// One list item: `*`, `a`, `a-b`, `*/n` or `a-b/n`; returns the values it covers.
-std::vector<int> item_values(const FieldRule& rule, std::string_view item) {
+// The values first, first + step, ... up to last.
+struct ItemRange {
+    int first = 0;
+    int last = 0;
+    int step = 1;
+};
+
+// One list item: `*`, `a`, `a-b`, `*/n` or `a-b/n`; returns the values it
+// covers as a range, not a list: every scan parses each job's schedule.
+ItemRange item_range(const FieldRule& rule, std::string_view item) {
     if (item.empty()) throw FieldError{"empty list item"};
     std::string_view range = item;
     int step = 1;
@@ -97,9 +105,7 @@ std::vector<int> item_values(const FieldRule& rule, std::string_view item) {
         if (&rule == &kDayOfWeek && dash != std::string_view::npos && last == 0 && first > 0) last = 7;
         if (last < first) throw FieldError{"the range runs backwards"};
     }
-    std::vector<int> values;
-    for (int v = first; v <= last; v += step) values.push_back(v);
-    return values;
+    return {first, last, step};
 }
 
 template <std::size_t N>
@@ -110,7 +116,10 @@ std::bitset<N> field_set(const FieldRule& rule, std::string_view field) {
         const auto comma = field.find(',', start);
         const auto item = field.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start);
         try {
-            for (int v : item_values(rule, item)) set.set(static_cast<std::size_t>(v % static_cast<int>(N)));
+            const ItemRange range = item_range(rule, item);
+            for (int v = range.first; v <= range.last; v += range.step) {
+                set.set(static_cast<std::size_t>(v % static_cast<int>(N)));
+            }
         } catch (const FieldError& e) {
             // In a list, say which item.
             if (item.empty() || item.size() == field.size()) throw;

@@ -115,11 +115,15 @@ void entry_row(const Entry& e, sql::RowSink& row) {
     row.boolean("hash_comparison_result", e.hash_comparison_result != 0, e.hash_comparison_result < 0);
 }
 
+sql::Columns& SociStorage::entry_columns() {
+    if (!entry_columns_) declare_columns(entry_columns_.emplace(url_.backend));
+    return *entry_columns_;
+}
+
 std::vector<Entry> SociStorage::load_entries(std::int64_t job_id, std::int64_t since) {
     return guarded("load_entries", [&] {
         sql::Params params(url_.backend);
-        sql::Columns c(url_.backend);
-        declare_columns(c);
+        sql::Columns& c = entry_columns();
         std::string where = " WHERE expected_job_id = " + params.integer(job_id);
         if (since != kNoTime) where += " AND cycle_expected_at >= " + params.time(since);
         std::vector<Entry> entries;
@@ -143,8 +147,7 @@ std::vector<Entry> SociStorage::load_entries_of_jobs(const std::vector<std::int6
         }
         sql::Params params(url_.backend);
         const std::string rows = params.text(asked.json());
-        sql::Columns c(url_.backend);
-        declare_columns(c);
+        sql::Columns& c = entry_columns();
         std::vector<Entry> entries;
         // A job at a time through the (job, cycle) index: the planner
         // guesses 100 rows for json_to_recordset and would rather hash them
@@ -166,8 +169,7 @@ std::vector<Entry> SociStorage::find_entries(const std::string& agent_id, const 
                                              std::int64_t since) {
     return guarded("find_entries", [&] {
         sql::Params params(url_.backend);
-        sql::Columns c(url_.backend);
-        declare_columns(c);
+        sql::Columns& c = entry_columns();
         std::string where = " WHERE agent_id = " + params.text(agent_id);
         if (!file_name.empty()) where += " AND operation_log_file_name = " + params.text(file_name);
         if (since != kNoTime) where += " AND \"timestamp\" >= " + params.time(since);

@@ -244,8 +244,9 @@ std::vector<Job> SociStorage::load_jobs_of_agents(const std::vector<std::string>
     });
 }
 
-std::vector<Job> SociStorage::query_jobs(const std::string& from, sql::Params& params) {
-    sql::Columns c(url_.backend);
+sql::Columns& SociStorage::job_columns() {
+    if (job_columns_) return *job_columns_;
+    sql::Columns& c = job_columns_.emplace(url_.backend);
     for (const char* name : {"agent_id_responsible", "company_name", "city", "neighborhood", "database_name",
                              "current_status", "previous_successful_hash_global", "schedule", "timezone"}) {
         c.text(name);
@@ -259,6 +260,11 @@ std::vector<Job> SociStorage::query_jobs(const std::string& from, sql::Params& p
                              "updated_at", "last_entry_cycle_at", "status_changed_at"}) {
         c.time(name);
     }
+    return c;
+}
+
+std::vector<Job> SociStorage::query_jobs(const std::string& from, sql::Params& params) {
+    sql::Columns& c = job_columns();
     // `at` jobs by time, then the other schedules (NULL sorts differently on each backend).
     std::string order = " ORDER BY " + text_order("agent_id_responsible", postgres()) + ", " +
                         text_order("database_name", postgres()) +

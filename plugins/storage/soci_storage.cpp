@@ -63,6 +63,8 @@ void SociStorage::configure(const Config& config) {
     std::string url = config.get<std::string>("url", "");
     if (url.empty()) throw InvalidInput("database.url: required setting is missing");
     url_ = parse_connection_url(url);
+    job_columns_.reset();  // declared for the backend
+    entry_columns_.reset();
     dry_run_ = config.get<bool>("vigil_dry_run", false);
     if (dry_run_) {
         open_for_dry_run();

@@ -98,6 +98,12 @@ private:
     // The jobs that `from` (what follows FROM, a WHERE clause included,
     // with its parameters) selects, in load_jobs' order.
     std::vector<Job> query_jobs(const std::string& from, sql::Params& params);
+    // The columns of a job and of an entry, declared on first use and kept:
+    // the scan reads jobs and entries agent by agent, and declaring the
+    // columns anew each time cost more than SQLite's answer. Each query
+    // reading them fetches into them, one at a time.
+    sql::Columns& job_columns();
+    sql::Columns& entry_columns();
     // Runs f, turning SOCI's errors into the plugin's: vigil::Unavailable
     // when the connection is gone, std::runtime_error naming the operation
     // otherwise.
@@ -117,6 +123,7 @@ private:
     // A statement failed since begin(): PostgreSQL would turn COMMIT into a
     // silent ROLLBACK, so commit() refuses instead.
     bool transaction_failed_ = false;
+    std::optional<sql::Columns> job_columns_, entry_columns_;
 };
 
 template <typename F>
