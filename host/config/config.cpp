@@ -631,4 +631,13 @@ Status load_config(const std::filesystem::path& file, Config* config) {
     return parse(yaml, &yaml, file, config);
 }
 
+std::vector<std::string_view> configured_agents(const Config& config) {
+    std::vector<std::string_view> agents;
+    agents.reserve(config.jobs.size());
+    for (const JobConfig& job : config.jobs) agents.push_back(job.agent);
+    std::sort(agents.begin(), agents.end());
+    agents.erase(std::unique(agents.begin(), agents.end()), agents.end());
+    return agents;
+}
+
 }  // namespace vigil::host

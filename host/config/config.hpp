@@ -13,6 +13,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace vigil::host {
@@ -79,6 +80,11 @@ Status load_config(const std::filesystem::path& file, Config* config);
 // Validates `yaml` as the content of `file` (whose directory anchors the
 // relative paths), as load_config does.
 Status parse_config(const std::string& yaml, const std::filesystem::path& file, Config* config);
+
+// Each agent with configured jobs once, in name order: views of the
+// configuration's own strings, in a vector rather than a set, since a fleet
+// configures 100,000. Valid while `config` is alive and unchanged.
+std::vector<std::string_view> configured_agents(const Config& config);
 
 }  // namespace vigil::host
 

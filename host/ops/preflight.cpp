@@ -58,14 +58,7 @@ std::vector<std::string> storage_tree_warnings(const Config& config) {
         warnings.push_back("storage_root " + st.message());
         return warnings;
     }
-    // Each agent once, in order: views of the jobs' own strings, in a vector
-    // rather than a set, since a fleet lists 100,000.
-    std::vector<std::string_view> agents;
-    agents.reserve(config.jobs.size());
-    for (const JobConfig& job : config.jobs) agents.push_back(job.agent);
-    std::sort(agents.begin(), agents.end());
-    agents.erase(std::unique(agents.begin(), agents.end()), agents.end());
-    for (const std::string_view agent : agents) {
+    for (const std::string_view agent : configured_agents(config)) {
         if (root.kind_of(agent) != FileKind::kDirectory) {
             warnings.push_back("agent " + std::string(agent) + ": no folder " + root.shown(agent) +
                                ": its jobs become missing at their deadlines");

@@ -53,10 +53,9 @@ public:
         for (const JobConfig& jc : config.jobs) jobs_.push_back(&jc);
         std::stable_sort(jobs_.begin(), jobs_.end(),
                          [](const JobConfig* a, const JobConfig* b) { return a->agent < b->agent; });
-        for (const std::string& f : folders_) agents_.push_back(f);
-        for (const JobConfig* jc : jobs_) agents_.push_back(jc->agent);
-        std::sort(agents_.begin(), agents_.end());
-        agents_.erase(std::unique(agents_.begin(), agents_.end()), agents_.end());
+        const std::vector<std::string_view> configured = configured_agents(config);
+        std::set_union(folders_.begin(), folders_.end(), configured.begin(), configured.end(),
+                       std::back_inserter(agents_));
     }
 
     const std::vector<std::string_view>& agents() const { return agents_; }
