@@ -62,10 +62,10 @@ int run_check(const CheckArgs& args) {
     Config config;
     std::unique_ptr<StorageHandle> storage;
     Status st = load_records(args.config, &config, &storage);
-    if (st.is_ok()) st = storage->load_jobs("", &input.jobs);
+    if (st.is_ok()) st = storage->load_all_jobs("", true, &input.jobs);
     if (st.is_ok()) st = latest_scan(*storage, false, &input.last_scan);
     if (st.is_ok()) st = latest_scan(*storage, true, &input.last_completed);
-    if (st.is_ok()) st = storage->count_deliveries(&input.deliveries);
+    if (st.is_ok() && storage->offers(StorageCapability::kOutbox)) st = storage->count_deliveries(&input.deliveries);
     std::vector<Silence> silences;
     bool offered = false;
     if (st.is_ok()) st = load_all_silences(*storage, &silences, &offered);

@@ -45,8 +45,9 @@ void write_metrics(const Config& config, StorageHandle* storage, const ScanSumma
     input.finished_at = finished_at;
     if (storage) {
         // Without the records the file still says the scan failed; the job families are left empty.
-        Status st = storage->load_jobs("", &input.jobs);
-        if (st.is_ok()) st = storage->count_deliveries(&input.deliveries);
+        Status st = storage->load_all_jobs("", true, &input.jobs);
+        // Without an outbox there are no deliveries to count.
+        if (st.is_ok() && storage->offers(StorageCapability::kOutbox)) st = storage->count_deliveries(&input.deliveries);
         if (!st.is_ok()) spdlog::warn("metrics_file: the jobs and deliveries could not be read: {}", st.message());
     }
     if (Status st = write_metrics_file(config.metrics_file, render_metrics(input)); !st.is_ok()) {

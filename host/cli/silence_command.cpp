@@ -48,7 +48,7 @@ Status open_for_silences(const SilenceArgs& args, Config* config, std::unique_pt
     if (Status st = open_plugin(config->database, plugin_search_path(config->plugin_path), storage); !st.is_ok()) {
         return st;
     }
-    return (*storage)->require_silences();
+    return (*storage)->require(StorageCapability::kSilences, "vigil silence");
 }
 
 // Runs f between begin and commit.
@@ -87,7 +87,7 @@ int run_add(SilenceArgs args, std::int64_t now) {
         return fail(st);
     }
     std::vector<Job> jobs;
-    if (Status st = storage->load_jobs("", &jobs); !st.is_ok()) return fail(st);
+    if (Status st = storage->load_all_jobs("", true, &jobs); !st.is_ok()) return fail(st);
     int matching = 0;
     for (const Job& job : jobs) {
         matching += glob_matches(s.agents, job.agent_id_responsible) && glob_matches(s.databases, job.database_name);
@@ -104,7 +104,7 @@ int run_list(const SilenceArgs& args, std::int64_t now) {
     std::unique_ptr<StorageHandle> storage;
     if (Status st = load_records(args.config, &config, &storage); !st.is_ok()) return fail(st);
     std::vector<Silence> silences;
-    if (Status st = storage->require_silences(); !st.is_ok()) return fail(st);
+    if (Status st = storage->require(StorageCapability::kSilences, "vigil silence"); !st.is_ok()) return fail(st);
     if (Status st = storage->load_silences(args.all ? kNoTime : now, &silences); !st.is_ok()) return fail(st);
     if (args.json) {
         std::cout << silences_json(silences, config.maintenance, now)

@@ -479,30 +479,16 @@ void read_config(const Reader& r, const YamlNode& root, Config* c) {
         else r.fail(node, "content_change", "must be changed, unchanged or off, found \"" + v + "\"");
     }
 
+    // The storage plugin reads its own settings (a soci URL, a file path)
+    // and resolves relative paths against vigil_config_dir itself.
     if (const auto db = root["database"]) {
-        if (!db.IsMap()) r.fail(db, "database", "must be a mapping with a `url`");
-        if (!db["url"]) r.fail(db, "database.url", "required setting missing");
+        if (!db.IsMap()) r.fail(db, "database", "must be a mapping of the storage plugin's settings");
         c->database = plugin_choice(r, db, "database", "soci");
-        std::string url = r.string(db["url"], "database.url");
-        // A relative SQLite file is relative to the config file, like every other path.
-        const std::string sqlite_prefix = "sqlite3://db=";
-        if (url.rfind(sqlite_prefix, 0) == 0) {
-            std::string rest = url.substr(sqlite_prefix.size());
-            std::string file = rest.substr(0, rest.find(' '));
-            std::string tail = rest.substr(file.size());
-            if (!file.empty() && file != ":memory:" && std::filesystem::path(file).is_relative()) {
-                url = sqlite_prefix + (r.file().parent_path() / file).lexically_normal().string() + tail;
-            }
-        }
-        auto settings = nlohmann::json::parse(c->database.config_json);
-        settings["url"] = url;
-        c->database.config_json = settings_text(r, db, "database", settings);
     } else {
         c->database.plugin = "soci";
         c->database.name = "soci";
         c->database.where = r.file().string() + ":1";
         nlohmann::json settings;
-        settings["url"] = "sqlite3://db=" + (r.file().parent_path() / "vigil.db").lexically_normal().string();
         settings["vigil_config_dir"] = r.file().parent_path().string();
         c->database.config_json = settings_text(r, root, "database", settings);
     }

@@ -149,7 +149,7 @@ Status explain_report(const Config& config, StorageHandle& storage, const Report
         if (Status st = storage.find_entries(report.agent, report.report_name, kNoTime, &entries); !st.is_ok()) {
             return st;
         }
-        if (Status st = storage.load_all_jobs(report.agent, &jobs); !st.is_ok()) return st;
+        if (Status st = storage.load_all_jobs(report.agent, false, &jobs); !st.is_ok()) return st;
     }
     if (records.empty()) {
         const fs::path path = report.path ? *report.path

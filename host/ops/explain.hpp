@@ -5,9 +5,9 @@
 #define VIGIL_HOST_OPS_EXPLAIN_HPP
 
 #include "config.hpp"
-#include "plugin_host.hpp"
 #include "report_names.hpp"
 #include "status.hpp"
+#include "storage_handle.hpp"
 
 #include <cstdint>
 #include <filesystem>

@@ -20,7 +20,7 @@ Status load_history(StorageHandle& storage, const std::string& agent, const std:
     history->agent = agent;
     history->database = database;
     history->since = since;
-    if (Status st = storage.load_all_jobs(agent, &history->jobs); !st.is_ok()) return st;
+    if (Status st = storage.load_all_jobs(agent, false, &history->jobs); !st.is_ok()) return st;
     std::vector<Entry> entries;
     if (Status st = storage.find_entries(agent, "", since, &entries); !st.is_ok()) return st;
     for (Entry& e : entries) {

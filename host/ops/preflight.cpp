@@ -30,7 +30,7 @@ Status no_jobs_warning(const Config& config, StorageHandle& storage, std::string
     warning->clear();
     if (!config.jobs.empty()) return Status::ok();
     std::vector<Job> active;
-    if (Status st = storage.load_jobs("", &active); !st.is_ok()) return st;
+    if (Status st = storage.load_all_jobs("", true, &active); !st.is_ok()) return st;
     if (!active.empty()) {
         *warning = config.file.string() + " lists no jobs: the " + std::to_string(active.size()) +
                    " active job(s) in the database become inactive (their history stays; listing them again "

@@ -4,8 +4,8 @@
 #define VIGIL_HOST_OPS_PREFLIGHT_HPP
 
 #include "config.hpp"
-#include "plugin_host.hpp"
 #include "status.hpp"
+#include "storage_handle.hpp"
 
 #include <cstdint>
 #include <string>

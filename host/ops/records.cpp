@@ -9,6 +9,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <map>
+
 namespace vigil::host {
 
 PluginChoice dry_run_choice(const PluginChoice& database) {
@@ -34,6 +36,9 @@ Status require_dry_run(StorageHandle& storage) {
 Status open_records(const Config& config, std::unique_ptr<StorageHandle>* storage) {
     const auto search_path = plugin_search_path(config.plugin_path);
     if (Status st = open_plugin(dry_run_choice(config.database), search_path, storage); !st.is_ok()) return st;
+    if (Status st = (*storage)->require(StorageCapability::kOperatorReads, "this command"); !st.is_ok()) {
+        return st;
+    }
     return require_dry_run(**storage);
 }
 
@@ -44,16 +49,25 @@ Status load_records(const std::string& config_file, Config* config, std::unique_
 
 Status load_job_states(StorageHandle& storage, std::vector<JobState>* states) {
     std::vector<Job> jobs;
-    if (Status st = storage.load_jobs("", &jobs); !st.is_ok()) return st;
+    if (Status st = storage.load_all_jobs("", true, &jobs); !st.is_ok()) return st;
+    // The entries of each job's latest cycle, in one call.
+    std::vector<std::int64_t> job_ids, since;
+    for (const Job& job : jobs) {
+        if (job.last_entry_cycle_at == kNoTime) continue;
+        job_ids.push_back(job.id);
+        since.push_back(job.last_entry_cycle_at);
+    }
+    std::vector<Entry> entries;
+    if (!job_ids.empty()) {
+        if (Status st = storage.load_entries(job_ids, since, &entries); !st.is_ok()) return st;
+    }
+    // Each job's in (cycle, id) order: the last one is what the status follows.
+    std::map<std::int64_t, Entry> last_entry;
+    for (Entry& e : entries) last_entry[e.expected_job_id] = std::move(e);
     states->clear();
     for (Job& job : jobs) {
         JobState state;
-        if (job.last_entry_cycle_at != kNoTime) {
-            std::vector<Entry> entries;
-            if (Status st = storage.load_entries(job.id, job.last_entry_cycle_at, &entries); !st.is_ok()) return st;
-            // In (cycle, id) order: the last one is what the status follows.
-            if (!entries.empty()) state.last_entry = entries.back();
-        }
+        if (auto it = last_entry.find(job.id); it != last_entry.end()) state.last_entry = std::move(it->second);
         state.job = std::move(job);
         states->push_back(std::move(state));
     }
@@ -62,7 +76,7 @@ Status load_job_states(StorageHandle& storage, std::vector<JobState>* states) {
 
 Status load_all_silences(StorageHandle& storage, std::vector<Silence>* silences, bool* offered) {
     silences->clear();
-    *offered = storage.offers_silences();
+    *offered = storage.offers(StorageCapability::kSilences);
     return *offered ? storage.load_silences(kNoTime, silences) : Status::ok();
 }
 

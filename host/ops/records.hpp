@@ -6,10 +6,10 @@
 #define VIGIL_HOST_OPS_RECORDS_HPP
 
 #include "config.hpp"
-#include "plugin_host.hpp"
 #include "decisions.hpp"
 #include "silence.hpp"
 #include "status.hpp"
+#include "storage_handle.hpp"
 
 #include <vigil/types.hpp>
 

@@ -3,9 +3,9 @@
 #ifndef VIGIL_HOST_OPS_SCAN_RECORD_HPP
 #define VIGIL_HOST_OPS_SCAN_RECORD_HPP
 
-#include "plugin_host.hpp"
 #include "scan.hpp"
 #include "status.hpp"
+#include "storage_handle.hpp"
 
 #include <vigil/types.hpp>
 

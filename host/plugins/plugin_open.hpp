@@ -8,6 +8,7 @@
 #include "plugin_paths.hpp"
 #include "plugin_refusal.hpp"
 #include "status.hpp"
+#include "storage_handle.hpp"
 
 #include <filesystem>
 #include <memory>

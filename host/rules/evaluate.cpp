@@ -86,6 +86,20 @@ std::optional<Message> integrity_problems(const DatabaseReport& db, const Staged
     return where;
 }
 
+}  // namespace
+
+std::optional<Message> staged_file_unreached(const DatabaseReport& db) {
+    if (!is_plain_file_name(db.staged_file_name)) {
+        return Message(db.staged_file_name.empty()
+                           ? "staged_file_name is empty"
+                           : "staged_file_name is not a plain file name: refusing to look outside database/");
+    }
+    if (!db.backup.status || !db.compress.status || !db.transfer.status) return failed_phases_message(db);
+    return std::nullopt;
+}
+
+namespace {
+
 // Rules 1 to 6 for one selected report; updates the job's success state.
 // *message receives the entry's message with the agent's text marked,
 // *status its status.
@@ -94,17 +108,9 @@ Entry judge(Job& job, std::int64_t cycle, const Candidate& c, const EvaluationIn
     Entry e = entry_from_report(job, cycle, c, in.now);
     const DatabaseReport& db = *c.database;
 
-    if (!is_plain_file_name(db.staged_file_name)) {
+    if (std::optional<Message> why = staged_file_unreached(db)) {
         e.status = name_of(*status = EntryStatus::kFailed);
-        *message = Message(db.staged_file_name.empty()
-                               ? "staged_file_name is empty"
-                               : "staged_file_name is not a plain file name: refusing to look outside database/");
-        e.message = message->text();
-        return e;
-    }
-    if (!db.backup.status || !db.compress.status || !db.transfer.status) {
-        e.status = name_of(*status = EntryStatus::kFailed);
-        *message = failed_phases_message(db);
+        *message = std::move(*why);
         e.message = message->text();
         return e;
     }

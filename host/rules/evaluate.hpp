@@ -55,6 +55,12 @@ Status job_schedule(const Job& job, const Zone& zone, std::optional<Schedule>* o
 std::map<std::int64_t, const Candidate*> select_per_cycle(const Schedule& schedule,
                                                           const std::vector<Candidate>& candidates);
 
+// Why judging the database block stops before its staged file (rules 1-2:
+// no plain file name, a failed phase), as its entry's message; nullopt when
+// judging it reads the staged file's facts (rules 3-4), so a scan verifies
+// exactly the files this says it reaches.
+std::optional<Message> staged_file_unreached(const DatabaseReport& db);
+
 // The oldest cycle whose entries the evaluation needs to see.
 std::int64_t earliest_cycle_needed(const Schedule& schedule,
                                    const std::vector<Candidate>& candidates, std::int64_t now);

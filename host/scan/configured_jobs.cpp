@@ -22,6 +22,18 @@ Job configured_job(const JobConfig& jc) {
     return j;
 }
 
+namespace {
+
+// What a configuration entry does not set: as a job has it before the
+// storage gave it an id and a state (Job's defaults).
+const vigil_job& new_job_defaults() {
+    static const Job defaults;
+    static const JobView view(defaults);
+    return view.c;
+}
+
+}  // namespace
+
 ConfiguredJobViews::ConfiguredJobViews(const Config& config) {
     std::size_t parts_size = 0;
     // "COMPANY_CITY_..." keeps its company and city, each ended by a NUL,
@@ -37,8 +49,7 @@ ConfiguredJobViews::ConfiguredJobViews(const Config& config) {
         const char* city = parts_.data() + parts_.size();
         parts_.append(parts->city).push_back('\0');
 
-        vigil_job c{};
-        c.struct_size = sizeof(vigil_job);
+        vigil_job c = new_job_defaults();
         c.agent_id_responsible = jc.agent.c_str();
         c.company_name = company;
         c.city = city;
@@ -47,18 +58,10 @@ ConfiguredJobViews::ConfiguredJobViews(const Config& config) {
         c.expected_hour_utc = detail::int_or_absent(jc.hour);
         c.expected_minute_utc = detail::int_or_absent(jc.minute);
         c.window_minutes = jc.window_minutes;
-        c.is_active = 1;
-        c.current_status = "unknown";
-        c.last_checked_timestamp = kNoTime;
-        c.last_successful_backup_timestamp = kNoTime;
-        c.created_at = kNoTime;
-        c.updated_at = kNoTime;
-        c.last_entry_cycle_at = kNoTime;
-        c.schedule = jc.schedule.empty() ? nullptr : jc.schedule.c_str();
+        c.schedule = jc.schedule.c_str();
         c.timezone = jc.timezone.c_str();
         c.early_minutes = jc.early_minutes;
         c.late_minutes = jc.late_minutes;
-        c.status_changed_at = kNoTime;
         views_.push_back(c);
     }
     for (const vigil_job& view : views_) pointers_.push_back(&view);

@@ -196,15 +196,15 @@ Status Notifiers::open(const Config& config, Notifiers* out) {
 
 Status Notifiers::load_silences(StorageHandle& storage) {
     if (entries_.empty()) return Status::ok();
-    if (storage.offers_silences()) return storage.load_silences(kNoTime, &silences_);
+    if (storage.offers(StorageCapability::kSilences)) return storage.load_silences(kNoTime, &silences_);
     if (maintenance_.empty()) return Status::ok();
-    return Status::error(Status::Code::kConfig, "maintenance (" + maintenance_.front().where +
-                                                    "): storage plugin " + storage.plugin_name() +
-                                                    " does not offer silences, so no window can be honoured");
+    return storage.require(StorageCapability::kSilences, "maintenance (" + maintenance_.front().where + ")");
 }
 
-Status Notifiers::queue(StorageHandle& storage, const Evaluation& ev, std::int64_t now, int* queued) const {
+Status Notifiers::queue(StorageHandle& storage, const Evaluation& ev, std::int64_t now,
+                        std::vector<QueuedEvent>* queued) const {
     if (entries_.empty()) return Status::ok();
+    const std::size_t first_queued = queued->size();
     const Job& job = ev.job;
     auto silenced = [&](std::int64_t t) {
         return t != kNoTime &&
@@ -231,12 +231,10 @@ Status Notifiers::queue(StorageHandle& storage, const Evaluation& ev, std::int64
                               (decisions[i] != NoticeDecision::kHold && e.kind == name_of(EventKind::kHashMismatch));
             if (told && notifier_wants(entries_[i].config, e)) wanted.push_back(entries_[i].config.choice.name);
         }
-        std::int64_t id = 0;
-        if (Status st = storage.insert_event(e, wanted, &id); !st.is_ok()) return st;
-        ++*queued;
+        queued->push_back({std::move(e), std::move(wanted)});
     }
     for (const auto& [word, names] : catch_ups) {
-        const Event e = catch_up_for(job, word, now);
+        Event e = catch_up_for(job, word, now);
         std::vector<std::string> wanted;
         for (const Entry& n : entries_) {
             if (std::count(names.begin(), names.end(), n.config.choice.name) && notifier_wants(n.config, e)) {
@@ -244,21 +242,26 @@ Status Notifiers::queue(StorageHandle& storage, const Evaluation& ev, std::int64
             }
         }
         if (wanted.empty()) continue;
-        std::int64_t id = 0;
-        if (Status st = storage.insert_event(e, wanted, &id); !st.is_ok()) return st;
-        ++*queued;
+        queued->push_back({std::move(e), std::move(wanted)});
     }
     if (silenced_now || !is_problem_status(job.current_status)) return Status::ok();
     const Event reminder = reminder_for(ev.job, now);
+    // An event of the job queued above for a notifier is its latest word to
+    // it, though not stored yet: no reminder on top of it.
+    auto told_now = [&](const std::string& name) {
+        return std::any_of(queued->begin() + static_cast<std::ptrdiff_t>(first_queued), queued->end(),
+                           [&](const QueuedEvent& q) {
+                               return std::find(q.notifiers.begin(), q.notifiers.end(), name) != q.notifiers.end();
+                           });
+    };
     for (const Entry& n : entries_) {
         if (n.config.repeat_interval <= 0) continue;
         if (!notifier_wants(n.config, reminder)) continue;
+        if (told_now(n.config.choice.name)) continue;
         std::int64_t last = kNoTime;
         if (Status st = storage.last_notified(n.config.choice.name, ev.job.id, &last); !st.is_ok()) return st;
         if (last != kNoTime && now - last < n.config.repeat_interval) continue;
-        std::int64_t id = 0;
-        if (Status st = storage.insert_event(reminder, {n.config.choice.name}, &id); !st.is_ok()) return st;
-        ++*queued;
+        queued->push_back({reminder, {n.config.choice.name}});
     }
     return Status::ok();
 }

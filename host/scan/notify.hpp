@@ -5,9 +5,9 @@
 
 #include "config.hpp"
 #include "evaluate.hpp"
-#include "plugin_host.hpp"
 #include "silence.hpp"
 #include "status.hpp"
+#include "storage_handle.hpp"
 #include "vocabulary.hpp"
 
 #include <vigil/types.hpp>
@@ -66,14 +66,17 @@ public:
     // (the maintenance windows come with the config). Without notifiers
     // there is nothing to read. A storage plugin without silences is
     // accepted when the config has no maintenance window (then nothing is
-    // ever silenced), refused with kConfig otherwise.
+    // ever silenced: no silence can have been added), refused with kConfig
+    // otherwise.
     Status load_silences(StorageHandle& storage);
 
-    // Inside an agent's transaction: stores the job's events and the
-    // reminders due, each with a delivery for every notifier that wants it
-    // and may be told (notice_decision: nothing while the job is silenced,
-    // a catch-up on the first scan after its silence).
-    Status queue(StorageHandle& storage, const Evaluation& evaluation, std::int64_t now, int* queued) const;
+    // Inside an agent's transaction: adds to *queued the job's events and
+    // the reminders due, each for every notifier that wants it and may be
+    // told (notice_decision: nothing while the job is silenced, a catch-up
+    // on the first scan after its silence), to be stored with the agent's
+    // rows. Reads what each notifier was told from the outbox.
+    Status queue(StorageHandle& storage, const Evaluation& evaluation, std::int64_t now,
+                 std::vector<QueuedEvent>* queued) const;
 
     // After the scan: claims, sends (one grouped message per notifier, a few
     // tries) and records the outcome of every due delivery.

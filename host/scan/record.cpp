@@ -31,35 +31,26 @@ std::string state_source(const Evaluation& result) {
     return file;
 }
 
-// Which of an agent's reports are duplicates: content recorded before from
-// its folder (seen), or the same bytes as an earlier report of the folder.
-// Every report not in `unrecorded` has its answer in `seen`.
-struct ReportDuplicates {
-    std::vector<bool> duplicate;
-    std::vector<bool> record_fate;  // false: recorded before under this very name
-    std::vector<bool> excluded;     // in no evaluation: unrecorded, duplicate or refused
-};
-
-ReportDuplicates find_duplicates(const AgentFolder& agent, const std::map<std::string, StorageHandle::ReportSeen>& seen,
-                                 const std::set<std::string>& unrecorded,
-                                 const std::map<std::string, Message>& refused) {
+// Every report not unrecorded has its answer in `seen`.
+ReportDuplicates find_duplicates(const AgentFolder& agent, const std::map<std::string, ReportSeen>& seen,
+                                 const Refusals& refusals) {
     const std::vector<ReportFile>& reports = agent.reports;
     ReportDuplicates d{std::vector<bool>(reports.size(), false), std::vector<bool>(reports.size(), true),
                        std::vector<bool>(reports.size(), false)};
     std::set<std::string> seen_here;
     for (std::size_t i = 0; i < reports.size(); ++i) {
         const ReportFile& f = reports[i];
-        if (unrecorded.count(f.file_name)) {
+        if (refusals.unrecorded.count(f.file_name)) {
             d.excluded[i] = true;
             continue;
         }
-        const StorageHandle::ReportSeen& answer = seen.at(f.file_name);
+        const ReportSeen& answer = seen.at(f.file_name);
         if (answer.content_seen || !seen_here.insert(f.content_sha256).second) {
             d.duplicate[i] = true;
             // Already recorded under this very name: a rerun after a crash, nothing new to say.
             d.record_fate[i] = !answer.same_file;
         }
-        d.excluded[i] = d.duplicate[i] || refused.count(f.file_name) > 0;
+        d.excluded[i] = d.duplicate[i] || refusals.refused.count(f.file_name) > 0;
     }
     return d;
 }
@@ -80,37 +71,36 @@ Status evaluation_inputs(const AgentFolder& agent, const std::vector<Job>& jobs,
     return Status::ok();
 }
 
-EntriesAsked entries_asked(const std::vector<EvaluationInput>& inputs, std::int64_t now) {
-    EntriesAsked asked;
-    for (const EvaluationInput& in : inputs) {
-        asked.job_ids.push_back(in.job.id);
-        asked.since.push_back(earliest_cycle_needed(*in.schedule, in.candidates, now));
+// Splits what load_entries answered for job_ids (job by job in that order,
+// each job's entries in one run) into the inputs, in the same order. An
+// error naming the job of the first entry out of that order.
+Status hand_out_entries(std::vector<Entry> entries, const std::vector<EvaluationInput*>& inputs) {
+    std::size_t next = 0;
+    for (EvaluationInput* in : inputs) {
+        while (next < entries.size() && entries[next].expected_job_id == in->job.id) {
+            in->existing.push_back(std::move(entries[next++]));
+        }
     }
-    return asked;
+    if (next == entries.size()) return Status::ok();
+    return Status::error(Status::Code::kError, "storage load_entries: an entry of job " +
+                                                   std::to_string(entries[next].expected_job_id) +
+                                                   " out of the order of the jobs asked for");
 }
 
-// One attempt at recording an agent, inside the transaction the caller
-// opened. Counts and log lines are kept until the caller commits. Batched:
-// the agent's rows are written in one write_agent call at the end (one
-// round trip to a database server) instead of one call per row, which
-// cannot tell which report a refused write came from; or, when the caller
-// keeps them (`kept` not null), added to those it writes for a whole group.
+// One attempt at recording an agent from its read-ahead: its rows, counts
+// and log lines, kept until the caller writes and commits.
 class AgentWriter {
 public:
-    AgentWriter(const RecordContext& context, const AgentFolder& agent, const std::map<std::string, Message>& refused,
-                const std::set<std::string>& unrecorded, bool batched, RowsToWrite* kept = nullptr)
-        : context_(context), agent_(agent), refused_(refused), unrecorded_(unrecorded), batched_(batched),
-          kept_(kept) {}
+    AgentWriter(const RecordContext& context, const AgentFolder& agent, const Refusals& refusals, ReadAhead read)
+        : context_(context), agent_(agent), refusals_(refusals), read_(std::move(read)) {}
 
-    Status write();
-    // The report file the write that failed was made from; "" when that
-    // write came from no single report (always, for a batched write).
-    const std::string& culprit() const { return culprit_; }
+    // Adds the agent's rows to *rows.
+    Status write(RowsToWrite* rows);
     // What was written, for after the commit.
     AgentRecording recording() && {
         AgentRecording r;
         r.tally = std::move(tally_);
-        r.unrecorded = unrecorded_;
+        r.unrecorded = refusals_.unrecorded;
         r.lines = std::move(lines_);
         return r;
     }
@@ -119,179 +109,98 @@ private:
     spdlog::level::level_enum routine_level() const {
         return context_.routine_at_info ? spdlog::level::info : spdlog::level::debug;
     }
-    Status write_fates(const std::vector<bool>& duplicate, const std::vector<bool>& record_fate,
-                       const std::map<std::string, bool>& used,
-                       const std::map<std::string, std::vector<std::string>>& why,
-                       const std::set<std::string>& job_databases);
-    // The writes of the agent's rows: made now, or kept for write_agent.
-    Status insert_entry(const Entry& entry);
-    Status update_job_state(const Job& job);
-    Status record_report(const ReportRecord& record);
+    Status write_job(const EvaluationInput& in, std::map<std::string, bool>* used,
+                     std::map<std::string, std::vector<std::string>>* why, RowsToWrite* rows);
+    void write_fates(const std::map<std::string, bool>& used,
+                     const std::map<std::string, std::vector<std::string>>& why, RowsToWrite* rows);
 
     const RecordContext& context_;
     const AgentFolder& agent_;
-    const std::map<std::string, Message>& refused_;
-    const std::set<std::string>& unrecorded_;
-    const bool batched_;
-    RowsToWrite* const kept_;
-    RowsToWrite rows_;  // batched: the rows write_agent writes, in order
-    std::string culprit_;
+    const Refusals& refusals_;
+    ReadAhead read_;
     AgentTally tally_;
     std::vector<std::pair<spdlog::level::level_enum, std::string>> lines_;
 };
 
-Status AgentWriter::write() {
-    StorageHandle& db = *context_.storage;
-    const std::vector<ReportFile>& reports = agent_.reports;
-
-    // Duplicates: content already recorded from this folder (by an earlier
-    // scan, or earlier in this one). Reports set aside are in no evaluation.
-    std::map<std::string, StorageHandle::ReportSeen> seen;
-    if (context_.reports_seen) seen = *context_.reports_seen;
-    for (const ReportFile& f : reports) {
-        if (unrecorded_.count(f.file_name) || seen.count(f.file_name)) continue;
-        culprit_ = f.file_name;
-        if (Status st = db.find_report(f.content_sha256, agent_.agent_id, f.file_name, &seen[f.file_name]);
-            !st.is_ok()) {
-            return st;
-        }
-    }
-    culprit_.clear();
-    const ReportDuplicates duplicates = find_duplicates(agent_, seen, unrecorded_, refused_);
-
-    std::vector<Job> jobs;
-    if (context_.stored_jobs) {
-        jobs = *context_.stored_jobs;
-    } else if (Status st = db.load_jobs(agent_.agent_id, &jobs); !st.is_ok()) {
-        return st;
-    }
-
+Status AgentWriter::write(RowsToWrite* rows) {
     std::map<std::string, bool> used;                     // file -> made an entry
     std::map<std::string, std::vector<std::string>> why;  // file -> reasons it made none
-    std::set<std::string> job_databases;
-    for (const Job& job : jobs) job_databases.insert(job.database_name);
-
-    // What each job to judge needs, then the entries of all of them in one call.
-    std::vector<EvaluationInput> inputs;
-    if (Status st = evaluation_inputs(agent_, jobs, duplicates.excluded, context_.now, &inputs); !st.is_ok()) {
-        return st;
-    }
     // A job already judged at this instant keeps its status.
-    auto next_input = inputs.begin();
-    for (const Job& job : jobs) {
-        if (next_input != inputs.end() && next_input->job.id == job.id) ++next_input;
+    auto next_input = read_.inputs.begin();
+    for (const Job& job : read_.jobs) {
+        if (next_input != read_.inputs.end() && next_input->job.id == job.id) ++next_input;
         else ++tally_.job_status[job.current_status];
     }
-    for (EvaluationInput& in : inputs) {
+    for (EvaluationInput& in : read_.inputs) {
         in.content_change = context_.content_change;
         in.staged = context_.staged;
+        if (Status st = write_job(in, &used, &why, rows); !st.is_ok()) return st;
     }
-    const EntriesAsked asked = entries_asked(inputs, context_.now);
-    std::vector<std::vector<Entry>> existing;
-    if (context_.entries_read && context_.entries_read->asked == asked) {
-        existing = context_.entries_read->per_job;
-    } else {
-        std::vector<Entry> answer;
-        if (Status st = db.load_entries_of_jobs(asked.job_ids, asked.since, &answer); !st.is_ok()) return st;
-        if (Status st = split_by_job(std::move(answer), asked.job_ids, &existing); !st.is_ok()) return st;
-    }
-    for (std::size_t i = 0; i < inputs.size(); ++i) inputs[i].existing = std::move(existing[i]);
-
-    for (const EvaluationInput& in : inputs) {
-        const Job& job = in.job;
-        const Schedule& schedule = *in.schedule;
-        const Evaluation result = evaluate_job(in);
-        for (const Candidate& c : in.candidates) {
-            if (!cycle_of(schedule, c.end_time())) {
-                why[c.file_name].push_back("ended outside every window of " + job_label(job));
-            }
-        }
-        for (const CandidateOutcome& o : result.outcomes) {
-            if (o.used) used[o.file_name] = true;
-            else why[o.file_name].push_back(job_label(job) + ": " + o.reason);
-        }
-        for (std::size_t k = 0; k < result.new_entries.size(); ++k) {
-            const Entry& e = result.new_entries[k];
-            culprit_ = e.operation_log_file_name.value_or("");
-            if (Status st = insert_entry(e); !st.is_ok()) return st;
-            ++tally_.entries[e.status];
-            const auto level = e.status == name_of(EntryStatus::kSuccess) ? routine_level() : spdlog::level::warn;
-            if (spdlog::should_log(level)) {
-                lines_.emplace_back(level, job_label(job) + ": cycle " + format_iso(e.cycle_expected_at) + ": " +
-                                               e.status + ": " + result.messages[k].render(shown));
-            }
-            fault_point("evaluate.entry");
-        }
-        culprit_ = state_source(result);
-        if (Status st = update_job_state(result.job); !st.is_ok()) return st;
-        if (Status st = context_.notifiers->queue(db, result, context_.now, &tally_.events_queued); !st.is_ok()) {
-            return st;
-        }
-        culprit_.clear();
-        if (result.job.current_status != result.previous_status) {
-            const bool first_ok = result.previous_status == name_of(JobStatus::kUnknown) &&
-                                  result.job.current_status == name_of(JobStatus::kOk);
-            const auto level = first_ok ? routine_level() : spdlog::level::info;
-            if (spdlog::should_log(level)) {
-                lines_.emplace_back(level, job_label(job) + ": status " + result.previous_status + " -> " +
-                                               result.job.current_status);
-            }
-        }
-        ++tally_.job_status[result.job.current_status];
-    }
-    if (Status st = write_fates(duplicates.duplicate, duplicates.record_fate, used, why, job_databases); !st.is_ok()) {
-        return st;
-    }
-    if (!batched_) return Status::ok();
-    culprit_.clear();
-    if (!kept_) return write_rows(db, &rows_);
-    auto append = [](auto& to, auto& from) { std::move(from.begin(), from.end(), std::back_inserter(to)); };
-    append(kept_->entries, rows_.entries);
-    append(kept_->job_states, rows_.job_states);
-    append(kept_->records, rows_.records);
+    write_fates(used, why, rows);
     return Status::ok();
 }
 
-Status AgentWriter::insert_entry(const Entry& entry) {
-    if (batched_) {
-        rows_.entries.push_back(entry);
-        return Status::ok();
+Status AgentWriter::write_job(const EvaluationInput& in, std::map<std::string, bool>* used,
+                              std::map<std::string, std::vector<std::string>>* why, RowsToWrite* rows) {
+    const Job& job = in.job;
+    const Evaluation result = evaluate_job(in);
+    for (const Candidate& c : in.candidates) {
+        if (!cycle_of(*in.schedule, c.end_time())) {
+            (*why)[c.file_name].push_back("ended outside every window of " + job_label(job));
+        }
     }
-    std::int64_t id = 0;
-    return context_.storage->insert_entry(entry, &id);
+    for (const CandidateOutcome& o : result.outcomes) {
+        if (o.used) (*used)[o.file_name] = true;
+        else (*why)[o.file_name].push_back(job_label(job) + ": " + o.reason);
+    }
+    for (std::size_t k = 0; k < result.new_entries.size(); ++k) {
+        const Entry& e = result.new_entries[k];
+        rows->batch.entries.push_back(e);
+        ++tally_.entries[e.status];
+        const auto level = e.status == name_of(EntryStatus::kSuccess) ? routine_level() : spdlog::level::warn;
+        if (spdlog::should_log(level)) {
+            lines_.emplace_back(level, job_label(job) + ": cycle " + format_iso(e.cycle_expected_at) + ": " +
+                                           e.status + ": " + result.messages[k].render(shown));
+        }
+        fault_point("evaluate.entry");
+    }
+    const std::string source = state_source(result);
+    rows->batch.job_states.push_back(result.job);
+    rows->job_state_sources.push_back(source);
+    const std::size_t events_before = rows->events.size();
+    if (Status st = context_.notifiers->queue(*context_.storage, result, context_.now, &rows->events); !st.is_ok()) {
+        return st;
+    }
+    tally_.events_queued += static_cast<int>(rows->events.size() - events_before);
+    rows->event_sources.resize(rows->events.size(), source);
+    if (result.job.current_status != result.previous_status) {
+        const bool first_ok = result.previous_status == name_of(JobStatus::kUnknown) &&
+                              result.job.current_status == name_of(JobStatus::kOk);
+        const auto level = first_ok ? routine_level() : spdlog::level::info;
+        if (spdlog::should_log(level)) {
+            lines_.emplace_back(level, job_label(job) + ": status " + result.previous_status + " -> " +
+                                           result.job.current_status);
+        }
+    }
+    ++tally_.job_status[result.job.current_status];
+    return Status::ok();
 }
 
-Status AgentWriter::update_job_state(const Job& job) {
-    if (batched_) {
-        rows_.job_states.push_back(job);
-        return Status::ok();
-    }
-    return context_.storage->update_job_state(job);
-}
-
-Status AgentWriter::record_report(const ReportRecord& record) {
-    if (batched_) {
-        rows_.records.push_back(record);
-        return Status::ok();
-    }
-    return context_.storage->record_report(record);
-}
-
-Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::vector<bool>& record_fate,
-                                const std::map<std::string, bool>& used,
-                                const std::map<std::string, std::vector<std::string>>& why,
-                                const std::set<std::string>& job_databases) {
+void AgentWriter::write_fates(const std::map<std::string, bool>& used,
+                              const std::map<std::string, std::vector<std::string>>& why, RowsToWrite* rows) {
+    std::set<std::string> job_databases;
+    for (const Job& job : read_.jobs) job_databases.insert(job.database_name);
     for (std::size_t i = 0; i < agent_.reports.size(); ++i) {
         const ReportFile& f = agent_.reports[i];
-        if (unrecorded_.count(f.file_name)) continue;
+        if (refusals_.unrecorded.count(f.file_name)) continue;
         FateFacts facts;
         facts.collected = f.fate;
         facts.collected_reason = f.reason;
-        if (auto refusal = refused_.find(f.file_name); refusal != refused_.end()) {
+        if (auto refusal = refusals_.refused.find(f.file_name); refusal != refusals_.refused.end()) {
             facts.refused = true;
             facts.refusal = refusal->second;
         }
-        facts.duplicate = duplicate[i];
+        facts.duplicate = read_.duplicates.duplicate[i];
         facts.used = used.count(f.file_name) > 0;
         if (f.report) {
             facts.lists_databases = !f.report->databases.empty();
@@ -308,7 +217,7 @@ Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::v
             lines_.emplace_back(level, agent_.log.shown(f.file_name) + ": " + std::string(name_of(fate)) + ": " +
                                            reason.render(shown));
         }
-        if (!record_fate[i]) continue;
+        if (!read_.duplicates.record_fate[i]) continue;
         ReportRecord record;
         record.content_sha256 = f.content_sha256;
         record.agent_id = agent_.agent_id;
@@ -318,52 +227,62 @@ Status AgentWriter::write_fates(const std::vector<bool>& duplicate, const std::v
         record.source = f.source;
         record.operation_end_time = f.report ? f.report->operation_end_time : kNoTime;
         record.scanned_at = context_.now;
-        culprit_ = f.file_name;
-        if (Status st = record_report(record); !st.is_ok()) return st;
-        culprit_.clear();
+        rows->batch.reports.push_back(std::move(record));
         fault_point("evaluate.report");
     }
-    return Status::ok();
+}
+
+// The agent and report the refused row came from.
+Culprit culprit_of(const RowsToWrite& rows, const RowRefusal& refusal) {
+    switch (refusal.kind) {
+        case VIGIL_ROW_ENTRY: {
+            const Entry& e = rows.batch.entries[refusal.index];
+            return {e.agent_id, e.operation_log_file_name.value_or("")};
+        }
+        case VIGIL_ROW_JOB_STATE:
+            return {rows.batch.job_states[refusal.index].agent_id_responsible,
+                    rows.job_state_sources[refusal.index]};
+        case VIGIL_ROW_REPORT: {
+            const ReportRecord& r = rows.batch.reports[refusal.index];
+            return {r.agent_id, r.file_name};
+        }
+        case VIGIL_ROW_EVENT:
+            return {rows.events[refusal.index].event.agent_id, rows.event_sources[refusal.index]};
+        case VIGIL_ROW_NONE:
+            break;
+    }
+    return {};
 }
 
 }  // namespace
 
-Status split_by_job(std::vector<Entry> entries, const std::vector<std::int64_t>& job_ids,
-                    std::vector<std::vector<Entry>>* per_job) {
-    per_job->assign(job_ids.size(), {});
-    std::size_t next = 0;
-    for (std::size_t i = 0; i < job_ids.size(); ++i) {
-        while (next < entries.size() && entries[next].expected_job_id == job_ids[i]) {
-            (*per_job)[i].push_back(std::move(entries[next++]));
-        }
+void Refusals::blame(const AgentFolder& agent, const std::string& file, const Status& error) {
+    if (suspects.insert(file).second) {
+        // Once may be the database's own passing trouble (a lock, a
+        // serialization failure): the same attempt again before blaming.
+        spdlog::warn("{}: the database refused a write made from it ({}): recording agent {} again",
+                     agent.log.shown(file), log_text(error.message(), kLogErrorLimit), agent.agent_id);
+    } else if (refused.count(file) == 0) {
+        spdlog::warn("{}: the database refused what it contains ({}): "
+                     "recording agent {} again, this report invalid",
+                     agent.log.shown(file), log_text(error.message(), kLogErrorLimit), agent.agent_id);
+        refused.emplace(file, Message("the database refused to record what it contains: ").quote(error.message()));
+    } else {
+        spdlog::error("{}: the database refused even its fate ({}): left in place, unrecorded",
+                      agent.log.shown(file), log_text(error.message(), kLogErrorLimit));
+        unrecorded.insert(file);
     }
-    if (next == entries.size()) return Status::ok();
-    return Status::error(Status::Code::kError, "storage load_entries_of_jobs: an entry of job " +
-                                                   std::to_string(entries[next].expected_job_id) +
-                                                   " out of the order of the jobs asked for");
 }
 
-bool entries_to_read(const AgentFolder& agent, const std::vector<Job>& jobs,
-                     const std::map<std::string, StorageHandle::ReportSeen>& seen, std::int64_t now,
-                     EntriesAsked* asked) {
-    for (const ReportFile& f : agent.reports) {
-        if (!seen.count(f.file_name)) return false;
-    }
-    const ReportDuplicates duplicates = find_duplicates(agent, seen, {}, {});
-    std::vector<EvaluationInput> inputs;
-    if (!evaluation_inputs(agent, jobs, duplicates.excluded, now, &inputs).is_ok()) return false;
-    *asked = entries_asked(inputs, now);
-    return true;
-}
-
-std::vector<std::map<std::string, StorageHandle::ReportSeen>> look_up_reports(
-    StorageHandle& storage, const std::vector<const AgentFolder*>& agents) {
-    std::vector<StorageHandle::ReportQuery> queries;
+std::vector<std::map<std::string, ReportSeen>> look_up_reports(StorageHandle& storage,
+                                                               const std::vector<const AgentFolder*>& agents) {
+    std::vector<ReportQuery> queries;
     for (const AgentFolder* agent : agents) {
         for (const ReportFile& f : agent->reports) queries.push_back({f.content_sha256, agent->agent_id, f.file_name});
     }
-    std::vector<std::map<std::string, StorageHandle::ReportSeen>> found(agents.size());
-    std::vector<StorageHandle::ReportSeen> seen;
+    std::vector<std::map<std::string, ReportSeen>> found(agents.size());
+    if (queries.empty()) return found;
+    std::vector<ReportSeen> seen;
     if (!storage.find_reports(queries, &seen).is_ok()) return found;
     auto answer = seen.begin();
     for (std::size_t i = 0; i < agents.size(); ++i) {
@@ -372,9 +291,55 @@ std::vector<std::map<std::string, StorageHandle::ReportSeen>> look_up_reports(
     return found;
 }
 
-Status write_rows(StorageHandle& storage, RowsToWrite* rows) {
-    if (rows->entries.empty() && rows->job_states.empty() && rows->records.empty()) return Status::ok();
-    const Status st = storage.write_agent(rows->entries, rows->job_states, rows->records);
+Status read_ahead(StorageHandle& storage, const std::vector<const AgentFolder*>& agents,
+                  const std::vector<const Refusals*>& refusals, std::int64_t now, std::vector<ReadAhead>* out) {
+    out->assign(agents.size(), ReadAhead());
+    std::vector<std::string> agent_ids;
+    std::vector<ReportQuery> queries;
+    for (const AgentFolder* agent : agents) {
+        agent_ids.push_back(agent->agent_id);
+        for (const ReportFile& f : agent->reports) queries.push_back({f.content_sha256, agent->agent_id, f.file_name});
+    }
+    std::map<std::string, std::vector<Job>> jobs;
+    if (Status st = storage.load_jobs(agent_ids, &jobs); !st.is_ok()) return st;
+    std::vector<ReportSeen> seen;
+    if (!queries.empty()) {
+        if (Status st = storage.find_reports(queries, &seen); !st.is_ok()) return st;
+    }
+    const Refusals none;
+    std::vector<EvaluationInput*> reading;
+    std::vector<std::int64_t> job_ids, since;
+    auto answer = seen.begin();
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+        const AgentFolder& agent = *agents[i];
+        ReadAhead& read = (*out)[i];
+        read.jobs = std::move(jobs[agent.agent_id]);
+        for (const ReportFile& f : agent.reports) read.seen.emplace(f.file_name, *answer++);
+        const Refusals& refused = refusals[i] ? *refusals[i] : none;
+        read.duplicates = find_duplicates(agent, read.seen, refused);
+        if (Status st = evaluation_inputs(agent, read.jobs, read.duplicates.excluded, now, &read.inputs);
+            !st.is_ok()) {
+            return st;
+        }
+        for (EvaluationInput& in : read.inputs) {
+            reading.push_back(&in);
+            job_ids.push_back(in.job.id);
+            since.push_back(earliest_cycle_needed(*in.schedule, in.candidates, now));
+        }
+    }
+    if (job_ids.empty()) return Status::ok();
+    std::vector<Entry> entries;
+    if (Status st = storage.load_entries(job_ids, since, &entries); !st.is_ok()) return st;
+    return hand_out_entries(std::move(entries), reading);
+}
+
+Status write_rows(StorageHandle& storage, RowsToWrite* rows, Culprit* culprit) {
+    *culprit = Culprit();
+    RowRefusal refusal;
+    Status st = Status::ok();
+    if (!rows->batch.empty()) st = storage.write(rows->batch, &refusal);
+    if (st.is_ok() && !rows->events.empty()) st = storage.insert_events(rows->events, &refusal);
+    if (!st.is_ok()) *culprit = culprit_of(*rows, refusal);
     *rows = RowsToWrite();
     return st;
 }
@@ -383,73 +348,49 @@ void AgentRecording::emit_logs() const {
     for (const auto& [level, line] : lines) spdlog::log(level, "{}", line);
 }
 
-Status write_in_group(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording,
-                      RowsToWrite* rows) {
-    const std::map<std::string, Message> refused;
-    const std::set<std::string> unrecorded;
-    AgentWriter writer(context, agent, refused, unrecorded, context.storage->offers_write_agent(), rows);
-    if (Status st = writer.write(); !st.is_ok()) return st;
+Status write_in_group(const RecordContext& context, const AgentFolder& agent, ReadAhead read,
+                      AgentRecording* recording, RowsToWrite* rows) {
+    const Refusals none;
+    AgentWriter writer(context, agent, none, std::move(read));
+    if (Status st = writer.write(rows); !st.is_ok()) return st;
     *recording = std::move(writer).recording();
     return Status::ok();
 }
 
-RecordOutcome record_agent(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording,
-                           Status* error) {
+RecordOutcome record_agent(const RecordContext& context, const AgentFolder& agent, Refusals refusals,
+                           AgentRecording* recording, Status* error) {
     StorageHandle& db = *context.storage;
-    std::map<std::string, Message> refused;  // file -> the database's refusal
-    std::set<std::string> suspects;          // files a write failed on once
-    std::set<std::string> unrecorded;
-    bool batched = db.offers_write_agent();
-    const std::size_t max_attempts = 3 * agent.reports.size() + 1 + (batched ? 1 : 0);
+    const std::size_t max_attempts = 3 * agent.reports.size() + 1;
     for (std::size_t attempt = 1;; ++attempt) {
-        AgentWriter writer(context, agent, refused, unrecorded, batched);
         Transaction transaction(db);
         Status st = transaction.begin();
-        bool acquired = false;
-        if (st.is_ok()) st = db.try_lock_agent(agent.agent_id, &acquired);
-        if (st.is_ok() && !acquired) return RecordOutcome::kBusy;
+        std::vector<bool> acquired;
+        if (st.is_ok()) st = db.claim_agents({agent.agent_id}, &acquired);
+        if (st.is_ok() && !acquired.front()) return RecordOutcome::kBusy;
         fault_point("agent.begin");
-        if (st.is_ok()) st = writer.write();
+        std::vector<ReadAhead> read;
+        if (st.is_ok()) st = read_ahead(db, {&agent}, {&refusals}, context.now, &read);
+        std::optional<AgentWriter> writer;
+        RowsToWrite rows;
+        if (st.is_ok()) {
+            writer.emplace(context, agent, refusals, std::move(read.front()));
+            st = writer->write(&rows);
+        }
+        Culprit culprit;
+        if (st.is_ok()) st = write_rows(db, &rows, &culprit);
         fault_point("agent.before_commit");
         if (st.is_ok()) st = transaction.commit();
         if (st.is_ok()) {
-            *recording = std::move(writer).recording();
+            *recording = std::move(*writer).recording();
             recording->emit_logs();
             return RecordOutcome::kCommitted;
         }
         transaction.rollback();
-        if (st.code() == Status::Code::kUnavailable || attempt >= max_attempts) {
+        if (st.code() == Status::Code::kUnavailable || attempt >= max_attempts || culprit.file_name.empty()) {
             *error = st;
             return RecordOutcome::kFailed;
         }
-        if (batched) {
-            // A batched write cannot say which report it came from: the
-            // one-row calls can, so the agent is recorded again with them.
-            spdlog::debug("agent {}: its batched write failed ({}): recording it again row by row", agent.agent_id,
-                          log_text(st.message(), kLogErrorLimit));
-            batched = false;
-            continue;
-        }
-        const std::string culprit = writer.culprit();
-        if (culprit.empty()) {
-            *error = st;
-            return RecordOutcome::kFailed;
-        }
-        if (suspects.insert(culprit).second) {
-            // Once may be the database's own passing trouble (a lock, a
-            // serialization failure): the same attempt again before blaming.
-            spdlog::warn("{}: the database refused a write made from it ({}): recording agent {} again",
-                         agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit), agent.agent_id);
-        } else if (refused.count(culprit) == 0) {
-            spdlog::warn("{}: the database refused what it contains ({}): "
-                         "recording agent {} again, this report invalid",
-                         agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit), agent.agent_id);
-            refused.emplace(culprit, Message("the database refused to record what it contains: ").quote(st.message()));
-        } else {
-            spdlog::error("{}: the database refused even its fate ({}): left in place, unrecorded",
-                          agent.log.shown(culprit), log_text(st.message(), kLogErrorLimit));
-            unrecorded.insert(culprit);
-        }
+        refusals.blame(agent, culprit.file_name, st);
     }
 }
 

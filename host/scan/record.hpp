@@ -1,37 +1,38 @@
-// Step "record" (docs/scan.md phase 2): one agent's duplicates, job evaluations,
-// entries, job states, notification events and report fates, written inside
-// a database transaction, committed before any of its reports moves. The
-// scan writes several agents in one transaction (record_in_group); when one
-// of them fails, that group is rolled back and each of its agents recorded
-// again in a transaction of its own (record_agent), as follows.
+// Step "record" (docs/scan.md phase 2): one agent's duplicates, job
+// evaluations, entries, job states, notification events and report fates,
+// written inside a database transaction, committed before any of its
+// reports moves.
 //
-// When the storage plugin offers write_agent, an agent's entries, job
-// states and report fates go to it in one call (one round trip to a
-// database server): at the end of the agent, or, in a group, those of all
-// its agents in one call before the commit. An agent's entries are read in
-// one load_entries_of_jobs call, with those of its claimed batch in a group.
+// Reading and writing are apart. What an agent's evaluations read from the
+// database (its stored jobs, which of its reports were recorded before, the
+// entries of the cycles they judge) is read ahead, for a claimed batch of
+// agents at once, in the transaction that holds their claims (read_ahead).
+// The writer turns that and the agent's reports into rows (RowsToWrite),
+// which go to the storage in one write and one insert_events call: at the
+// end of the agent, or, in a group, those of all its agents before the
+// commit (docs/scan.md, "Group commit").
 //
-// Defence in depth: when the database refuses a write because of what one
-// report contains (any failure but a lost connection, on a write made from
-// that report), the transaction is rolled back and the agent recorded again
-// from the start: once unchanged (the failure may have been the database's
-// own passing trouble), then, if the same report fails again, with that
-// report `invalid` with the database's reason and out of every evaluation.
-// A batched write cannot name its report: when it fails (but for a lost
-// connection), the agent is recorded again with one call per row, which
-// can, and the rules above apply from there. A report whose fate itself
-// cannot be recorded is then left unrecorded and in place. A report takes
-// at most three attempts to set aside, so an agent takes at most
-// 3 x (its reports) + 2 attempts, and one report can never keep the agent's
-// other reports from being recorded.
+// Defence in depth: when the database refuses a write and names the row
+// (any failure but a lost connection), the report that row came from is
+// blamed (Refusals): the transaction is rolled back and the agent recorded
+// again from the start: once unchanged (the failure may have been the
+// database's own passing trouble), then, if the same report fails again,
+// with that report `invalid` with the database's reason and out of every
+// evaluation, then, if even its fate is refused, with that report left
+// unrecorded and in place. A report takes at most three attempts to set
+// aside, so an agent takes at most 3 x (its reports) + 1 attempts, and one
+// report can never keep the agent's other reports from being recorded. A
+// refusal that names no row, or a row that came from no report, fails the
+// agent.
 #ifndef VIGIL_HOST_RECORD_HPP
 #define VIGIL_HOST_RECORD_HPP
 
 #include "collect.hpp"
 #include "evaluate.hpp"
+#include "message.hpp"
 #include "notify.hpp"
-#include "plugin_host.hpp"
 #include "status.hpp"
+#include "storage_handle.hpp"
 #include "vocabulary.hpp"
 
 #include <spdlog/common.h>
@@ -56,30 +57,51 @@ struct AgentTally {
     int events_queued = 0;
 };
 
-// The stored entries an agent's evaluations read: those of each job from
-// its `since` on (load_entries_of_jobs' arguments).
-struct EntriesAsked {
-    std::vector<std::int64_t> job_ids;
-    std::vector<std::int64_t> since;
+// What the database refused of an agent's reports so far.
+struct Refusals {
+    std::set<std::string> suspects;          // a write made from it was refused once
+    std::map<std::string, Message> refused;  // refused twice: invalid, in no evaluation
+    std::set<std::string> unrecorded;        // even its fate was refused: left in place
 
-    bool operator==(const EntriesAsked& other) const { return job_ids == other.job_ids && since == other.since; }
+    // Takes the database's refusal of a write made from `file`: the next
+    // step of the defence above, logged.
+    void blame(const AgentFolder& agent, const std::string& file, const Status& error);
 };
 
-// Entries read ahead of the agent's write, and what they were read for.
-struct EntriesRead {
-    EntriesAsked asked;
-    std::vector<std::vector<Entry>> per_job;  // load_entries_of_jobs' answer to `asked`, job by job
+// Which of an agent's reports are duplicates, and which are in no evaluation.
+struct ReportDuplicates {
+    std::vector<bool> duplicate;    // content recorded before from its folder, or earlier in it
+    std::vector<bool> record_fate;  // false: recorded before under this very name
+    std::vector<bool> excluded;     // in no evaluation: unrecorded, duplicate or refused
 };
 
-// Splits what load_entries_of_jobs answered for job_ids (job by job in that
-// order, each job's entries in one run) into one list per asked job. An
-// error naming the job of the first entry out of that order.
-Status split_by_job(std::vector<Entry> entries, const std::vector<std::int64_t>& job_ids,
-                    std::vector<std::vector<Entry>>* per_job);
+// What an agent's write reads from the database, read in the transaction
+// that holds its claim, so that nothing it says can change before the
+// write: no other scanner can record the agent meanwhile.
+struct ReadAhead {
+    std::vector<Job> jobs;                   // its stored active jobs
+    std::map<std::string, ReportSeen> seen;  // find_reports' answer per report file
+    ReportDuplicates duplicates;
+    // The evaluations its jobs need at the scan's instant, in the jobs'
+    // order, with the stored entries each reads.
+    std::vector<EvaluationInput> inputs;
+};
 
-// What recording an agent needs besides the agent itself.
+// Reads ahead for each agent, inside the transaction that holds their
+// claims, in one load_jobs, one find_reports and one load_entries call for
+// all of them. refusals[i] is agents[i]'s (null: none).
+Status read_ahead(StorageHandle& storage, const std::vector<const AgentFolder*>& agents,
+                  const std::vector<const Refusals*>& refusals, std::int64_t now, std::vector<ReadAhead>* out);
+
+// What find_reports says of each report of each agent: the i-th map is
+// agents[i]'s, by file name; every map is empty when the database could not
+// answer. Outside a transaction, to foresee which staged files to verify.
+std::vector<std::map<std::string, ReportSeen>> look_up_reports(StorageHandle& storage,
+                                                               const std::vector<const AgentFolder*>& agents);
+
+// What recording an agent needs besides the agent and its read-ahead.
 struct RecordContext {
-    StorageHandle* storage = nullptr;
+    StorageHandle* storage = nullptr;  // for the outbox's reads (notify)
     const Notifiers* notifiers = nullptr;
     std::int64_t now = 0;
     ContentChange content_change = ContentChange::kChanged;
@@ -88,19 +110,30 @@ struct RecordContext {
     bool routine_at_info = false;
     // What the server found for one of the agent's staged files.
     std::function<const StagedFacts*(const std::string& staged_file_name)> staged;
-    // find_report's answers per report file, when they were asked inside
-    // the transaction the agent is written in (which holds its claim, so
-    // no other scanner can have recorded its reports since); null: ask.
-    const std::map<std::string, StorageHandle::ReportSeen>* reports_seen = nullptr;
-    // load_jobs' answer for the agent, read the same way inside that
-    // transaction when it claimed the agent; null: ask.
-    const std::vector<Job>* stored_jobs = nullptr;
-    // Entries read the same way inside that transaction; used when the
-    // write asks for exactly what they were read for, null: ask.
-    const EntriesRead* entries_read = nullptr;
 };
 
-enum class RecordOutcome { kCommitted, kBusy, kFailed };
+// The rows of one write or more agents', in the order they are made.
+struct RowsToWrite {
+    WriteBatch batch;
+    std::vector<QueuedEvent> events;
+    // The report each job state and each event came from ("" none), by
+    // position; an entry's is its operation_log_file_name, a fate's its
+    // file_name.
+    std::vector<std::string> job_state_sources;
+    std::vector<std::string> event_sources;
+};
+
+// The agent and report a refused row came from; file_name "" when the
+// storage named no row or the row came from no report.
+struct Culprit {
+    std::string agent_id;
+    std::string file_name;
+};
+
+// Writes the rows (one write, then one insert_events) and empties them;
+// nothing when there are none. On failure, *culprit names where the
+// refused row came from, when the storage named it.
+Status write_rows(StorageHandle& storage, RowsToWrite* rows, Culprit* culprit);
 
 // What recording an agent produced, kept until its transaction commits.
 struct AgentRecording {
@@ -113,51 +146,23 @@ struct AgentRecording {
     void emit_logs() const;
 };
 
-// What the database knows of each report file of each agent (docs/scan.md:
-// a duplicate needs no staged-file work), asked in one find_reports call:
-// the i-th map is agents[i]'s, by file name. When the database could not
-// answer, every map is empty (recording asks again).
-std::vector<std::map<std::string, StorageHandle::ReportSeen>> look_up_reports(
-    StorageHandle& storage, const std::vector<const AgentFolder*>& agents);
+// Adds the agent's rows to *rows, from its read-ahead, logging nothing:
+// the caller writes them (write_rows) with those of the other agents of its
+// transaction and commits. An error (an outbox read failed, a job's
+// schedule does not resolve): the transaction must be rolled back.
+Status write_in_group(const RecordContext& context, const AgentFolder& agent, ReadAhead read,
+                      AgentRecording* recording, RowsToWrite* rows);
 
-// What the agent's write will ask load_entries_of_jobs for, given its
-// stored jobs and find_report's answers for its reports, when written in
-// the transaction those came from. False when a report has no answer or a
-// job's schedule does not resolve (the write then finds out for itself).
-bool entries_to_read(const AgentFolder& agent, const std::vector<Job>& jobs,
-                     const std::map<std::string, StorageHandle::ReportSeen>& seen, std::int64_t now,
-                     EntriesAsked* asked);
+enum class RecordOutcome { kCommitted, kBusy, kFailed };
 
-// Claims and records the agent in a transaction of its own (see above).
-// kCommitted: every report of the agent has its fate recorded
-// (recording->unrecorded lists those that could not be, to be left in
-// place) and the log lines of its entries and fates are written. kBusy:
-// another scanner holds the agent, nothing written. kFailed: nothing
-// recorded, *error says why.
-RecordOutcome record_agent(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording,
-                           Status* error);
-
-// Rows for one write_agent call: entries, then job states, then report
-// fates, of one agent or of several.
-struct RowsToWrite {
-    std::vector<Entry> entries;
-    std::vector<Job> job_states;
-    std::vector<ReportRecord> records;
-};
-
-// Writes the agent inside the transaction the caller holds open, in which
-// the caller already claimed it (try_lock_agent), in one attempt, logging
-// nothing. When the storage offers write_agent, the agent's rows are added
-// to *rows instead, for the caller to write with those of the other agents
-// of the transaction (write_rows) before it commits. Ok: written or kept,
-// to be committed by the caller (then recording->emit_logs()). An error:
-// the transaction must be rolled back.
-Status write_in_group(const RecordContext& context, const AgentFolder& agent, AgentRecording* recording,
-                      RowsToWrite* rows);
-
-// Writes the rows in one write_agent call and empties them; nothing when
-// there are none.
-Status write_rows(StorageHandle& storage, RowsToWrite* rows);
+// Claims and records the agent in a transaction of its own, from the
+// refusals known so far (see above). kCommitted: every report of the agent
+// has its fate recorded (recording->unrecorded lists those that could not
+// be, to be left in place) and the log lines of its entries and fates are
+// written. kBusy: another scanner holds the agent, nothing written.
+// kFailed: nothing recorded, *error says why.
+RecordOutcome record_agent(const RecordContext& context, const AgentFolder& agent, Refusals refusals,
+                           AgentRecording* recording, Status* error);
 
 }  // namespace vigil::host
 

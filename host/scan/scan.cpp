@@ -89,15 +89,10 @@ struct StorageWalk {
     ReportReader& reader;
 };
 
-// Whether a database block could reach the staged-file rules (3-4).
-bool needs_staged_file(const DatabaseReport& db) {
-    return is_plain_file_name(db.staged_file_name) && db.backup.status && db.compress.status && db.transfer.status;
-}
-
 // The staged files the agent's evaluation will ask about, foreseen from the
 // jobs known before its transaction (reports recorded before are left out).
 std::vector<std::string> staged_files_to_verify(const AgentFolder& agent, const std::vector<Job>& jobs,
-                                                const std::map<std::string, StorageHandle::ReportSeen>& seen) {
+                                                const std::map<std::string, ReportSeen>& seen) {
     std::vector<bool> excluded(agent.reports.size());
     for (std::size_t i = 0; i < agent.reports.size(); ++i) {
         const auto it = seen.find(agent.reports[i].file_name);
@@ -110,7 +105,7 @@ std::vector<std::string> staged_files_to_verify(const AgentFolder& agent, const 
         if (!schedule_for(job, &schedule).is_ok()) continue;
         const auto candidates = candidates_for(agent, job, excluded);
         for (const auto& [cycle, c] : select_per_cycle(*schedule, candidates)) {
-            if (needs_staged_file(*c->database)) names.insert(c->database->staged_file_name);
+            if (!staged_file_unreached(*c->database)) names.insert(c->database->staged_file_name);
         }
     }
     return {names.begin(), names.end()};
@@ -147,14 +142,13 @@ struct AgentInFlight {
     bool has_folder = false;
     std::vector<Job> jobs;  // its configured jobs, known before the scan's transactions
     std::unique_ptr<StagedFiles> staged;  // once verified; refers to `agent`: both live as long as this
-    // find_report's answers, asked before verification started: for its
-    // whole claimed batch at once, in the group transaction that claimed it,
-    // when it had one.
-    std::map<std::string, StorageHandle::ReportSeen> reports_seen;
-    // Its stored jobs, read in the group transaction that claimed it.
-    std::optional<std::vector<Job>> stored_jobs;
-    // The stored entries its write will read, read there as well.
-    std::optional<EntriesRead> entries_read;
+    // find_reports' answers, asked before its verification started, to
+    // foresee the staged files its evaluation will ask about.
+    std::map<std::string, ReportSeen> reports_seen;
+    // What its write reads, read in the group transaction that claimed it.
+    std::optional<ReadAhead> read_ahead;
+    // What the database refused of its reports (a group's write that named one).
+    Refusals refusals;
     AgentRecording recording;
 };
 
@@ -184,9 +178,9 @@ private:
     // takes: up to the first name that is not an agent id, at most
     // kClaimBatch.
     std::vector<std::string> next_batch(const std::vector<std::string_view>& agents, std::size_t next) const;
-    // Claims `batch`, collects each agent it holds, looks up their reports
-    // and reads their entries (a call for all of them each), then enters
-    // them in order. Returns how many of the batch it went through: one when
+    // Claims `batch`, collects each agent it holds, reads ahead what their
+    // writes read (a call for all of them for each table), then enters them
+    // in order. Returns how many of the batch it went through: one when
     // no group could hold the claims (that agent was recorded on its own,
     // and the rest are to be claimed again), all of them otherwise.
     std::size_t claim_and_collect(const std::vector<std::string>& batch, const StorageWalk& walk);
@@ -194,12 +188,9 @@ private:
     // is not an agent folder and it has no jobs.
     std::unique_ptr<AgentInFlight> collect_agent(const StorageWalk& walk, const std::string& agent_id,
                                                  std::vector<Job> jobs);
-    // Asks the database about the reports of those of the agents that have
-    // reports and jobs, in one call, before their verification starts.
-    void look_up(const std::vector<AgentInFlight*>& agents);
-    // Reads the stored entries the writes of the agents will read, in one
-    // call, inside the transaction that claimed them.
-    void read_entries(const std::vector<AgentInFlight*>& agents);
+    // Reads ahead for the agents, inside the group transaction that claimed
+    // them; false when the database could not answer.
+    bool read_ahead_of(const std::vector<AgentInFlight*>& agents);
     // Starts verifying the staged files its evaluation will foresee (once).
     void start_verify(AgentInFlight& agent);
     // Whether the open group is due for its commit.
@@ -211,13 +202,11 @@ private:
         kAlone,        // no group could be opened: to be recorded on its own
         kGroupFailed,  // the claim failed: the group is to be rolled back
     };
-    // Claims the agents in the open group, opening one when none is, and
-    // reads the stored jobs of those it holds into `stored_jobs`: a claim
-    // for each, or a single claim for the first agent when no group could
-    // be opened or the claims or the read failed (the others are to be
-    // claimed again).
-    std::vector<Claim> claim(const std::vector<std::string>& agent_ids,
-                             std::map<std::string, std::vector<Job>>* stored_jobs);
+    // Claims the agents in the open group, opening one when none is: a
+    // claim for each, or a single claim for the first agent when no group
+    // could be opened or the claims failed (the others are to be claimed
+    // again).
+    std::vector<Claim> claim(const std::vector<std::string>& agent_ids);
     // The collected agent after its claim: held, it joins the agents in
     // flight, its verification started.
     Status enter(std::unique_ptr<AgentInFlight> agent, Claim claimed);
@@ -227,9 +216,11 @@ private:
     // then archives its agents' reports. When that write or the commit
     // fails, records each agent again on its own.
     Status commit_group();
-    // A write of the group failed: the group rolled back, each of its agents,
-    // `failed` (when not null) and those in flight recorded on their own.
-    Status fail_group(std::unique_ptr<AgentInFlight> failed);
+    // A step of the group failed: the group rolled back, each of its agents,
+    // those of `failed` and those in flight recorded on their own, the
+    // report `culprit` names (when the database named a row) blamed first.
+    Status fail_group(std::vector<std::unique_ptr<AgentInFlight>> failed, const Culprit& culprit = {},
+                      const Status& error = Status::ok());
     // Records each agent in a transaction of its own.
     Status record_one_by_one(std::vector<std::unique_ptr<AgentInFlight>> agents);
     // After the agent's rows are durable: its counts, log lines and archive moves.
@@ -246,10 +237,7 @@ private:
         // Routine when scanners share the database: the summary counts them.
         spdlog::debug("agent {}: skipped: another scanner is processing it", agent_id);
     }
-    // in_claiming_transaction: the agent is written in the group
-    // transaction that claimed it, so the answers of find_report asked
-    // there still hold.
-    RecordContext record_context(AgentInFlight& agent, bool in_claiming_transaction) const;
+    RecordContext record_context(AgentInFlight& agent) const;
 
     const Config& config_;
     ScanPlugins& plugins_;
@@ -262,7 +250,7 @@ private:
     Transaction group_transaction_;
     std::deque<std::unique_ptr<AgentInFlight>> in_flight_;  // claimed, being verified
     std::vector<std::unique_ptr<AgentInFlight>> group_;     // written, awaiting the commit
-    RowsToWrite group_rows_;  // the group's rows, for one write_agent call before its commit
+    RowsToWrite group_rows_;  // the group's rows, written in one call before its commit
     std::chrono::steady_clock::time_point group_opened_;
     Status overall_ = Status::ok();
 };
@@ -311,49 +299,20 @@ std::unique_ptr<AgentInFlight> Scanner::collect_agent(const StorageWalk& walk, c
     return in_flight;
 }
 
-void Scanner::look_up(const std::vector<AgentInFlight*>& agents) {
-    std::vector<AgentInFlight*> asking;
+bool Scanner::read_ahead_of(const std::vector<AgentInFlight*>& agents) {
     std::vector<const AgentFolder*> folders;
-    for (AgentInFlight* agent : agents) {
-        if (agent->staged || agent->agent.reports.empty() || agent->jobs.empty()) continue;
-        asking.push_back(agent);
-        folders.push_back(&agent->agent);
+    for (AgentInFlight* agent : agents) folders.push_back(&agent->agent);
+    std::vector<ReadAhead> read;
+    if (!read_ahead(*plugins_.storage, folders, std::vector<const Refusals*>(agents.size(), nullptr), options_.now,
+                    &read)
+             .is_ok()) {
+        return false;
     }
-    if (asking.empty()) return;
-    auto seen = look_up_reports(*plugins_.storage, folders);
-    for (std::size_t i = 0; i < asking.size(); ++i) asking[i]->reports_seen = std::move(seen[i]);
-}
-
-// An agent whose entries cannot be foreseen, or each of them when the read
-// fails, reads its own when it is written.
-void Scanner::read_entries(const std::vector<AgentInFlight*>& agents) {
-    std::vector<AgentInFlight*> reading;
-    EntriesAsked all;
-    for (AgentInFlight* agent : agents) {
-        EntriesRead read;
-        if (!agent->stored_jobs ||
-            !entries_to_read(agent->agent, *agent->stored_jobs, agent->reports_seen, options_.now, &read.asked)) {
-            continue;
-        }
-        all.job_ids.insert(all.job_ids.end(), read.asked.job_ids.begin(), read.asked.job_ids.end());
-        all.since.insert(all.since.end(), read.asked.since.begin(), read.asked.since.end());
-        agent->entries_read = std::move(read);
-        reading.push_back(agent);
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+        agents[i]->reports_seen = read[i].seen;
+        agents[i]->read_ahead = std::move(read[i]);
     }
-    std::vector<Entry> entries;
-    std::vector<std::vector<Entry>> per_job;
-    if ((!all.job_ids.empty() && !plugins_.storage->load_entries_of_jobs(all.job_ids, all.since, &entries).is_ok()) ||
-        !split_by_job(std::move(entries), all.job_ids, &per_job).is_ok()) {
-        for (AgentInFlight* agent : reading) agent->entries_read.reset();
-        return;
-    }
-    // In the order asked for: agent by agent, job by job.
-    auto run = std::make_move_iterator(per_job.begin());
-    for (AgentInFlight* agent : reading) {
-        const auto jobs = static_cast<std::ptrdiff_t>(agent->entries_read->asked.job_ids.size());
-        agent->entries_read->per_job.assign(run, run + jobs);
-        run += jobs;
-    }
+    return true;
 }
 
 void Scanner::start_verify(AgentInFlight& in_flight) {
@@ -365,7 +324,7 @@ void Scanner::start_verify(AgentInFlight& in_flight) {
     }
 }
 
-RecordContext Scanner::record_context(AgentInFlight& agent, bool in_claiming_transaction) const {
+RecordContext Scanner::record_context(AgentInFlight& agent) const {
     RecordContext context;
     context.storage = plugins_.storage.get();
     context.notifiers = &plugins_.notifiers;
@@ -374,11 +333,6 @@ RecordContext Scanner::record_context(AgentInFlight& agent, bool in_claiming_tra
     context.routine_at_info = options_.dry_run;
     StagedFiles* staged = agent.staged.get();
     context.staged = [staged](const std::string& name) { return staged->facts(name); };
-    if (in_claiming_transaction) {
-        context.reports_seen = &agent.reports_seen;
-        if (agent.stored_jobs) context.stored_jobs = &*agent.stored_jobs;
-        if (agent.entries_read) context.entries_read = &*agent.entries_read;
-    }
     return context;
 }
 
@@ -392,26 +346,16 @@ bool Scanner::group_due() const {
 
 // Claimed before anything of the agent is read: scanners sharing the
 // database split the reading instead of each doing all of it.
-std::vector<Scanner::Claim> Scanner::claim(const std::vector<std::string>& agent_ids,
-                                           std::map<std::string, std::vector<Job>>* stored_jobs) {
+std::vector<Scanner::Claim> Scanner::claim(const std::vector<std::string>& agent_ids) {
     if (!group_transaction_.is_open()) {
         // The database will tell the agent why, on its own.
         if (!group_transaction_.begin().is_ok()) return {Claim::kAlone};
         group_opened_ = std::chrono::steady_clock::now();
     }
     std::vector<bool> acquired;
-    if (!plugins_.storage->try_lock_agents(agent_ids, &acquired).is_ok()) return {Claim::kGroupFailed};
+    if (!plugins_.storage->claim_agents(agent_ids, &acquired).is_ok()) return {Claim::kGroupFailed};
     std::vector<Claim> claims;
-    std::vector<std::string> held_ids;
-    for (std::size_t i = 0; i < acquired.size(); ++i) {
-        claims.push_back(acquired[i] ? Claim::kHeld : Claim::kBusy);
-        if (acquired[i]) held_ids.push_back(agent_ids[i]);
-    }
-    // Their jobs cannot change before they are written: this transaction
-    // holds them, and the scan synchronised the jobs before it claimed any.
-    if (!held_ids.empty() && !plugins_.storage->load_jobs_of_agents(held_ids, stored_jobs).is_ok()) {
-        return {Claim::kGroupFailed};
-    }
+    for (const bool held : acquired) claims.push_back(held ? Claim::kHeld : Claim::kBusy);
     return claims;
 }
 
@@ -422,8 +366,11 @@ Status Scanner::enter(std::unique_ptr<AgentInFlight> agent, Claim claimed) {
             start_verify(*agent);
             in_flight_.push_back(std::move(agent));
             return Status::ok();
-        case Claim::kGroupFailed:
-            return fail_group(std::move(agent));
+        case Claim::kGroupFailed: {
+            std::vector<std::unique_ptr<AgentInFlight>> failed;
+            failed.push_back(std::move(agent));
+            return fail_group(std::move(failed));
+        }
         case Claim::kAlone: {
             std::vector<std::unique_ptr<AgentInFlight>> alone;
             alone.push_back(std::move(agent));
@@ -439,22 +386,32 @@ Status Scanner::write_next() {
     std::unique_ptr<AgentInFlight> agent = std::move(in_flight_.front());
     in_flight_.pop_front();
     agent->staged->wait();
-    if (Status st = write_in_group(record_context(*agent, true), agent->agent, &agent->recording, &group_rows_);
+    if (Status st = write_in_group(record_context(*agent), agent->agent, std::move(*agent->read_ahead),
+                                   &agent->recording, &group_rows_);
         !st.is_ok()) {
-        return fail_group(std::move(agent));
+        std::vector<std::unique_ptr<AgentInFlight>> failed;
+        failed.push_back(std::move(agent));
+        return fail_group(std::move(failed));
     }
     group_.push_back(std::move(agent));
     return Status::ok();
 }
 
-Status Scanner::fail_group(std::unique_ptr<AgentInFlight> failed) {
+Status Scanner::fail_group(std::vector<std::unique_ptr<AgentInFlight>> failed, const Culprit& culprit,
+                           const Status& error) {
     group_transaction_.rollback();
     group_rows_ = RowsToWrite();
     std::vector<std::unique_ptr<AgentInFlight>> agents = std::move(group_);
     group_.clear();
-    if (failed) agents.push_back(std::move(failed));
+    for (auto& agent : failed) agents.push_back(std::move(agent));
     for (auto& agent : in_flight_) agents.push_back(std::move(agent));
     in_flight_.clear();
+    for (auto& agent : agents) {
+        agent->read_ahead.reset();
+        if (!culprit.file_name.empty() && agent->agent.agent_id == culprit.agent_id) {
+            agent->refusals.blame(agent->agent, culprit.file_name, error);
+        }
+    }
     return record_one_by_one(std::move(agents));
 }
 
@@ -463,7 +420,10 @@ Status Scanner::commit_group() {
         if (Status st = write_next(); !st.is_ok()) return st;
     }
     if (!group_transaction_.is_open()) return Status::ok();
-    if (Status st = write_rows(*plugins_.storage, &group_rows_); !st.is_ok()) return fail_group(nullptr);
+    Culprit culprit;
+    if (Status st = write_rows(*plugins_.storage, &group_rows_, &culprit); !st.is_ok()) {
+        return fail_group({}, culprit, st);
+    }
     std::vector<std::unique_ptr<AgentInFlight>> agents = std::move(group_);
     group_.clear();
     fault_point("agent.before_commit");
@@ -483,10 +443,12 @@ Status Scanner::commit_group() {
 Status Scanner::record_one_by_one(std::vector<std::unique_ptr<AgentInFlight>> agents) {
     Status overall = Status::ok();
     for (auto& agent : agents) {
-        look_up({agent.get()});
-        start_verify(*agent);
+        if (!agent->staged) {
+            agent->reports_seen = look_up_reports(*plugins_.storage, {&agent->agent}).front();
+            start_verify(*agent);
+        }
         Status error;
-        switch (record_agent(record_context(*agent, false), agent->agent, &agent->recording, &error)) {
+        switch (record_agent(record_context(*agent), agent->agent, agent->refusals, &agent->recording, &error)) {
             case RecordOutcome::kBusy:
                 skip_busy(agent->agent.agent_id);
                 count_verified(*agent);
@@ -566,14 +528,13 @@ std::vector<std::string> Scanner::next_batch(const std::vector<std::string_view>
 }
 
 std::size_t Scanner::claim_and_collect(const std::vector<std::string>& batch, const StorageWalk& walk) {
-    std::map<std::string, std::vector<Job>> stored_jobs;
-    const std::vector<Claim> claims = claim(batch, &stored_jobs);
+    const std::vector<Claim> claims = claim(batch);
     if (claims.front() == Claim::kAlone || claims.front() == Claim::kGroupFailed) {
         auto agent = collect_agent(walk, batch.front(), walk.roster.next_jobs(batch.front()));
         if (agent) {
             note(enter(std::move(agent), claims.front()));
         } else if (claims.front() == Claim::kGroupFailed) {
-            note(fail_group(nullptr));
+            note(fail_group({}));
         }
         return 1;
     }
@@ -585,13 +546,14 @@ std::size_t Scanner::claim_and_collect(const std::vector<std::string>& batch, co
         }
         auto agent = collect_agent(walk, batch[i], walk.roster.next_jobs(batch[i]));
         if (!agent) continue;
-        agent->stored_jobs = std::move(stored_jobs[batch[i]]);
         held.push_back(std::move(agent));
     }
     std::vector<AgentInFlight*> collected;
     for (auto& agent : held) collected.push_back(agent.get());
-    look_up(collected);
-    read_entries(collected);
+    if (!read_ahead_of(collected)) {
+        note(fail_group(std::move(held)));
+        return claims.size();
+    }
     for (auto& agent : held) note(enter(std::move(agent), Claim::kHeld));
     const std::size_t max_in_flight = kInFlightPerThread * pool_.threads();
     while (in_flight_.size() > max_in_flight) note(write_next());
@@ -665,7 +627,29 @@ Status open_scan_plugins(const Config& config, ScanPlugins* plugins) {
         plugins->integrity_checks.push_back(std::move(h));
     }
     if (Status st = Notifiers::open(config, &plugins->notifiers); !st.is_ok()) return st;
-    return open_plugin(config.database, search_path, &plugins->storage);
+    if (Status st = open_plugin(config.database, search_path, &plugins->storage); !st.is_ok()) return st;
+    return require_storage_capabilities(config, *plugins->storage);
+}
+
+Status require_storage_capabilities(const Config& config, const StorageHandle& storage) {
+    const std::string where = config.database.where;
+    if (Status st = storage.require(StorageCapability::kScanStore, "a scan (" + where + ")"); !st.is_ok()) return st;
+    if (!config.notifiers.empty()) {
+        if (Status st = storage.require(StorageCapability::kOutbox, "notifiers (" + config.notifiers.front().choice.where + ")");
+            !st.is_ok()) {
+            return st;
+        }
+    }
+    if (!config.maintenance.empty()) {
+        if (Status st = storage.require(StorageCapability::kSilences, "maintenance (" + config.maintenance.front().where + ")");
+            !st.is_ok()) {
+            return st;
+        }
+    }
+    if (!config.metrics_file.empty()) {
+        return storage.require(StorageCapability::kOperatorReads, "metrics_file (" + config.file.string() + ")");
+    }
+    return Status::ok();
 }
 
 Status run_scan(const Config& config, ScanPlugins& plugins, const ScanOptions& options, ScanSummary* summary) {

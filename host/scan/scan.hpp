@@ -6,8 +6,8 @@
 
 #include "config.hpp"
 #include "notify.hpp"
-#include "plugin_host.hpp"
 #include "status.hpp"
+#include "storage_handle.hpp"
 #include "vocabulary.hpp"
 
 #include <cstdint>
@@ -36,6 +36,12 @@ Status open_report_sources(const Config& config, std::vector<std::unique_ptr<Rep
 // cannot be found, is refused or refuses its settings; kUnavailable when
 // the database cannot be reached.
 Status open_scan_plugins(const Config& config, ScanPlugins* plugins);
+
+// kOk when the storage offers what the configuration needs: the scan store
+// for any scan, the outbox for notifiers, silences for maintenance windows,
+// the operator's reads for the metrics file; otherwise kConfig naming the
+// setting, the plugin and the capability it lacks.
+Status require_storage_capabilities(const Config& config, const StorageHandle& storage);
 
 struct ScanSummary {
     std::int64_t now = 0;

@@ -4,8 +4,8 @@
 #ifndef VIGIL_HOST_TRANSACTION_HPP
 #define VIGIL_HOST_TRANSACTION_HPP
 
-#include "plugin_host.hpp"
 #include "status.hpp"
+#include "storage_handle.hpp"
 
 namespace vigil::host {
 

@@ -237,34 +237,51 @@ long sqlite_timeout(const std::string& value) {
     return seconds;
 }
 
-ConnectionUrl parse_sqlite(const std::string& url, std::string_view rest) {
-    std::string connect;
+// A SOCI sqlite3 parameter as key=value, quoted when the value has a space.
+std::string sqlite_parameter(const std::string& key, const std::string& value) {
+    if (value.find('"') != std::string::npos) invalid("SQLite parameter " + key + " contains a double quote");
+    return key + "=" + (value.find(' ') != std::string::npos ? "\"" + value + "\"" : value);
+}
+
+// The database file as SQLite is to open it: a relative one is relative
+// to base_dir, the configuration's directory, like every other path of it.
+std::string sqlite_file(const std::string& file, const std::filesystem::path& base_dir) {
+    if (file.empty() || file == ":memory:" || base_dir.empty() || std::filesystem::path(file).is_absolute()) {
+        return file;
+    }
+    return (base_dir / file).lexically_normal().string();
+}
+
+ConnectionUrl parse_sqlite(std::string_view rest, const std::filesystem::path& base_dir) {
+    std::vector<std::string> parameters;
     bool has_timeout = false;
     long timeout = kSqliteTimeoutSeconds;
     if (!rest.empty() && rest.front() == '/') {
-        if (rest.find('"') != std::string_view::npos) invalid("SQLite path contains a double quote");
-        bool spaced = rest.find(' ') != std::string_view::npos;
-        connect = spaced ? "db=\"" + std::string(rest) + "\"" : "db=" + std::string(rest);
+        parameters.push_back(sqlite_parameter("db", std::string(rest)));
     } else if (rest.find('=') != std::string_view::npos) {
         bool has_db = false;
         for (const auto& [key, value] : sqlite_parameters(rest)) {
-            has_db = has_db || key == "db" || key == "dbname";
+            const bool is_db = key == "db" || key == "dbname";
+            has_db = has_db || is_db;
             if (key == "timeout") {
                 timeout = sqlite_timeout(value);
                 has_timeout = true;
             }
+            parameters.push_back(sqlite_parameter(key, is_db ? sqlite_file(value, base_dir) : value));
         }
         if (!has_db) invalid("SQLite URL has no db=FILE");
-        connect = std::string(rest);
     } else {
         invalid("expected sqlite3://db=FILE or sqlite3:///absolute/path");
     }
-    if (!has_timeout) connect += " timeout=" + std::to_string(kSqliteTimeoutSeconds);
+    std::string connect;
+    for (const std::string& p : parameters) connect += (connect.empty() ? "" : " ") + p;
     ConnectionUrl parsed;
     parsed.backend = Backend::sqlite3;
     parsed.backend_name = "sqlite3";
+    // A SQLite URL holds no secret: messages show the file as opened.
+    parsed.redacted = "sqlite3://" + connect;
+    if (!has_timeout) connect += " timeout=" + std::to_string(kSqliteTimeoutSeconds);
     parsed.connect_string = connect;
-    parsed.redacted = url;
     parsed.sqlite_busy_timeout_seconds = timeout;
     return parsed;
 }
@@ -285,7 +302,7 @@ std::string ConnectionUrl::scrub(std::string text) const {
     return text;
 }
 
-ConnectionUrl parse_connection_url(const std::string& url) {
+ConnectionUrl parse_connection_url(const std::string& url, const std::filesystem::path& base_dir) {
     std::size_t sep = url.find("://");
     if (url.empty()) invalid("is empty; set it to sqlite3://db=FILE or postgresql://...");
     // libpq and SQLite read C strings: whatever follows a NUL would be unseen, yet shown.
@@ -296,7 +313,7 @@ ConnectionUrl parse_connection_url(const std::string& url) {
     std::transform(lower.begin(), lower.end(), lower.begin(),
                    [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
     std::string_view rest = std::string_view(url).substr(sep + 3);
-    if (lower == "sqlite3" || lower == "sqlite") return parse_sqlite(url, rest);
+    if (lower == "sqlite3" || lower == "sqlite") return parse_sqlite(rest, base_dir);
     if (lower == "postgresql" || lower == "postgres") return parse_postgres(scheme, rest);
     // A scheme-like prefix is safe to repeat; anything else may be part of a secret.
     bool printable = !lower.empty() && lower.size() <= 32 && std::all_of(lower.begin(), lower.end(), [](unsigned char c) {

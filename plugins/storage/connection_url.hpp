@@ -2,6 +2,7 @@
 #ifndef VIGIL_STORAGE_CONNECTION_URL_HPP
 #define VIGIL_STORAGE_CONNECTION_URL_HPP
 
+#include <filesystem>
 #include <string>
 #include <vector>
 
@@ -32,13 +33,15 @@ struct ConnectionUrl {
 //   sqlite3:///absolute/path
 //   postgresql://KEY=VALUE ...              (libpq's keyword form)
 //   postgresql://[user[:password]@][host][:port][,...][/dbname][?key=value&...]  (libpq's URI form)
-// (`sqlite://` and `postgres://` are aliases). libpq itself reads both
+// (`sqlite://` and `postgres://` are aliases). A relative SQLite file is
+// relative to base_dir (the configuration's directory) when it is given.
+// libpq itself reads both
 // PostgreSQL forms, so every libpq parameter works, and libpq's own table
 // says which parameters are secrets. Adds a 60 s SQLite busy timeout and a
 // 10 s PostgreSQL connect timeout unless the URL sets one. Throws
 // vigil::InvalidInput naming the `database.url` setting; the message never
 // repeats text that could be part of a secret.
-ConnectionUrl parse_connection_url(const std::string& url);
+ConnectionUrl parse_connection_url(const std::string& url, const std::filesystem::path& base_dir = {});
 
 }  // namespace vigil::plugins
 

@@ -1,10 +1,12 @@
 // expected_backup_jobs: synchronisation with the configuration, loading, state.
 #include "soci_storage.hpp"
 #include "json_rows.hpp"
+#include "record_columns.hpp"
 #include "sql.hpp"
 #include "table_rows.hpp"
 
 #include <algorithm>
+#include <iterator>
 #include <numeric>
 #include <stdexcept>
 
@@ -46,25 +48,18 @@ void upsert(sql::PreparedStatements& prepared, Backend backend, const JobList& j
     std::vector<std::string> rows;
     std::string columns;
     for (std::size_t position : positions) {
-        const Job job = jobs[position];
+        // A new job as it is first stored: its schedule as stored, its
+        // window's edges resolved, its status unknown since now.
+        Job job = jobs[position];
+        job.schedule = job.schedule_text();
+        job.early_minutes = early_of(job);
+        job.late_minutes = late_of(job);
+        job.is_active = true;
+        job.current_status = Job().current_status;
+        job.created_at = job.updated_at = job.status_changed_at = now;
         sql::Assignments row;
-        row.set("agent_id_responsible", params.text(job.agent_id_responsible));
-        row.set("company_name", params.text(job.company_name));
-        row.set("city", params.text(job.city));
-        row.set("neighborhood", params.text(job.neighborhood));
-        row.set("database_name", params.text(job.database_name));
-        row.set("expected_hour_utc", params.integer(job.expected_hour_utc));
-        row.set("expected_minute_utc", params.integer(job.expected_minute_utc));
-        row.set("window_minutes", params.integer(job.window_minutes));
-        row.set("schedule", params.text(job.schedule_text()));
-        row.set("timezone", params.text(job.timezone));
-        row.set("early_minutes", params.integer(early_of(job)));
-        row.set("late_minutes", params.integer(late_of(job)));
-        row.set("is_active", "TRUE");
-        row.set("current_status", "'unknown'");
-        row.set("created_at", params.time(now));
-        row.set("updated_at", params.time(now));
-        row.set("status_changed_at", params.time(now));
+        sql::BoundRow bound(params, row);
+        job_row(job, bound);
         columns = row.columns();
         rows.push_back(row.values());
     }
@@ -211,12 +206,12 @@ void SociStorage::sync_jobs(const JobList& jobs, std::int64_t now) {
     });
 }
 
-std::vector<Job> SociStorage::load_jobs(const std::string& agent_id) { return select_jobs(agent_id, true); }
-
-std::vector<Job> SociStorage::load_all_jobs(const std::string& agent_id) { return select_jobs(agent_id, false); }
+std::vector<Job> SociStorage::load_all_jobs(const std::string& agent_id, bool active_only) {
+    return select_jobs(agent_id, active_only);
+}
 
 std::vector<Job> SociStorage::select_jobs(const std::string& agent_id, bool active_only) {
-    return guarded("load_jobs", [&] {
+    return guarded("load_all_jobs", [&] {
         sql::Params params(url_.backend);
         std::string where = active_only ? " WHERE is_active = TRUE" : " WHERE 1 = 1";
         if (!agent_id.empty()) where += " AND agent_id_responsible = " + params.text(agent_id);
@@ -224,11 +219,24 @@ std::vector<Job> SociStorage::select_jobs(const std::string& agent_id, bool acti
     });
 }
 
-std::vector<Job> SociStorage::load_jobs_of_agents(const std::vector<std::string>& agent_ids) {
-    // SQLite runs in this process: one statement per agent costs no round trip.
-    if (!postgres()) return Storage::load_jobs_of_agents(agent_ids);
+std::vector<Job> SociStorage::load_jobs(const std::vector<std::string>& agent_ids) {
+    if (!postgres()) {
+        // SQLite runs in this process: one statement per agent costs no round trip.
+        return guarded("load_jobs", [&] {
+            std::vector<Job> jobs;
+            for (const std::string& agent : agent_ids) {
+                sql::Params params(url_.backend);
+                const std::string where =
+                    " WHERE is_active = TRUE AND agent_id_responsible = " + params.text(agent);
+                std::vector<Job> of_agent = query_jobs("expected_backup_jobs" + where, params);
+                jobs.insert(jobs.end(), std::make_move_iterator(of_agent.begin()),
+                            std::make_move_iterator(of_agent.end()));
+            }
+            return jobs;
+        });
+    }
     if (agent_ids.empty()) return {};
-    return guarded("load_jobs_of_agents", [&] {
+    return guarded("load_jobs", [&] {
         const sql::JsonRows asked = asked_agents(agent_ids);
         sql::Params params(url_.backend);
         const std::string rows = params.text(asked.json());
@@ -236,7 +244,7 @@ std::vector<Job> SociStorage::load_jobs_of_agents(const std::vector<std::string>
         // planner guesses 100 rows for json_to_recordset and would rather
         // hash them against a scan of every job, so the jobs are a LATERAL
         // subquery that OFFSET 0 keeps from being flattened into a join (as
-        // load_entries_of_jobs does).
+        // load_entries does).
         return query_jobs("json_to_recordset(CAST(" + rows + " AS json)) AS asked(" + asked.definitions() +
                               ") CROSS JOIN LATERAL (SELECT * FROM expected_backup_jobs WHERE agent_id_responsible "
                               "= asked_agent AND is_active = TRUE OFFSET 0) AS job",
@@ -246,21 +254,8 @@ std::vector<Job> SociStorage::load_jobs_of_agents(const std::vector<std::string>
 
 sql::Columns& SociStorage::job_columns() {
     if (job_columns_) return *job_columns_;
-    sql::Columns& c = job_columns_.emplace(url_.backend);
-    for (const char* name : {"agent_id_responsible", "company_name", "city", "neighborhood", "database_name",
-                             "current_status", "previous_successful_hash_global", "schedule", "timezone"}) {
-        c.text(name);
-    }
-    for (const char* name : {"id", "expected_hour_utc", "expected_minute_utc", "window_minutes", "early_minutes",
-                             "late_minutes"}) {
-        c.integer(name);
-    }
-    c.boolean("is_active");
-    for (const char* name : {"last_checked_timestamp", "last_successful_backup_timestamp", "created_at",
-                             "updated_at", "last_entry_cycle_at", "status_changed_at"}) {
-        c.time(name);
-    }
-    return c;
+    declare_job_columns(job_columns_.emplace(url_.backend));
+    return *job_columns_;
 }
 
 std::vector<Job> SociStorage::query_jobs(const std::string& from, sql::Params& params) {
@@ -273,32 +268,7 @@ std::vector<Job> SociStorage::query_jobs(const std::string& from, sql::Params& p
 
     std::vector<Job> jobs;
     prepared_.query("SELECT " + c.select_list() + " FROM " + from + order, params, c,
-               [&] {
-                   Job j;
-                   j.id = *c.get_integer("id");
-                   j.agent_id_responsible = *c.get_text("agent_id_responsible");
-                   j.company_name = *c.get_text("company_name");
-                   j.city = *c.get_text("city");
-                   j.neighborhood = *c.get_text("neighborhood");
-                   j.database_name = *c.get_text("database_name");
-                   j.expected_hour_utc = sql::small_integer(c.get_integer("expected_hour_utc"));
-                   j.expected_minute_utc = sql::small_integer(c.get_integer("expected_minute_utc"));
-                   j.window_minutes = static_cast<int>(*c.get_integer("window_minutes"));
-                   j.schedule = *c.get_text("schedule");
-                   j.timezone = *c.get_text("timezone");
-                   j.early_minutes = sql::small_integer(c.get_integer("early_minutes"));
-                   j.late_minutes = sql::small_integer(c.get_integer("late_minutes"));
-                   j.is_active = *c.get_integer("is_active") != 0;
-                   j.current_status = *c.get_text("current_status");
-                   j.last_checked_timestamp = c.get_time("last_checked_timestamp");
-                   j.last_successful_backup_timestamp = c.get_time("last_successful_backup_timestamp");
-                   j.previous_successful_hash_global = c.get_text("previous_successful_hash_global");
-                   j.created_at = c.get_time("created_at");
-                   j.updated_at = c.get_time("updated_at");
-                   j.last_entry_cycle_at = c.get_time("last_entry_cycle_at");
-                   j.status_changed_at = c.get_time("status_changed_at");
-                   jobs.push_back(std::move(j));
-               });
+               [&] { jobs.push_back(read_job(c)); });
     return jobs;
 }
 
@@ -314,7 +284,7 @@ void job_state_row(const Job& job, sql::RowSink& row) {
 }
 
 void SociStorage::update_job_state(const Job& job) {
-    guarded("update_job_state", [&] {
+    guarded("write", [&] {
         sql::Params params(url_.backend);
         sql::Assignments set;
         sql::BoundRow bound(params, set);
@@ -322,7 +292,7 @@ void SociStorage::update_job_state(const Job& job) {
         std::string sql =
             "UPDATE expected_backup_jobs SET " + set.assignments() + " WHERE id = " + params.integer(job.id);
         if (prepared_.execute(sql, params) != 1) {
-            throw std::runtime_error("database " + url_.redacted + ": update_job_state: no job with id " +
+            throw std::runtime_error("database " + url_.redacted + ": write: no job with id " +
                                      std::to_string(job.id));
         }
     });

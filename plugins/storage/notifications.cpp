@@ -1,4 +1,5 @@
 // The notification outbox: events and their per-notifier deliveries.
+#include "json_rows.hpp"
 #include "soci_storage.hpp"
 #include "sql.hpp"
 
@@ -39,6 +40,56 @@ Event read_event(const sql::Columns& c) {
     return e;
 }
 
+// A notification_events row (its id aside), the same for one event's
+// INSERT and for the JSON rows of a batch.
+void event_row(const Event& event, sql::RowSink& row) {
+    row.integer("job_id", event.job_id, event.job_id == 0);
+    row.text("kind", event.kind);
+    row.text("fingerprint", event.fingerprint);
+    row.text("agent_id", event.agent_id);
+    row.text("database_name", event.database_name);
+    row.integer("expected_hour_utc", event.expected_hour_utc.value_or(0), !event.expected_hour_utc);
+    row.integer("expected_minute_utc", event.expected_minute_utc.value_or(0), !event.expected_minute_utc);
+    row.text("schedule", event.schedule.empty() ? std::nullopt : std::optional<std::string>(event.schedule));
+    row.text("timezone", event.timezone.empty() ? std::nullopt : std::optional<std::string>(event.timezone));
+    row.text("old_status", event.old_status);
+    row.text("new_status", event.new_status);
+    row.time("cycle_expected_at", event.cycle_expected_at);
+    row.text("message", event.message);
+    row.time("scan_time", event.scan_time);
+    row.integer("scan_time_us", event.scan_time, false);
+}
+
+// A delivery of a batch: the notifier, and the position of its event.
+void delivery_row(long long event_position, const std::string& notifier, sql::RowSink& row) {
+    row.integer("event_position", event_position, false);
+    row.text("notifier", notifier);
+}
+
+// insert_events' statement on PostgreSQL, whose text depends on no value:
+// its column lists come from rows written with nothing in them. Each event
+// takes its id from the sequence beforehand, in the given order (as one
+// insert after another would), so that its deliveries, inserted by the
+// same statement, can name it; their foreign key is checked once the
+// whole statement has run.
+std::string insert_events_sql() {
+    sql::JsonRows event, delivery;
+    event.next_row();
+    event_row(Event{}, event);
+    delivery.next_row();
+    delivery_row(0, "", delivery);
+    const std::string position = sql::JsonRows::kPosition;
+    return "WITH given AS (SELECT nextval(pg_get_serial_sequence('notification_events', 'id')) AS id, ordered.* "
+           "FROM (SELECT * FROM json_to_recordset(CAST(:p0 AS json)) AS event(" +
+           event.definitions() + ") ORDER BY " + position +
+           ") AS ordered), new_events AS (INSERT INTO notification_events (id, " + event.columns() +
+           ") SELECT id, " + event.columns() + " FROM given ORDER BY " + position +
+           ") INSERT INTO notification_deliveries (event_id, notifier, next_attempt_at_us)"
+           " SELECT given.id, asked.notifier, given.scan_time_us FROM json_to_recordset(CAST(:p1 AS json)) AS asked(" +
+           delivery.definitions() + ") JOIN given ON given." + position + " = asked.event_position ORDER BY asked." +
+           position;
+}
+
 std::string id_list(sql::Params& params, const std::vector<std::int64_t>& ids) {
     std::vector<std::string> placeholders;
     for (std::int64_t id : ids) placeholders.push_back(params.integer(id));
@@ -47,43 +98,62 @@ std::string id_list(sql::Params& params, const std::vector<std::int64_t>& ids) {
 
 }  // namespace
 
-std::int64_t SociStorage::insert_event(const Event& event, const std::vector<std::string>& notifiers) {
-    require_transaction("insert_event");
-    return guarded("insert_event", [&] {
+void SociStorage::insert_events(const std::vector<QueuedEvent>& events) {
+    require_transaction("insert_events");
+    if (events.empty()) return;
+    // SQLite answers in-process: two statements per event cost no round trip.
+    if (!postgres()) {
+        insert_event_rows(events);
+        return;
+    }
+    write_batched(
+        "insert_events",
+        [&] {
+            sql::JsonRows event_rows, delivery_rows;
+            for (std::size_t i = 0; i < events.size(); ++i) {
+                event_rows.next_row();
+                event_row(events[i].event, event_rows);
+                for (const std::string& notifier : events[i].notifiers) {
+                    delivery_rows.next_row();
+                    delivery_row(static_cast<long long>(i), notifier, delivery_rows);
+                }
+            }
+            sql::Params params(url_.backend);
+            // Placeholders in the order of the statement's text (:p0, :p1).
+            params.text(event_rows.json());
+            params.text(delivery_rows.json());
+            static const std::string statement = insert_events_sql();
+            prepared_.execute(statement, params);
+        },
+        [&] { insert_event_rows(events); });
+}
+
+void SociStorage::insert_event_rows(const std::vector<QueuedEvent>& events) {
+    for (std::size_t i = 0; i < events.size(); ++i) {
+        write_row(VIGIL_ROW_EVENT, i, [&] { insert_event(events[i]); });
+    }
+}
+
+void SociStorage::insert_event(const QueuedEvent& queued) {
+    guarded("insert_events", [&] {
         sql::Params params(url_.backend);
         sql::Assignments row;
-        row.set("job_id", params.integer_or_null(event.job_id, event.job_id == 0));
-        row.set("kind", params.text(event.kind));
-        row.set("fingerprint", params.text(event.fingerprint));
-        row.set("agent_id", params.text(event.agent_id));
-        row.set("database_name", params.text(event.database_name));
-        row.set("expected_hour_utc", params.integer(event.expected_hour_utc));
-        row.set("expected_minute_utc", params.integer(event.expected_minute_utc));
-        row.set("schedule", params.text(event.schedule.empty() ? std::nullopt : std::optional<std::string>(event.schedule)));
-        row.set("timezone", params.text(event.timezone.empty() ? std::nullopt : std::optional<std::string>(event.timezone)));
-        row.set("old_status", params.text(event.old_status));
-        row.set("new_status", params.text(event.new_status));
-        row.set("cycle_expected_at", params.time(event.cycle_expected_at));
-        row.set("message", params.text(event.message));
-        row.set("scan_time", params.time(event.scan_time));
-        row.set("scan_time_us", params.integer(event.scan_time));
+        sql::BoundRow bound(params, row);
+        event_row(queued.event, bound);
         const long long id = sql::insert_returning_id(session_, url_.backend, "notification_events", row, params);
-
-        if (!notifiers.empty()) {
-            sql::Params dp(url_.backend);
-            std::vector<std::string> rows;
-            for (const std::string& name : notifiers) {
-                std::string event_id = dp.integer(id);
-                std::string notifier = dp.text(name);
-                std::string due = dp.integer(event.scan_time);
-                rows.push_back("(" + event_id + ", " + notifier + ", " + due + ")");
-            }
-            sql::execute(session_,
-                         "INSERT INTO notification_deliveries (event_id, notifier, next_attempt_at_us) VALUES " +
-                             sql::join(rows),
-                         dp);
+        if (queued.notifiers.empty()) return;
+        sql::Params dp(url_.backend);
+        std::vector<std::string> rows;
+        for (const std::string& name : queued.notifiers) {
+            std::string event_id = dp.integer(id);
+            std::string notifier = dp.text(name);
+            std::string due = dp.integer(queued.event.scan_time);
+            rows.push_back("(" + event_id + ", " + notifier + ", " + due + ")");
         }
-        return static_cast<std::int64_t>(id);
+        sql::execute(session_,
+                     "INSERT INTO notification_deliveries (event_id, notifier, next_attempt_at_us) VALUES " +
+                         sql::join(rows),
+                     dp);
     });
 }
 

@@ -14,6 +14,8 @@ namespace {
 
 // Key space of the per-agent advisory locks on PostgreSQL ('VIGL').
 constexpr const char* kAgentLockClass = "1447642956";
+// Where the records go when the `database` section names no url.
+constexpr const char* kDefaultUrl = "sqlite3://db=vigil.db";
 
 // Database messages span lines (libpq adds DETAIL/HINT lines); the host
 // logs one line per failure.
@@ -50,8 +52,8 @@ void declare_report_seen(sql::Columns& columns) {
     columns.integer("same_file");
 }
 
-Storage::ReportSeen report_seen(const sql::Columns& columns) {
-    Storage::ReportSeen seen;
+ReportSeen report_seen(const sql::Columns& columns) {
+    ReportSeen seen;
     seen.content_seen = columns.get_integer("seen_rows").value_or(0) > 0;
     seen.same_file = columns.get_integer("same_file").value_or(0) != 0;
     return seen;
@@ -60,9 +62,13 @@ Storage::ReportSeen report_seen(const sql::Columns& columns) {
 }  // namespace
 
 void SociStorage::configure(const Config& config) {
-    std::string url = config.get<std::string>("url", "");
-    if (url.empty()) throw InvalidInput("database.url: required setting is missing");
-    url_ = parse_connection_url(url);
+    // Without a url, the records are kept next to the configuration.
+    const std::string config_dir = config.get<std::string>("vigil_config_dir", "");
+    if (!config.get_child_optional("url") && config_dir.empty()) {
+        throw InvalidInput("database.url: required setting is missing (and no configuration directory to put "
+                           "the default vigil.db in)");
+    }
+    url_ = parse_connection_url(config.get<std::string>("url", kDefaultUrl), config_dir);
     job_columns_.reset();  // declared for the backend
     entry_columns_.reset();
     dry_run_ = config.get<bool>("vigil_dry_run", false);
@@ -123,14 +129,54 @@ void SociStorage::use_wal() {
     }
 }
 
+bool SociStorage::connection_lost(const soci::soci_error& error) {
+    return error.get_error_category() == soci::soci_error::connection_error || !session_.is_connected();
+}
+
 void SociStorage::rethrow(const char* operation, const soci::soci_error& error) {
     if (in_transaction_) transaction_failed_ = true;
     std::string message =
         "database " + url_.redacted + ": " + operation + ": " + url_.scrub(one_line(error.get_error_message()));
-    if (error.get_error_category() == soci::soci_error::connection_error || !session_.is_connected()) {
-        throw Unavailable(message);
-    }
+    if (connection_lost(error)) throw Unavailable(message);
     throw std::runtime_error(message);
+}
+
+void SociStorage::write_batched(const char* operation, const std::function<void()>& batched,
+                                const std::function<void()>& row_by_row) {
+    // Left in place when the batch passes, until the transaction ends:
+    // releasing it would cost a round trip, and the savepoint of a later
+    // batch, of the same name, hides it (ROLLBACK TO goes back to the latest).
+    guarded(operation, [&] { session_ << "SAVEPOINT vigil_batch"; });
+    std::string reason;
+    try {
+        batched();
+        return;
+    } catch (const soci::soci_error& e) {
+        if (connection_lost(e)) rethrow(operation, e);
+        reason = url_.scrub(one_line(e.get_error_message()));
+    } catch (const nlohmann::json::exception& e) {
+        // A text that is not UTF-8 cannot travel as JSON; the statement of
+        // its own row has the database refuse it.
+        reason = e.what();
+    }
+    // PostgreSQL refuses every statement of a transaction after a failed
+    // one, up to the rollback to a savepoint taken before it.
+    guarded(operation, [&] { session_ << "ROLLBACK TO SAVEPOINT vigil_batch"; });
+    row_by_row();
+    transaction_failed_ = true;
+    throw std::runtime_error("database " + url_.redacted + ": " + operation + ": " + reason);
+}
+
+void SociStorage::write_row(vigil_row_kind kind, std::size_t index, const std::function<void()>& write_one) {
+    try {
+        write_one();
+    } catch (const Unavailable&) {
+        throw;
+    } catch (const std::runtime_error& e) {
+        // The rows written before it stay: only a rollback may follow.
+        if (in_transaction_) transaction_failed_ = true;
+        throw RowRefused(kind, index, e.what());
+    }
 }
 
 void SociStorage::require_transaction(const char* operation) const {
@@ -179,22 +225,6 @@ void SociStorage::rollback() {
     });
 }
 
-bool SociStorage::try_lock_agent(const std::string& agent_id) {
-    require_transaction("try_lock_agent");
-    // BEGIN IMMEDIATE already serializes SQLite writers.
-    if (!postgres()) return true;
-    return guarded("try_lock_agent", [&] {
-        sql::Params params(url_.backend);
-        sql::Columns columns(url_.backend);
-        columns.computed("acquired", std::string("CAST(pg_try_advisory_xact_lock(") + kAgentLockClass +
-                                         ", hashtext(" + params.text(agent_id) + ")) AS INTEGER)");
-        bool acquired = false;
-        prepared_.query("SELECT " + columns.select_list(), params, columns,
-                   [&] { acquired = columns.get_integer("acquired").value_or(0) != 0; });
-        return acquired;
-    });
-}
-
 sql::JsonRows SociStorage::asked_agents(const std::vector<std::string>& agent_ids) {
     sql::JsonRows asked;
     for (const std::string& agent : agent_ids) {
@@ -224,12 +254,13 @@ void SociStorage::query_answers(const char* operation, const std::string& sql, s
     }
 }
 
-std::vector<bool> SociStorage::try_lock_agents(const std::vector<std::string>& agent_ids) {
-    require_transaction("try_lock_agents");
+std::vector<bool> SociStorage::claim_agents(const std::vector<std::string>& agent_ids) {
+    require_transaction("claim_agents");
+    // BEGIN IMMEDIATE already serializes SQLite writers.
     if (!postgres() || agent_ids.empty()) return std::vector<bool>(agent_ids.size(), true);
-    return guarded("try_lock_agents", [&] {
+    return guarded("claim_agents", [&] {
         // The agents as JSON rows, as the other batched calls: one statement
-        // whatever the batch's size.
+        // whatever the batch's size, each agent tried with its own lock.
         const sql::JsonRows asked = asked_agents(agent_ids);
         sql::Params params(url_.backend);
         const std::string rows = params.text(asked.json());
@@ -238,7 +269,7 @@ std::vector<bool> SociStorage::try_lock_agents(const std::vector<std::string>& a
         columns.computed("acquired", std::string("CAST(pg_try_advisory_xact_lock(") + kAgentLockClass +
                                          ", hashtext(asked_agent)) AS INTEGER)");
         std::vector<bool> acquired(agent_ids.size(), false);
-        query_answers("try_lock_agents",
+        query_answers("claim_agents",
                       "SELECT " + columns.select_list() + " FROM json_to_recordset(CAST(" + rows +
                           " AS json)) AS asked(" + asked.definitions() + ")",
                       params, columns, agent_ids.size(),
@@ -247,15 +278,14 @@ std::vector<bool> SociStorage::try_lock_agents(const std::vector<std::string>& a
     });
 }
 
-Storage::ReportSeen SociStorage::find_report(const std::string& content_sha256, const std::string& agent_id,
-                                             const std::string& file_name) {
-    return guarded("find_report", [&] {
+ReportSeen SociStorage::find_report(const ReportQuery& query) {
+    return guarded("find_reports", [&] {
         sql::Params params(url_.backend);
         // Placeholders are made one statement at a time, in the order they
         // appear: the operands of one `+` chain may be evaluated in any order.
-        std::string file = params.text(file_name);
-        std::string agent = params.text(agent_id);
-        std::string content = params.text(content_sha256);
+        std::string file = params.text(query.file_name);
+        std::string agent = params.text(query.agent_id);
+        std::string content = params.text(query.content_sha256);
         sql::Columns columns(url_.backend);
         declare_report_seen(columns);
         ReportSeen seen;
@@ -266,9 +296,15 @@ Storage::ReportSeen SociStorage::find_report(const std::string& content_sha256, 
     });
 }
 
-std::vector<Storage::ReportSeen> SociStorage::find_reports(const std::vector<ReportQuery>& queries) {
-    // SQLite answers in-process: one statement per report costs no round trip.
-    if (!postgres() || queries.empty()) return Storage::find_reports(queries);
+std::vector<ReportSeen> SociStorage::find_reports(const std::vector<ReportQuery>& queries) {
+    if (!postgres()) {
+        // SQLite answers in-process: one statement per report costs no round trip.
+        std::vector<ReportSeen> seen;
+        seen.reserve(queries.size());
+        for (const ReportQuery& query : queries) seen.push_back(find_report(query));
+        return seen;
+    }
+    if (queries.empty()) return {};
     return guarded("find_reports", [&] {
         sql::JsonRows asked;
         for (const ReportQuery& query : queries) {
@@ -308,7 +344,7 @@ void report_row(const ReportRecord& record, sql::RowSink& row) {
 }
 
 void SociStorage::record_report(const ReportRecord& record) {
-    guarded("record_report", [&] {
+    guarded("write", [&] {
         sql::Params params(url_.backend);
         sql::Assignments row;
         sql::BoundRow bound(params, row);

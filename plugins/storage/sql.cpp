@@ -240,15 +240,6 @@ void PreparedStatements::query(const std::string& sql, Params& params, Columns& 
     }
 }
 
-long long PreparedStatements::insert_returning_id(Backend backend, const std::string& table, const Assignments& row,
-                                                  Params& params) {
-    Columns returned(backend);
-    returned.integer("id");
-    long long id = 0;
-    query(insert_returning_id_sql(table, row), params, returned, [&] { id = *returned.get_integer("id"); });
-    return id;
-}
-
 void Assignments::set(const std::string& column, const std::string& placeholder) {
     columns_.push_back(column);
     placeholders_.push_back(placeholder);

@@ -117,10 +117,9 @@ public:
     PreparedStatements(const PreparedStatements&) = delete;
     PreparedStatements& operator=(const PreparedStatements&) = delete;
 
-    // As sql::execute, sql::query and sql::insert_returning_id.
+    // As sql::execute and sql::query.
     long long execute(const std::string& sql, Params& params);
     void query(const std::string& sql, Params& params, Columns& columns, const std::function<void()>& on_row);
-    long long insert_returning_id(Backend backend, const std::string& table, const Assignments& row, Params& params);
     // Forgets every statement (before the session closes).
     void clear() { statements_.clear(); }
 

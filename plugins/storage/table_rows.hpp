@@ -1,22 +1,22 @@
 // The columns the scan writes, each table's listed once (sql::RowSink), so
-// that the one-row calls and write_agent store the same values.
+// that write's one-row statements and its batched one store the same values;
+// an entry's are all its fields (entry_row, record_columns.hpp).
 #ifndef VIGIL_STORAGE_TABLE_ROWS_HPP
 #define VIGIL_STORAGE_TABLE_ROWS_HPP
 
+#include "record_columns.hpp"
 #include "sql.hpp"
 
 #include <vigil/types.hpp>
 
 namespace vigil::plugins {
 
-// A backup_entries row as insert_entry stores it (entries.cpp).
-void entry_row(const Entry& entry, sql::RowSink& row);
-// The columns update_job_state sets (jobs.cpp).
+// The columns of a job state that write sets (jobs.cpp).
 void job_state_row(const Job& job, sql::RowSink& row);
-// A processed_reports row as record_report stores it (soci_storage.cpp).
+// A processed_reports row as write records it (soci_storage.cpp).
 void report_row(const ReportRecord& record, sql::RowSink& row);
 
-// What record_report does when the report was recorded before.
+// What write does with a report fate recorded before: keeps the first.
 constexpr const char* kReportConflict = "ON CONFLICT (content_sha256, agent_id, file_name) DO NOTHING";
 
 }  // namespace vigil::plugins

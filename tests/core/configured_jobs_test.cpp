@@ -23,28 +23,9 @@ JobConfig job_config(const std::string& agent, const std::string& database, cons
 }
 
 void check_same(const vigil::Job& a, const vigil::Job& b) {
-    CHECK(a.id == b.id);
-    CHECK(a.agent_id_responsible == b.agent_id_responsible);
-    CHECK(a.company_name == b.company_name);
-    CHECK(a.city == b.city);
-    CHECK(a.neighborhood == b.neighborhood);
-    CHECK(a.database_name == b.database_name);
-    CHECK(a.expected_hour_utc == b.expected_hour_utc);
-    CHECK(a.expected_minute_utc == b.expected_minute_utc);
-    CHECK(a.window_minutes == b.window_minutes);
-    CHECK(a.is_active == b.is_active);
-    CHECK(a.current_status == b.current_status);
-    CHECK(a.last_checked_timestamp == b.last_checked_timestamp);
-    CHECK(a.last_successful_backup_timestamp == b.last_successful_backup_timestamp);
-    CHECK(a.previous_successful_hash_global == b.previous_successful_hash_global);
-    CHECK(a.created_at == b.created_at);
-    CHECK(a.updated_at == b.updated_at);
-    CHECK(a.last_entry_cycle_at == b.last_entry_cycle_at);
-    CHECK(a.schedule == b.schedule);
-    CHECK(a.timezone == b.timezone);
-    CHECK(a.early_minutes == b.early_minutes);
-    CHECK(a.late_minutes == b.late_minutes);
-    CHECK(a.status_changed_at == b.status_changed_at);
+#define CHECK_SAME_FIELD(kind, name, fallback) CHECK(a.name == b.name);
+    VIGIL_JOB_FIELDS(CHECK_SAME_FIELD)
+#undef CHECK_SAME_FIELD
 }
 
 }  // namespace

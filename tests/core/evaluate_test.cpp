@@ -139,6 +139,35 @@ TEST_CASE("rule 2: a failed phase fails, naming phases, transfer error and logs"
     CHECK_FALSE(ev.job.previous_successful_hash_global);
 }
 
+TEST_CASE("judging asks for a staged file's facts exactly when staged_file_unreached says it reaches it") {
+    // The scan verifies ahead the files this says are reached: a file judged
+    // without facts would be a transfer integrity failure.
+    struct Case {
+        std::string name;
+        bool backup, compress, transfer;
+    };
+    const Case cases[] = {{"s.sql.gz", true, true, true},  {"s.sql.gz", false, true, true},
+                          {"s.sql.gz", true, false, true}, {"s.sql.gz", true, true, false},
+                          {"../x.gz", true, true, true},   {"", true, true, true}};
+    for (const Case& k : cases) {
+        INFO(k.name << " " << k.backup << k.compress << k.transfer);
+        Fixture fx;
+        DatabaseReport& db = fx.add_report("r1.json", "2026-11-23T02:31:00Z", k.name);
+        db.backup.status = k.backup;
+        db.compress.status = k.compress;
+        db.transfer.status = k.transfer;
+        bool looked = false;
+        fx.in.staged = [&](const std::string&) -> const StagedFacts* {
+            looked = true;
+            return nullptr;
+        };
+        const std::optional<Message> why = staged_file_unreached(db);
+        const Evaluation ev = evaluate_job(fx.in);
+        CHECK(looked == !why.has_value());
+        if (why) CHECK(ev.new_entries.at(0).message == why->text());
+    }
+}
+
 TEST_CASE("every piece of an entry message that the agent wrote is marked, the host's words are not") {
     const auto marked = [](const Message& m) {
         return m.render([](std::string_view text) { return "<" + std::string(text) + ">"; });

@@ -354,8 +354,9 @@ namespace {
 
 // Reports of A, B and C, which one scan writes into one commit group
 // (docs/scan.md, "Group commit"), B's staged as poison.sql.gz, whose write
-// the storage is made to refuse: the group's write fails, each agent is
-// then recorded on its own, and only B's report is refused.
+// the storage is made to refuse, naming the row: the group's write fails,
+// the report that row came from is blamed, each agent is then recorded on
+// its own, and only B's report is refused.
 void check_refused_write_costs_its_group_nothing(Known& k, const std::string& C, const std::string& refusal) {
     const fs::path a = k.report(A, "20261123_023100", "sales", "a.sql.gz", "genuine a");
     const fs::path b = k.report(B, "20261123_023100", "sales", "poison.sql.gz", "poison");
@@ -365,6 +366,10 @@ void check_refused_write_costs_its_group_nothing(Known& k, const std::string& C,
     INFO(r.out << r.err);
     CHECK_THAT(r.out, Contains("3 scanned") && Contains("0 failed"));
     CHECK_THAT(r.err, Contains(refusal));
+    // The refused row named B's report, and only B's: A's and C's were never
+    // suspected, which a storage naming the wrong row would have made them.
+    CHECK_THAT(r.err, Contains(b.filename().string() + ": the database refused a write made from it"));
+    CHECK_THAT(r.err, !Contains(a.filename().string()) && !Contains(c.filename().string()));
     CHECK(k.site.fate(a.filename().string()) == "used");
     CHECK(k.site.fate(b.filename().string()) == "invalid");
     CHECK(k.site.fate(c.filename().string()) == "used");
@@ -395,8 +400,8 @@ TEST_CASE("a commit group whose write fails is recorded agent by agent, even by 
     Known k(backend, {{A, "sales", "02:30"}, {B, "sales", "02:30"}, {C, "sales", "02:30"}});
     // The bundled storage refuses to commit after a failed write, which
     // would hide a scan that went on to commit the group: this fixture
-    // refuses B's entry without touching the database, and would commit
-    // what remains, that is nothing of A and C.
+    // refuses B's entry (vigil::RowRefused, naming it) without touching the
+    // database, and would commit what remains, that is nothing of A and C.
     k.site.use_storage_plugin(VIGIL_FAILING_WRITE_STORAGE_DIR, "soci_failing_write");
     check_refused_write_costs_its_group_nothing(k, C, "refused by the fixture");
 }

@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # The installable SDK, end to end:
 #   1. `cmake --install` this (g++-built) build tree into a scratch prefix;
-#   2. build the installed copy of sdk/examples/hello_format, and the
-#      ABI-skewed plugins of skewed_abi/, with clang++ and libc++, finding
-#      nothing but that prefix;
-#   3. run the installed host on them: `plugins --check` accepts the example
-#      and refuses the skewed ones naming both ABI versions, and a real scan
-#      reads hello_format and status_json reports side by side.
+#   2. build the installed copies of sdk/examples/hello_format and
+#      sdk/examples/sqlite_storage, and the ABI-skewed plugins of
+#      skewed_abi/, with clang++ and libc++, finding nothing of Vigil but
+#      that prefix (sqlite_storage links the system's SQLite C library);
+#   3. run the installed host on them: `plugins --check` accepts the
+#      examples and refuses the skewed ones naming both ABI versions, a real
+#      scan reads hello_format and status_json reports side by side, and
+#      another keeps its records with sqlite_storage.
 # Nothing of the build tree is rebuilt.
 #
 #   install_test.sh BUILD_DIR SOURCE_DIR
@@ -64,6 +66,7 @@ for name in status_json status_json_v1 field_agent_json sha256 gzip zstd soci; d
 done
 doc_dir=$prefix/share/doc/vigil
 for doc in README.md examples/vigil.yaml sdk/README.md sdk/examples/hello_format/CMakeLists.txt \
+           sdk/examples/sqlite_storage/CMakeLists.txt sdk/examples/sqlite_storage/README.md \
            plugins/status_json_v1/README.md plugins/field_agent_json/README.md examples/vigil-field-agents.yaml; do
     [ -f "$doc_dir/$doc" ] || fail "no $doc_dir/$doc"
 done
@@ -101,6 +104,16 @@ lacks_lib "$hello" libstdc++
 exports=$(nm -D --defined-only "$hello" | awk '$2 == "T" {print $3}')
 [ "$exports" = vigil_plugin_entry ] || fail "$hello exports functions besides vigil_plugin_entry: $exports"
 
+step "build the installed sqlite_storage example the same way"
+plugin_build "$doc_dir/sdk/examples/sqlite_storage" "$scratch/sqlite"
+sqlite_storage=$scratch/sqlite/vigil_sqlite_storage.so
+[ -f "$sqlite_storage" ] || fail "no $sqlite_storage"
+needs_lib "$sqlite_storage" libc++
+needs_lib "$sqlite_storage" libsqlite3
+lacks_lib "$sqlite_storage" libstdc++
+exports=$(nm -D --defined-only "$sqlite_storage" | awk '$2 == "T" {print $3}')
+[ "$exports" = vigil_plugin_entry ] || fail "$sqlite_storage exports functions besides vigil_plugin_entry: $exports"
+
 step "build the ABI-skewed plugins the same way"
 plugin_build "$src/tests/sdk/skewed_abi" "$scratch/skewed"
 needs_lib "$scratch/skewed/vigil_skewed_major.so" libc++
@@ -110,6 +123,11 @@ run check_hello "$vigil" plugins --check "$hello"
 [ "$rc" = 0 ] || fail "plugins --check exited $rc: $out $err"
 contains "$out" "host plugin ABI $abi" "ok       hello_format 1.0.0 (ABI $abi): report_source" "$hello" \
     "reads made-up HELLO text reports"
+
+step "vigil plugins --check accepts sqlite_storage as a scan store and an outbox"
+run check_sqlite "$vigil" plugins --check "$sqlite_storage"
+[ "$rc" = 0 ] || fail "plugins --check exited $rc: $out $err"
+contains "$out" "ok       sqlite_storage 1.0.0 (ABI $abi): storage (scan store, outbox)" "$sqlite_storage"
 
 step "vigil plugins --check refuses a newer major ABI"
 run check_major "$vigil" plugins --check "$scratch/skewed/vigil_skewed_major.so"
@@ -205,6 +223,43 @@ $bad_report|invalid|-|hello_format: line 4: \"yesterday\" is not an ISO-8601 tim
 $reports
 expected:
 $expected_reports"
+
+step "a scan keeps its records with sqlite_storage"
+# A tree of its own: the scan above archived the first tree's reports.
+site2=$scratch/site2
+mkdir -p "$site2/storage/GLOBEX_BERLIN_MITTE"/{log,database}
+cp "$root/GLOBEX_BERLIN_MITTE/database/erp.sql.gz" "$site2/storage/GLOBEX_BERLIN_MITTE/database/"
+cat >"$site2/storage/GLOBEX_BERLIN_MITTE/log/$json_report" <<EOF
+{"operation_start_time": "2026-11-23T02:00:00Z", "operation_end_time": "2026-11-23T02:35:00Z",
+ "agent_id": "GLOBEX_BERLIN_MITTE", "overall_status": "completed",
+ "databases": {"erp": {"staged_file_name": "erp.sql.gz",
+   "BACKUP": {"status": true},
+   "COMPRESS": {"status": true, "sha256_checksum": "$erp_sha", "size": $erp_size},
+   "TRANSFER": {"status": true}}}}
+EOF
+touch -d "@$settled" "$site2/storage/GLOBEX_BERLIN_MITTE/log/$json_report"
+# With a notifier, which needs the outbox; `path` is relative to this file.
+cat >"$site2/vigil.yaml" <<EOF
+storage_root: "$site2/storage"
+database:
+  plugin: sqlite_storage
+  path: records.db
+plugins:
+  path: ["$scratch/sqlite"]
+notifiers:
+  - {plugin: webhook, name: hook, url: "http://127.0.0.1:9/hook"}
+jobs:
+  - {agent: GLOBEX_BERLIN_MITTE, database: erp, at: "02:30"}
+EOF
+run scan_sqlite "$vigil" scan --config "$site2/vigil.yaml" --now 2026-11-23T04:00:00Z
+[ "$rc" = 0 ] || fail "scan on sqlite_storage exited $rc: $out $err"
+contains "$out" "used 1" "success 1" "ok 1"
+[ -f "$site2/records.db" ] || fail "sqlite_storage kept no $site2/records.db"
+entries=$(sqlite3 -separator '|' "$site2/records.db" \
+    "SELECT j.agent_id_responsible, j.database_name, e.status, e.server_calculated_staged_hash, e.operation_log_file_name
+     FROM backup_entries e JOIN expected_backup_jobs j ON j.id = e.expected_job_id")
+[ "$entries" = "GLOBEX_BERLIN_MITTE|erp|success|$erp_sha|$json_report" ] ||
+    fail "sqlite_storage's backup_entries: $entries"
 
 step "a scan configured with an ABI-skewed plugin is refused as a configuration error"
 sed -e 's|path: \[.*\]|path: ["'"$scratch/skewed"'"]|' -e 's|plugin: hello_format|plugin: skewed_major|' \

@@ -87,10 +87,40 @@ inline vigil::Job job(const std::string& agent, const std::string& database, int
 }
 
 // Hands the jobs to sync_jobs as the host does: C views, read in place.
-inline void sync_jobs(vigil::Storage& storage, const std::vector<vigil::Job>& jobs, std::int64_t now) {
+inline void sync_jobs(vigil::ScanStore& storage, const std::vector<vigil::Job>& jobs, std::int64_t now) {
     const vigil::JobViews views(jobs);
     storage.sync_jobs(vigil::JobList(views.data(), views.size()), now);
 }
+
+// One row of the list calls, as a list of one.
+inline void insert_entry(vigil::ScanStore& storage, const vigil::Entry& entry) { storage.write({{entry}, {}, {}}); }
+inline void update_job_state(vigil::ScanStore& storage, const vigil::Job& job) { storage.write({{}, {job}, {}}); }
+inline void record_report(vigil::ScanStore& storage, const vigil::ReportRecord& record) {
+    storage.write({{}, {}, {record}});
+}
+inline std::vector<vigil::Job> load_jobs(vigil::ScanStore& storage, const std::string& agent_id) {
+    return storage.load_jobs({agent_id});
+}
+inline std::vector<vigil::Entry> load_entries(vigil::ScanStore& storage, std::int64_t job_id, std::int64_t since) {
+    return storage.load_entries({job_id}, {since});
+}
+inline vigil::ReportSeen find_report(vigil::ScanStore& storage, const std::string& content_sha256,
+                                     const std::string& agent_id, const std::string& file_name) {
+    const std::vector<vigil::ReportSeen> seen =
+        storage.find_reports({vigil::ReportQuery{content_sha256, agent_id, file_name}});
+    REQUIRE(seen.size() == 1);
+    return seen[0];
+}
+inline void insert_event(vigil::Outbox& storage, const vigil::Event& event,
+                         const std::vector<std::string>& notifiers) {
+    storage.insert_events({vigil::QueuedEvent{event, notifiers}});
+}
+
+// Every active job, of every agent.
+inline std::vector<vigil::Job> active_jobs(vigil::OperatorReads& storage) { return storage.load_all_jobs("", true); }
+
+// The id of the event stored last (committed).
+inline std::int64_t last_event_id(const Database& db) { return db.count("SELECT MAX(id) FROM notification_events"); }
 
 // A phase of a report; an entry with every field set; one for a missing
 // cycle (which leaves the report's fields absent).
@@ -148,7 +178,7 @@ inline std::vector<vigil::Job> sync_and_load(Database& db, const std::vector<vig
     db.storage.begin();
     sync_jobs(db.storage, jobs, now);
     db.storage.commit();
-    return db.storage.load_jobs("");
+    return active_jobs(db.storage);
 }
 
 // Takes a current database back to before migration 6 (silences).

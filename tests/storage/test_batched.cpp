@@ -1,6 +1,7 @@
-// The scan's batched calls (load_entries_of_jobs, write_agent,
-// load_jobs_of_agents, find_reports) against the one-row calls they stand
-// for, on every backend.
+// The scan store's list calls (load_entries, write, load_jobs,
+// find_reports) with many rows at once, on every backend: PostgreSQL runs
+// each as one statement, whose answers must be those of the one-row
+// statements SQLite runs.
 #include "fixture.hpp"
 
 #include <algorithm>
@@ -38,7 +39,7 @@ std::vector<std::int64_t> stored_jobs(Database& db) {
     sync_and_load(db, {job(kAgent, "sales", 2, 30), job(kAgent, "hr", 3, 0), job(kAgent, "stock", 4, 15)},
                   at("2026-11-20T04:00:00Z"));
     std::vector<std::int64_t> ids;
-    for (const vigil::Job& j : db.storage.load_jobs(kAgent)) ids.push_back(j.id);
+    for (const vigil::Job& j : load_jobs(db.storage, kAgent)) ids.push_back(j.id);
     std::sort(ids.begin(), ids.end());
     return ids;
 }
@@ -58,15 +59,9 @@ vigil::ReportRecord record(const std::string& file, const std::string& fate) {
 
 // What one agent of a scan writes: entries of every kind, job states with
 // and without the times that keep the stored value, and report fates, one
-// of them twice (the second is ignored, as record_report ignores it).
-struct AgentWrites {
-    std::vector<vigil::Entry> entries;
-    std::vector<vigil::Job> jobs;
-    std::vector<vigil::ReportRecord> records;
-};
-
-AgentWrites agent_writes(Database& db, const std::vector<std::int64_t>& job_ids) {
-    AgentWrites w;
+// of them twice (the second is ignored: the first fate stays).
+vigil::WriteBatch agent_writes(Database& db, const std::vector<std::int64_t>& job_ids) {
+    vigil::WriteBatch w;
     vigil::Entry full = full_entry(job_ids[0]);
     vigil::Entry same = full;
     same.hash_comparison_result = 0;
@@ -76,7 +71,7 @@ AgentWrites agent_writes(Database& db, const std::vector<std::int64_t>& job_ids)
     uncompared.status = "failed";
     w.entries = {full, missing_entry(job_ids[1], "2026-11-23T03:00:00Z"), same, uncompared,
                  missing_entry(job_ids[1], "2026-11-23T03:00:00Z")};
-    for (vigil::Job j : db.storage.load_jobs(kAgent)) {
+    for (vigil::Job j : load_jobs(db.storage, kAgent)) {
         j.current_status = j.id == job_ids[0] ? "hash_mismatch" : "missing";
         j.last_checked_timestamp = at("2026-11-23T04:00:00Z");
         j.last_successful_backup_timestamp = j.id == job_ids[0] ? at("2026-11-23T02:31:07Z") : vigil::kNoTime;
@@ -85,9 +80,9 @@ AgentWrites agent_writes(Database& db, const std::vector<std::int64_t>& job_ids)
         j.last_entry_cycle_at = at("2026-11-23T02:30:00Z");
         j.updated_at = j.id == job_ids[2] ? vigil::kNoTime : at("2026-11-23T04:00:00Z");
         j.status_changed_at = j.id == job_ids[1] ? vigil::kNoTime : at("2026-11-23T04:00:00Z");
-        w.jobs.push_back(j);
+        w.job_states.push_back(j);
     }
-    w.records = {record("20261123_023107_ACME_PARIS_CENTRE.json", "used"),
+    w.reports = {record("20261123_023107_ACME_PARIS_CENTRE.json", "used"),
                  record("20261122_023107_ACME_PARIS_CENTRE.jsox", "invalid"),
                  record("20261123_023107_ACME_PARIS_CENTRE.json", "duplicate")};
     return w;
@@ -102,21 +97,24 @@ void check_nothing_written(const Database& db, const std::vector<std::string>& j
 
 }  // namespace
 
-TEST_CASE("write_agent stores, column for column, what the one-row calls store") {
+TEST_CASE("write stores, column for column, what its one-row statements store") {
     FOR_EACH_BACKEND(backend);
     Database one_by_one(backend), batched(backend);
     const std::vector<std::int64_t> job_ids = stored_jobs(one_by_one);
     REQUIRE(stored_jobs(batched) == job_ids);
-    const AgentWrites w = agent_writes(one_by_one, job_ids);
+    const vigil::WriteBatch w = agent_writes(one_by_one, job_ids);
 
+    // A job given twice sends a batch down the one-row statements on
+    // PostgreSQL too (one UPDATE cannot change a row twice); the same state
+    // twice leaves the row as once.
+    vigil::WriteBatch twice = w;
+    twice.job_states.push_back(w.job_states.back());
     one_by_one.storage.begin();
-    for (const vigil::Entry& e : w.entries) one_by_one.storage.insert_entry(e);
-    for (const vigil::Job& j : w.jobs) one_by_one.storage.update_job_state(j);
-    for (const vigil::ReportRecord& r : w.records) one_by_one.storage.record_report(r);
+    one_by_one.storage.write(twice);
     one_by_one.storage.commit();
 
     batched.storage.begin();
-    batched.storage.write_agent(w.entries, w.jobs, w.records);
+    batched.storage.write(w);
     batched.storage.commit();
 
     for (const char* table : {"backup_entries", "expected_backup_jobs", "processed_reports"}) {
@@ -126,43 +124,74 @@ TEST_CASE("write_agent stores, column for column, what the one-row calls store")
         CHECK(rows_of(batched, table) == expected);
     }
     CHECK(batched.count("SELECT COUNT(*) FROM processed_reports") == 2);
+    CHECK(batched.count("SELECT COUNT(*) FROM processed_reports WHERE fate = 'used'") == 1);
+    CHECK(batched.count("SELECT COUNT(*) FROM backup_entries") == 5);
     CHECK(batched.count("SELECT COUNT(*) FROM backup_entries WHERE operation_end_time_us = " +
                         std::to_string(at("2026-11-23T02:31:07.123456Z"))) == 3);
+    CHECK(batched.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE current_status = 'missing'") == 2);
 }
 
-TEST_CASE("write_agent with nothing to write writes nothing") {
+TEST_CASE("write with nothing to write writes nothing") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     stored_jobs(db);
     const std::vector<std::string> jobs_before = rows_of(db, "expected_backup_jobs");
     db.storage.begin();
-    db.storage.write_agent({}, {}, {});
+    db.storage.write({});
     db.storage.commit();
     check_nothing_written(db, jobs_before);
 }
 
-TEST_CASE("write_agent refuses a job state of an unknown job, naming it") {
+TEST_CASE("write refuses a job state of an unknown job, naming the row and the job") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     const std::vector<std::int64_t> job_ids = stored_jobs(db);
     const std::vector<std::string> jobs_before = rows_of(db, "expected_backup_jobs");
-    AgentWrites w = agent_writes(db, job_ids);
-    w.jobs[1].id = 424242;
+    vigil::WriteBatch w = agent_writes(db, job_ids);
+    SECTION("in a batch of distinct jobs") {}
+    SECTION("in a batch that gives a job twice") { w.job_states.push_back(w.job_states[0]); }
+    // The second and the third are unknown: the first refused is named,
+    // though the other one's id is smaller.
+    w.job_states[1].id = 424243;
+    w.job_states[2].id = 424242;
     db.storage.begin();
-    CHECK_THROWS_WITH(db.storage.write_agent(w.entries, w.jobs, w.records), Catch::Contains("no job with id 424242"));
+    try {
+        db.storage.write(w);
+        FAIL("the write passed");
+    } catch (const vigil::RowRefused& e) {
+        CHECK(e.kind == VIGIL_ROW_JOB_STATE);
+        CHECK(e.index == 1);
+        CHECK_THAT(e.what(), Catch::Contains("database ") && Catch::Contains(": write: no job with id 424243"));
+    }
+    CHECK_THROWS(db.storage.commit());
     db.storage.rollback();
     check_nothing_written(db, jobs_before);
 }
 
-TEST_CASE("load_entries_of_jobs gives load_entries of each job in turn, each with its own since") {
+TEST_CASE("load_entries gives each job's entries from its own since, in the order asked") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     const std::vector<std::int64_t> job_ids = stored_jobs(db);
-    db.storage.begin();
+    // What was inserted, in order (ids follow it): each entry's message
+    // names it.
+    struct Stored {
+        std::int64_t job_id;
+        std::int64_t cycle;
+        std::string label;
+    };
+    std::vector<Stored> stored;
+    vigil::WriteBatch batch;
     for (const char* cycle : {"2026-11-25T02:30:00Z", "2026-11-23T02:30:00Z", "2026-11-24T02:30:00Z",
                               "2026-11-24T02:30:00Z"}) {
-        for (std::int64_t id : job_ids) db.storage.insert_entry(missing_entry(id, cycle));
+        for (std::int64_t id : job_ids) {
+            vigil::Entry e = missing_entry(id, cycle);
+            e.message = "entry " + std::to_string(stored.size());
+            stored.push_back({id, e.cycle_expected_at, e.message});
+            batch.entries.push_back(e);
+        }
     }
+    db.storage.begin();
+    db.storage.write(batch);
     db.storage.commit();
 
     const std::vector<std::vector<std::int64_t>> asked_jobs = {
@@ -176,25 +205,43 @@ TEST_CASE("load_entries_of_jobs gives load_entries of each job in turn, each wit
         for (std::size_t shift = 0; shift < times.size(); ++shift) {
             std::vector<std::int64_t> since;
             for (std::size_t i = 0; i < jobs.size(); ++i) since.push_back(times[(i + shift) % times.size()]);
-            std::vector<std::int64_t> expected, got;
+            // Job by job as asked, each's by cycle, then in the order inserted.
+            std::vector<std::string> expected, got, one_by_one;
             for (std::size_t i = 0; i < jobs.size(); ++i) {
-                for (const vigil::Entry& e : db.storage.load_entries(jobs[i], since[i])) expected.push_back(e.id);
+                std::vector<Stored> of_job;
+                for (const Stored& e : stored) {
+                    if (e.job_id == jobs[i] && (since[i] == vigil::kNoTime || e.cycle >= since[i])) of_job.push_back(e);
+                }
+                std::stable_sort(of_job.begin(), of_job.end(),
+                                 [](const Stored& a, const Stored& b) { return a.cycle < b.cycle; });
+                for (const Stored& e : of_job) expected.push_back(e.label);
+                for (const vigil::Entry& e : load_entries(db.storage, jobs[i], since[i])) {
+                    one_by_one.push_back(e.message);
+                }
             }
-            for (const vigil::Entry& e : db.storage.load_entries_of_jobs(jobs, since)) got.push_back(e.id);
+            for (const vigil::Entry& e : db.storage.load_entries(jobs, since)) got.push_back(e.message);
             INFO("jobs asked " << jobs.size() << ", shift " << shift);
             CHECK(got == expected);
+            CHECK(one_by_one == expected);
         }
     }
-    // Every field comes back as load_entries gives it.
-    const std::vector<vigil::Entry> all = db.storage.load_entries_of_jobs({job_ids[0]}, {vigil::kNoTime});
-    const std::vector<vigil::Entry> one = db.storage.load_entries(job_ids[0], vigil::kNoTime);
-    REQUIRE(all.size() == one.size());
-    for (std::size_t i = 0; i < all.size(); ++i) {
-        CHECK(all[i].id == one[i].id);
-        CHECK(all[i].cycle_expected_at == one[i].cycle_expected_at);
-        CHECK(all[i].timestamp == one[i].timestamp);
-        CHECK(all[i].message == one[i].message);
+    // Every field comes back as it was written.
+    const std::vector<vigil::Entry> all = db.storage.load_entries({job_ids[0]}, {vigil::kNoTime});
+    REQUIRE(all.size() == 4);
+    for (std::size_t i = 1; i < all.size(); ++i) {
+        CHECK(all[i - 1].cycle_expected_at <= all[i].cycle_expected_at);
+        if (all[i - 1].cycle_expected_at == all[i].cycle_expected_at) CHECK(all[i - 1].id < all[i].id);
     }
+    for (const vigil::Entry& e : all) {
+        const auto it =
+            std::find_if(stored.begin(), stored.end(), [&](const Stored& s) { return s.label == e.message; });
+        REQUIRE(it != stored.end());
+        CHECK(e.expected_job_id == job_ids[0]);
+        CHECK(e.cycle_expected_at == it->cycle);
+        CHECK(e.timestamp == at("2026-11-25T04:00:00Z"));
+        CHECK(e.status == "missing");
+    }
+    CHECK_THROWS_AS(db.storage.load_entries({job_ids[0], job_ids[1]}, {vigil::kNoTime}), std::invalid_argument);
 }
 
 // Every field of a job, as one line.
@@ -210,7 +257,7 @@ std::string job_line(const vigil::Job& j) {
     return line.str();
 }
 
-TEST_CASE("load_jobs_of_agents gives load_jobs of each agent, in load_jobs' order for each") {
+TEST_CASE("load_jobs gives the active jobs of each agent asked, in load_all_jobs' order for each") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     const char* const kOther = "BETA_LYON_GARE";
@@ -218,46 +265,52 @@ TEST_CASE("load_jobs_of_agents gives load_jobs of each agent, in load_jobs' orde
     sync_and_load(db, {job(kAgent, "sales", 2, 30), job(kAgent, "hr", 3, 0), job(kOther, "stock", 4, 15),
                        job(kAgent, "archive", 1, 0), job(kThird, "web", 5, 0)},
                   at("2026-11-20T04:00:00Z"));
-    // A job no longer configured is inactive: load_jobs leaves it out, and so must this.
+    // A job no longer configured is inactive: load_jobs leaves it out.
     const std::vector<vigil::Job> stored =
         sync_and_load(db, {job(kAgent, "sales", 2, 30), job(kAgent, "hr", 3, 0), job(kOther, "stock", 4, 15),
                            job(kThird, "web", 5, 0)},
                       at("2026-11-21T04:00:00Z"));
     REQUIRE(std::count_if(stored.begin(), stored.end(), [](const vigil::Job& j) { return !j.is_active; }) == 0);
     // A state that differs from job to job, so a field read from the wrong row shows.
-    db.storage.begin();
-    for (vigil::Job j : db.storage.load_all_jobs("")) {
+    vigil::WriteBatch states;
+    for (vigil::Job j : db.storage.load_all_jobs("", false)) {
         j.current_status = j.id % 2 ? "missing" : "ok";
         j.last_checked_timestamp = at("2026-11-22T04:00:00Z") + j.id;
         j.previous_successful_hash_global = std::string(64, static_cast<char>('a' + j.id % 6));
-        db.storage.update_job_state(j);
+        states.job_states.push_back(j);
     }
+    db.storage.begin();
+    db.storage.write(states);
     db.storage.commit();
 
     const std::vector<std::vector<std::string>> asked = {
         {}, {kAgent}, {kOther, kAgent}, {kThird, "NOBODY_HERE_AT_ALL", kAgent, kOther}};
     for (const std::vector<std::string>& agents : asked) {
         INFO("agents asked: " << agents.size());
-        db.storage.begin();
+        // The operator's read of each agent's active jobs, by another statement.
         std::map<std::string, std::vector<std::string>> expected, got;
         for (const std::string& agent : agents) {
-            for (const vigil::Job& j : db.storage.load_jobs(agent)) expected[agent].push_back(job_line(j));
+            for (const vigil::Job& j : db.storage.load_all_jobs(agent, true)) expected[agent].push_back(job_line(j));
         }
-        for (const vigil::Job& j : db.storage.load_jobs_of_agents(agents)) {
-            got[j.agent_id_responsible].push_back(job_line(j));
-        }
+        db.storage.begin();
+        for (const vigil::Job& j : db.storage.load_jobs(agents)) got[j.agent_id_responsible].push_back(job_line(j));
         db.storage.commit();
         CHECK(got == expected);
     }
     db.storage.begin();
-    CHECK(db.storage.load_jobs_of_agents({kAgent}).size() == 2);
+    const std::vector<vigil::Job> acme = db.storage.load_jobs({kAgent});
     db.storage.commit();
+    REQUIRE(acme.size() == 2);
+    CHECK(acme[0].database_name == "hr");
+    CHECK(acme[1].database_name == "sales");
+    CHECK(acme[1].previous_successful_hash_global ==
+          std::optional<std::string>(std::string(64, static_cast<char>('a' + acme[1].id % 6))));
 }
 
-TEST_CASE("find_reports gives find_report of each report") {
+TEST_CASE("find_reports answers each report asked, within its agent folder") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
-    using Query = vigil::Storage::ReportQuery;
+    using Query = vigil::ReportQuery;
     const char* const kOther = "BETA_LYON_GARE";
     const std::string a(64, 'a'), b(64, 'b'), c(64, 'c'), never(64, 'd');
     const std::string first = "20261123_023107_ACME_PARIS_CENTRE.json";
@@ -265,14 +318,16 @@ TEST_CASE("find_reports gives find_report of each report") {
     const std::string third = "20261125_023107_ACME_PARIS_CENTRE.json";
     const std::string other_first = "20261123_023107_BETA_LYON_GARE.json";
     const std::string other_second = "20261124_023107_BETA_LYON_GARE.json";
-    db.storage.begin();
+    vigil::WriteBatch reports;
     for (const Query& stored : {Query{a, kAgent, first}, Query{a, kAgent, second}, Query{c, kAgent, third},
                                 Query{a, kOther, other_first}, Query{b, kOther, other_second}}) {
         vigil::ReportRecord r = record(stored.file_name, "used");
         r.content_sha256 = stored.content_sha256;
         r.agent_id = stored.agent_id;
-        db.storage.record_report(r);
+        reports.reports.push_back(r);
     }
+    db.storage.begin();
+    db.storage.write(reports);
     db.storage.commit();
 
     struct Asked {
@@ -297,12 +352,13 @@ TEST_CASE("find_reports gives find_report of each report") {
     for (const bool in_transaction : {false, true}) {
         INFO("in a transaction: " << in_transaction);
         if (in_transaction) db.storage.begin();
-        const std::vector<vigil::Storage::ReportSeen> seen = db.storage.find_reports(queries);
+        const std::vector<vigil::ReportSeen> seen = db.storage.find_reports(queries);
         REQUIRE(seen.size() == asked.size());
         for (std::size_t i = 0; i < asked.size(); ++i) {
             INFO("query " << i);
             const Query& q = asked[i].query;
-            const vigil::Storage::ReportSeen one = db.storage.find_report(q.content_sha256, q.agent_id, q.file_name);
+            // Asked alone (a list of one), it gets the same answer.
+            const vigil::ReportSeen one = find_report(db.storage, q.content_sha256, q.agent_id, q.file_name);
             CHECK(seen[i].content_seen == one.content_seen);
             CHECK(seen[i].same_file == one.same_file);
             CHECK(seen[i].content_seen == asked[i].content_seen);
@@ -313,7 +369,7 @@ TEST_CASE("find_reports gives find_report of each report") {
     CHECK(db.storage.find_reports({}).empty());
 }
 
-TEST_CASE("write_agent takes a batch larger than PostgreSQL's 65,535 bind parameters") {
+TEST_CASE("write takes a batch larger than PostgreSQL's 65,535 bind parameters") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     const std::vector<std::int64_t> job_ids = stored_jobs(db);
@@ -330,11 +386,11 @@ TEST_CASE("write_agent takes a batch larger than PostgreSQL's 65,535 bind parame
         records.push_back(r);
     }
     db.storage.begin();
-    db.storage.write_agent(entries, {}, records);
+    db.storage.write({entries, {}, records});
     db.storage.commit();
     CHECK(db.count("SELECT COUNT(*) FROM processed_reports") == 3000);
     const std::vector<vigil::Entry> stored =
-        db.storage.load_entries_of_jobs(job_ids, {vigil::kNoTime, vigil::kNoTime, vigil::kNoTime});
+        db.storage.load_entries(job_ids, {vigil::kNoTime, vigil::kNoTime, vigil::kNoTime});
     // By job, then in the order given (each job's cycles grow with i).
     std::vector<std::string> expected, got;
     for (std::size_t job = 0; job < 3; ++job) {

@@ -54,10 +54,25 @@ TEST_CASE("sqlite URLs pass SOCI's parameters through and add a busy timeout") {
 
     CHECK(parse_connection_url("sqlite3://db=/x.db timeout=5").connect_string == "db=/x.db timeout=5");
     CHECK(parse_connection_url("sqlite3://db=\"/my data/x.db\" timeout=\"0\"").connect_string ==
-          "db=\"/my data/x.db\" timeout=\"0\"");
+          "db=\"/my data/x.db\" timeout=0");
     CHECK(parse_connection_url("sqlite3:///srv/vigil.db").connect_string == "db=/srv/vigil.db timeout=60");
     CHECK(parse_connection_url("sqlite3:///srv/my data/v.db").connect_string == "db=\"/srv/my data/v.db\" timeout=60");
     CHECK(parse_connection_url("sqlite://db=a.db").backend == Backend::sqlite3);
+}
+
+TEST_CASE("a relative SQLite file is relative to the configuration's directory") {
+    const std::filesystem::path dir = "/etc/vigil";
+    CHECK(parse_connection_url("sqlite3://db=vigil.db", dir).connect_string == "db=/etc/vigil/vigil.db timeout=60");
+    CHECK(parse_connection_url("sqlite3://db=../data/v.db timeout=5", dir).connect_string ==
+          "db=/etc/data/v.db timeout=5");
+    CHECK(parse_connection_url("sqlite3://dbname=\"my data/v.db\"", dir).connect_string ==
+          "dbname=\"/etc/vigil/my data/v.db\" timeout=60");
+    CHECK(parse_connection_url("sqlite3://db=vigil.db", dir).redacted == "sqlite3://db=/etc/vigil/vigil.db");
+    // Absolute files, SQLite's own memory database, and no directory given: as written.
+    CHECK(parse_connection_url("sqlite3://db=/srv/v.db", dir).connect_string == "db=/srv/v.db timeout=60");
+    CHECK(parse_connection_url("sqlite3:///srv/v.db", dir).connect_string == "db=/srv/v.db timeout=60");
+    CHECK(parse_connection_url("sqlite3://db=:memory:", dir).connect_string == "db=:memory: timeout=60");
+    CHECK(parse_connection_url("sqlite3://db=vigil.db").connect_string == "db=vigil.db timeout=60");
 }
 
 TEST_CASE("malformed sqlite URLs are refused naming database.url") {

@@ -8,7 +8,7 @@ std::int64_t stored_job(Database& db, const std::string& database = "sales") {
     db.storage.begin();
     sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", database, 2, 30)}, at("2026-11-20T04:00:00Z"));
     db.storage.commit();
-    for (const vigil::Job& j : db.storage.load_jobs("ACME_PARIS_CENTRE")) {
+    for (const vigil::Job& j : load_jobs(db.storage, "ACME_PARIS_CENTRE")) {
         if (j.database_name == database) return j.id;
     }
     FAIL("job not stored");
@@ -64,17 +64,17 @@ TEST_CASE("entries round-trip every field, NULLs and the end time's fraction inc
     uncompared.status = "failed";
 
     db.storage.begin();
-    full.id = db.storage.insert_entry(full);
-    missing.id = db.storage.insert_entry(missing);
-    same.id = db.storage.insert_entry(same);
-    uncompared.id = db.storage.insert_entry(uncompared);
+    insert_entry(db.storage, full);
+    insert_entry(db.storage, missing);
+    insert_entry(db.storage, same);
+    insert_entry(db.storage, uncompared);
     db.storage.commit();
-    CHECK(full.id > 0);
-    CHECK(missing.id > full.id);
 
-    auto entries = db.storage.load_entries(job_id, vigil::kNoTime);
+    auto entries = load_entries(db.storage, job_id, vigil::kNoTime);
     REQUIRE(entries.size() == 4);
-    CHECK(entries[0].id == full.id);
+    CHECK(entries[0].id > 0);
+    CHECK(entries[1].id > entries[0].id);
+    full.id = entries[0].id;
     check_entry(entries[0], full);
     check_entry(entries[1], missing);
     check_entry(entries[2], same);
@@ -98,31 +98,40 @@ TEST_CASE("load_entries filters by job and cycle and orders by cycle then id") {
     Database db(backend);
     const std::int64_t job_id = stored_job(db);
     const std::int64_t other_job = stored_job(db, "hr");
+    // Each entry says which it is; ids follow the order of insertion (mid_a, then mid_b).
+    auto labelled = [](std::int64_t job, const char* cycle, const std::string& label) {
+        vigil::Entry e = missing_entry(job, cycle);
+        e.message = label;
+        return e;
+    };
     db.storage.begin();
-    std::int64_t late = db.storage.insert_entry(missing_entry(job_id, "2026-11-25T02:30:00Z"));
-    std::int64_t early = db.storage.insert_entry(missing_entry(job_id, "2026-11-23T02:30:00Z"));
-    std::int64_t mid_a = db.storage.insert_entry(missing_entry(job_id, "2026-11-24T02:30:00Z"));
-    std::int64_t mid_b = db.storage.insert_entry(missing_entry(job_id, "2026-11-24T02:30:00Z"));
-    db.storage.insert_entry(missing_entry(other_job, "2026-11-24T02:30:00Z"));
+    for (const vigil::Entry& e : {labelled(job_id, "2026-11-25T02:30:00Z", "late"),
+                                  labelled(job_id, "2026-11-23T02:30:00Z", "early"),
+                                  labelled(job_id, "2026-11-24T02:30:00Z", "mid_a"),
+                                  labelled(job_id, "2026-11-24T02:30:00Z", "mid_b"),
+                                  labelled(other_job, "2026-11-24T02:30:00Z", "other")}) {
+        insert_entry(db.storage, e);
+    }
     db.storage.commit();
 
-    auto ids = [&](std::int64_t since) {
-        std::vector<std::int64_t> out;
-        for (const auto& e : db.storage.load_entries(job_id, since)) out.push_back(e.id);
+    auto labels = [&](std::int64_t since) {
+        std::vector<std::string> out;
+        for (const auto& e : load_entries(db.storage, job_id, since)) out.push_back(e.message);
         return out;
     };
-    CHECK(ids(vigil::kNoTime) == std::vector<std::int64_t>{early, mid_a, mid_b, late});
-    CHECK(ids(at("2026-11-24T02:30:00Z")) == std::vector<std::int64_t>{mid_a, mid_b, late});
-    CHECK(ids(at("2026-11-24T02:30:01Z")) == std::vector<std::int64_t>{late});
-    CHECK(ids(at("2026-11-26T00:00:00Z")).empty());
-    CHECK(db.storage.load_entries(other_job, vigil::kNoTime).size() == 1);
+    using Labels = std::vector<std::string>;
+    CHECK(labels(vigil::kNoTime) == Labels{"early", "mid_a", "mid_b", "late"});
+    CHECK(labels(at("2026-11-24T02:30:00Z")) == Labels{"mid_a", "mid_b", "late"});
+    CHECK(labels(at("2026-11-24T02:30:01Z")) == Labels{"late"});
+    CHECK(labels(at("2026-11-26T00:00:00Z")).empty());
+    CHECK(load_entries(db.storage, other_job, vigil::kNoTime).size() == 1);
 }
 
 TEST_CASE("an entry for an unknown job is refused and its transaction cannot commit") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     db.storage.begin();
-    CHECK_THROWS_AS(db.storage.insert_entry(missing_entry(424242, "2026-11-23T02:30:00Z")), std::runtime_error);
+    CHECK_THROWS_AS(insert_entry(db.storage, missing_entry(424242, "2026-11-23T02:30:00Z")), vigil::RowRefused);
     CHECK_THROWS(db.storage.commit());
     db.storage.rollback();
     CHECK(db.count("SELECT COUNT(*) FROM backup_entries") == 0);

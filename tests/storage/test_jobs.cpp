@@ -76,7 +76,7 @@ TEST_CASE("sync_jobs deactivates jobs left out and reactivates them with their h
     CHECK(second[0].agent_id_responsible == "ACME_PARIS_CENTRE");
     CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE is_active = FALSE AND id = " +
                    std::to_string(beta_id)) == 1);
-    CHECK(db.storage.load_jobs("BETA_LYON_GARE").empty());
+    CHECK(load_jobs(db.storage, "BETA_LYON_GARE").empty());
 
     auto third = sync_and_load(db, {job("ACME_PARIS_CENTRE", "sales", 2, 30), job("BETA_LYON_GARE", "x", 1, 0)}, t3);
     REQUIRE(third.size() == 2);
@@ -99,7 +99,7 @@ TEST_CASE("sync_jobs handles more jobs than one statement carries") {
     std::vector<vigil::Job> many;
     for (int i = 0; i < 450; ++i) many.push_back(job("AGENT_CITY_N" + std::to_string(i % 7), "db" + std::to_string(i), i % 24, i % 60));
     CHECK(sync_and_load(db, many, at("2026-11-23T04:00:00Z")).size() == 450);
-    CHECK(db.storage.load_jobs("AGENT_CITY_N3").size() == 64);
+    CHECK(load_jobs(db.storage, "AGENT_CITY_N3").size() == 64);
     CHECK(sync_and_load(db, {}, at("2026-11-24T04:00:00Z")).empty());
     CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs WHERE is_active = FALSE") == 450);
 }
@@ -172,7 +172,7 @@ TEST_CASE("a scanner synchronising jobs another one is adding waits for it and t
     CHECK(lockable == 3);
     *raw << "ROLLBACK";
     second->commit();
-    auto jobs = db.storage.load_jobs("");
+    auto jobs = active_jobs(db.storage);
     REQUIRE(jobs.size() == 3);
     for (const auto& j : jobs) CHECK(j.updated_at == now);
 }
@@ -184,7 +184,7 @@ TEST_CASE("load_jobs returns one agent's active jobs in order") {
                        job("ACME_PARIS_CENTRE", "a", 1, 30), job("ACME_PARIS_CENTRE", "a", 1, 5),
                        job("ACME_PARIS_CENTRE", "B", 0, 0), job("ZED_X_Y", "a", 0, 0)},
                   at("2026-11-23T04:00:00Z"));
-    auto acme = db.storage.load_jobs("ACME_PARIS_CENTRE");
+    auto acme = load_jobs(db.storage, "ACME_PARIS_CENTRE");
     REQUIRE(acme.size() == 5);
     // Byte order on both backends: upper case first.
     CHECK(acme[0].database_name == "B");
@@ -192,8 +192,8 @@ TEST_CASE("load_jobs returns one agent's active jobs in order") {
     CHECK((acme[2].database_name == "a" && acme[2].expected_hour_utc == 1 && acme[2].expected_minute_utc == 30));
     CHECK((acme[3].database_name == "a" && acme[3].expected_hour_utc == 9));
     CHECK(acme[4].database_name == "b");
-    CHECK(db.storage.load_jobs("NOBODY_X_Y").empty());
-    CHECK(db.storage.load_jobs("").size() == 6);
+    CHECK(load_jobs(db.storage, "NOBODY_X_Y").empty());
+    CHECK(active_jobs(db.storage).size() == 6);
 }
 
 TEST_CASE("sync_jobs needs a transaction and distinct identities") {
@@ -207,7 +207,7 @@ TEST_CASE("sync_jobs needs a transaction and distinct identities") {
     db.storage.rollback();
 }
 
-TEST_CASE("update_job_state stores the job's state") {
+TEST_CASE("write stores a job's state") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     auto jobs = sync_and_load(db, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, at("2026-11-23T04:00:00Z"));
@@ -220,10 +220,10 @@ TEST_CASE("update_job_state stores the job's state") {
     j.updated_at = at("2026-11-24T04:00:00Z");
     j.window_minutes = 5;  // not state: sync_jobs owns it
     db.storage.begin();
-    db.storage.update_job_state(j);
+    update_job_state(db.storage, j);
     db.storage.commit();
 
-    vigil::Job stored = db.storage.load_jobs("").at(0);
+    vigil::Job stored = active_jobs(db.storage).at(0);
     CHECK(stored.current_status == "ok");
     CHECK(stored.last_checked_timestamp == j.last_checked_timestamp);
     CHECK(stored.last_successful_backup_timestamp == j.last_successful_backup_timestamp);
@@ -237,9 +237,9 @@ TEST_CASE("update_job_state stores the job's state") {
     j.previous_successful_hash_global.reset();
     j.updated_at = vigil::kNoTime;
     db.storage.begin();
-    db.storage.update_job_state(j);
+    update_job_state(db.storage, j);
     db.storage.commit();
-    stored = db.storage.load_jobs("").at(0);
+    stored = active_jobs(db.storage).at(0);
     CHECK(stored.current_status == "missing");
     CHECK(stored.last_successful_backup_timestamp == vigil::kNoTime);
     CHECK_FALSE(stored.previous_successful_hash_global.has_value());
@@ -247,6 +247,6 @@ TEST_CASE("update_job_state stores the job's state") {
 
     j.id = 987654;
     db.storage.begin();
-    CHECK_THROWS_WITH(db.storage.update_job_state(j), Catch::Matchers::Contains("987654"));
+    CHECK_THROWS_WITH(update_job_state(db.storage, j), Catch::Matchers::Contains("987654"));
     db.storage.rollback();
 }

@@ -29,9 +29,10 @@ TEST_CASE("events are claimed once per notifier, and an unfinished claim comes b
     const std::int64_t real = at("2026-11-25T10:00:00Z");
     db.storage.begin();
     sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, now);
-    const std::int64_t job_id = db.storage.load_jobs("")[0].id;
-    const std::int64_t id = db.storage.insert_event(event_for(job_id, "status_change", now), {"mail", "hook"});
+    const std::int64_t job_id = active_jobs(db.storage)[0].id;
+    insert_event(db.storage, event_for(job_id, "status_change", now), {"mail", "hook"});
     db.storage.commit();
+    const std::int64_t id = last_event_id(db);
 
     db.storage.begin();
     auto claimed = db.storage.claim_deliveries("mail", now, real, real + 600'000'000);
@@ -83,8 +84,79 @@ TEST_CASE("an event for no notifier is stored without deliveries") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     db.storage.begin();
-    db.storage.insert_event(event_for(0, "hash_mismatch", at("2026-11-23T04:00:00Z")), {});
+    insert_event(db.storage, event_for(0, "hash_mismatch", at("2026-11-23T04:00:00Z")), {});
     db.storage.commit();
     CHECK(db.count("SELECT COUNT(*) FROM notification_events") == 1);
     CHECK(db.count("SELECT COUNT(*) FROM notification_deliveries") == 0);
+}
+
+TEST_CASE("insert_events stores several events at once, in the order given, each with its own deliveries") {
+    FOR_EACH_BACKEND(backend);
+    Database db(backend);
+    const std::int64_t now = at("2026-11-23T04:00:00Z");
+    const std::int64_t real = at("2026-11-25T10:00:00Z");
+    db.storage.begin();
+    sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, now);
+    const std::int64_t job_id = active_jobs(db.storage)[0].id;
+    vigil::Event cron = event_for(job_id, "reminder", now + 2);
+    cron.expected_hour_utc.reset();
+    cron.expected_minute_utc.reset();
+    cron.schedule = "0 */6 * * *";
+    cron.timezone = "Europe/Paris";
+    cron.message = "l'été \"quoted\"";
+    cron.cycle_expected_at = vigil::kNoTime;
+    const std::vector<vigil::QueuedEvent> events{{event_for(job_id, "status_change", now), {"mail", "hook"}},
+                                                 {event_for(0, "hash_mismatch", now + 1), {}},
+                                                 {cron, {"hook"}}};
+    db.storage.insert_events(events);
+    db.storage.commit();
+
+    CHECK(db.count("SELECT COUNT(*) FROM notification_events") == 3);
+    CHECK(db.count("SELECT COUNT(*) FROM notification_deliveries") == 3);
+    // Ids in the order given; absent values NULL.
+    CHECK(db.count("SELECT COUNT(*) FROM notification_events WHERE id = (SELECT MIN(id) FROM notification_events)"
+                   " AND kind = 'status_change'") == 1);
+    CHECK(db.count("SELECT COUNT(*) FROM notification_events WHERE id = (SELECT MAX(id) FROM notification_events)"
+                   " AND kind = 'reminder'") == 1);
+    CHECK(db.count("SELECT COUNT(*) FROM notification_events WHERE kind = 'hash_mismatch' AND job_id IS NULL"
+                   " AND schedule IS NULL AND timezone IS NULL") == 1);
+    CHECK(db.count("SELECT COUNT(*) FROM notification_events WHERE kind = 'reminder' AND expected_hour_utc IS NULL"
+                   " AND cycle_expected_at IS NULL") == 1);
+    CHECK(db.count("SELECT COUNT(*) FROM notification_deliveries d JOIN notification_events e ON e.id = d.event_id"
+                   " WHERE d.next_attempt_at_us = e.scan_time_us AND d.state = 'pending'") == 3);
+    // The times' text columns hold whole seconds (now + 2 is 2 microseconds later).
+    const std::string utc = db.postgres() ? "+00" : "";
+    CHECK(db.count("SELECT COUNT(*) FROM notification_events WHERE scan_time = '2026-11-23 04:00:00" + utc + "'") == 3);
+    CHECK(db.count("SELECT COUNT(*) FROM notification_events WHERE cycle_expected_at = '2026-11-23 02:30:00" + utc +
+                   "'") == 2);
+
+    db.storage.begin();
+    const auto mail = db.storage.claim_deliveries("mail", now + 2, real, real + 1);
+    const auto hook = db.storage.claim_deliveries("hook", now + 2, real, real + 1);
+    db.storage.commit();
+    REQUIRE(mail.size() == 1);
+    CHECK(mail[0].kind == "status_change");
+    CHECK(mail[0].job_id == job_id);
+    CHECK(mail[0].expected_hour_utc == 2);
+    CHECK(mail[0].cycle_expected_at == at("2026-11-23T02:30:00Z"));
+    CHECK(mail[0].scan_time == now);
+    REQUIRE(hook.size() == 2);
+    CHECK(hook[0].id == mail[0].id);
+    CHECK(hook[1].id > hook[0].id);
+    CHECK(hook[1].kind == "reminder");
+    CHECK(hook[1].fingerprint == "fp-reminder");
+    CHECK(hook[1].schedule == "0 */6 * * *");
+    CHECK(hook[1].timezone == "Europe/Paris");
+    CHECK_FALSE(hook[1].expected_hour_utc.has_value());
+    CHECK(hook[1].message == "l'été \"quoted\"");
+    CHECK(hook[1].cycle_expected_at == vigil::kNoTime);
+    CHECK(hook[1].scan_time == now + 2);
+    CHECK(hook[1].old_status == "ok");
+    CHECK(hook[1].new_status == "failed");
+
+    db.storage.begin();
+    db.storage.insert_events({});
+    db.storage.commit();
+    CHECK(db.count("SELECT COUNT(*) FROM notification_events") == 3);
+    CHECK_THROWS(db.storage.insert_events(events));  // outside a transaction
 }

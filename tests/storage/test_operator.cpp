@@ -34,7 +34,7 @@ std::int64_t store_job(vigil::plugins::SociStorage& storage, const std::string& 
     storage.begin();
     sync_jobs(storage, {job(A, database, 2, 30)}, at(now));
     storage.commit();
-    for (const vigil::Job& j : storage.load_all_jobs(A)) {
+    for (const vigil::Job& j : storage.load_all_jobs(A, false)) {
         if (j.database_name == database) return j.id;
     }
     FAIL("job not stored");
@@ -119,34 +119,43 @@ TEST_CASE("status_changed_at: set when a job is created, stored when given, kept
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     const std::int64_t id = store_job(db.storage, "sales", "2026-11-20T04:00:00Z");
-    vigil::Job j = db.storage.load_jobs(A).at(0);
+    vigil::Job j = load_jobs(db.storage, A).at(0);
     CHECK(j.status_changed_at == at("2026-11-20T04:00:00Z"));
     j.current_status = "missing";
     j.status_changed_at = at("2026-11-23T04:00:00Z");
     db.storage.begin();
-    db.storage.update_job_state(j);
+    update_job_state(db.storage, j);
     j.status_changed_at = vigil::kNoTime;
     j.updated_at = at("2026-11-24T04:00:00Z");
-    db.storage.update_job_state(j);
+    update_job_state(db.storage, j);
     db.storage.commit();
-    CHECK(db.storage.load_jobs(A).at(0).status_changed_at == at("2026-11-23T04:00:00Z"));
-    CHECK(db.storage.load_jobs(A).at(0).id == id);
+    CHECK(load_jobs(db.storage, A).at(0).status_changed_at == at("2026-11-23T04:00:00Z"));
+    CHECK(load_jobs(db.storage, A).at(0).id == id);
 }
 
-TEST_CASE("load_all_jobs includes the jobs that left the configuration") {
+TEST_CASE("load_all_jobs includes the jobs that left the configuration, unless asked for the active ones") {
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     store_job(db.storage, "sales", "2026-11-20T04:00:00Z");
     db.storage.begin();
-    sync_jobs(db.storage, {job(A, "hr", 2, 30)}, at("2026-11-21T04:00:00Z"));
+    sync_jobs(db.storage, {job(A, "hr", 2, 30), job("BETA_LYON_GARE", "x", 1, 0)}, at("2026-11-21T04:00:00Z"));
     db.storage.commit();
-    CHECK(db.storage.load_jobs(A).size() == 1);
-    auto all = db.storage.load_all_jobs(A);
+    CHECK(load_jobs(db.storage, A).size() == 1);
+    auto all = db.storage.load_all_jobs(A, false);
     REQUIRE(all.size() == 2);
     CHECK(all[0].database_name == "hr");
     CHECK(all[1].database_name == "sales");
     CHECK_FALSE(all[1].is_active);
-    CHECK(db.storage.load_all_jobs("").size() == 2);
+    const auto active = db.storage.load_all_jobs(A, true);
+    REQUIRE(active.size() == 1);
+    CHECK(active[0].database_name == "hr");
+    // Every agent's, by agent.
+    const auto everyone = db.storage.load_all_jobs("", false);
+    REQUIRE(everyone.size() == 3);
+    CHECK(everyone[0].database_name == "hr");
+    CHECK(everyone[1].database_name == "sales");
+    CHECK(everyone[2].agent_id_responsible == "BETA_LYON_GARE");
+    CHECK(db.storage.load_all_jobs("", true).size() == 2);
 }
 
 TEST_CASE("find_entries: an agent's entries newest first, by report and by time recorded") {
@@ -154,9 +163,11 @@ TEST_CASE("find_entries: an agent's entries newest first, by report and by time 
     Database db(backend);
     const std::int64_t sales = store_job(db.storage, "sales", "2026-11-20T04:00:00Z");
     db.storage.begin();
-    db.storage.insert_entry(entry(sales, "2026-11-21T02:30:00Z", "2026-11-21T04:00:00Z", "missing", std::nullopt));
-    db.storage.insert_entry(entry(sales, "2026-11-22T02:30:00Z", "2026-11-22T04:00:00Z", "success", std::string("r22.json")));
-    db.storage.insert_entry(entry(sales, "2026-11-21T02:30:00Z", "2026-11-22T04:00:00Z", "success", std::string("r21.json")));
+    insert_entry(db.storage, entry(sales, "2026-11-21T02:30:00Z", "2026-11-21T04:00:00Z", "missing", std::nullopt));
+    insert_entry(db.storage,
+                 entry(sales, "2026-11-22T02:30:00Z", "2026-11-22T04:00:00Z", "success", std::string("r22.json")));
+    insert_entry(db.storage,
+                 entry(sales, "2026-11-21T02:30:00Z", "2026-11-22T04:00:00Z", "success", std::string("r21.json")));
     db.storage.commit();
     auto all = db.storage.find_entries(A, "", vigil::kNoTime);
     REQUIRE(all.size() == 3);
@@ -174,11 +185,11 @@ TEST_CASE("load_reports: an agent folder's report fates newest first, by name an
     FOR_EACH_BACKEND(backend);
     Database db(backend);
     db.storage.begin();
-    db.storage.record_report(record("a.json", "used", "2026-11-21T04:00:00Z"));
-    db.storage.record_report(record("b.json", "stale", "2026-11-22T04:00:00Z"));
+    record_report(db.storage, record("a.json", "used", "2026-11-21T04:00:00Z"));
+    record_report(db.storage, record("b.json", "stale", "2026-11-22T04:00:00Z"));
     vigil::ReportRecord other = record("c.json", "used", "2026-11-22T04:00:00Z");
     other.agent_id = "GLOBEX_BERLIN_MITTE";
-    db.storage.record_report(other);
+    record_report(db.storage, other);
     db.storage.commit();
     auto all = db.storage.load_reports(A, "", vigil::kNoTime);
     REQUIRE(all.size() == 2);
@@ -204,8 +215,11 @@ TEST_CASE("count_deliveries counts per notifier and state") {
     e.new_status = "failed";
     e.scan_time = at("2026-11-23T04:00:00Z");
     db.storage.begin();
-    const std::int64_t event = db.storage.insert_event(e, {"hook", "mail"});
-    db.storage.insert_event(e, {"hook"});
+    insert_event(db.storage, e, {"hook", "mail"});
+    db.storage.commit();
+    const std::int64_t event = last_event_id(db);
+    db.storage.begin();
+    insert_event(db.storage, e, {"hook"});
     db.storage.finish_deliveries("mail", {event}, "failed", vigil::kNoTime, "550 no such user", e.scan_time);
     db.storage.commit();
     auto counts = db.storage.count_deliveries();
@@ -229,17 +243,17 @@ TEST_CASE("a dry run reads and writes as usual, steps roll back alone, and nothi
         sync_jobs(dry, {job(A, "sales", 2, 30), job(A, "hr", 3, 0)}, at("2026-11-21T04:00:00Z"));
         dry.commit();
         dry.begin();
-        dry.record_report(record("a.json", "used", "2026-11-21T04:00:00Z"));
+        record_report(dry, record("a.json", "used", "2026-11-21T04:00:00Z"));
         dry.rollback();
         dry.begin();
         vigil::Scan s = scan_row("2026-11-21T04:00:00Z", "2026-11-21T04:00:00Z");
         dry.start_scan(s);
         dry.commit();
-        CHECK(dry.load_jobs(A).size() == 2);
+        CHECK(load_jobs(dry, A).size() == 2);
         CHECK(dry.load_reports(A, "", vigil::kNoTime).empty());
         CHECK(dry.load_scans(false, 5).size() == 1);
     }
-    CHECK(db.storage.load_jobs(A).size() == 1);
+    CHECK(load_jobs(db.storage, A).size() == 1);
     CHECK(db.count("SELECT COUNT(*) FROM scans") == 0);
     CHECK(db.count("SELECT COUNT(*) FROM expected_backup_jobs") == 1);
 }
@@ -262,7 +276,7 @@ TEST_CASE("a dry run on an older schema works on the upgraded schema and leaves 
         CHECK_THAT(dry.description(), Catch::Matchers::Contains("schema version " + std::to_string(older) +
                                                                  "; a scan upgrades it to "));
         // The upgrade dates a job still unknown from its creation.
-        CHECK(dry.load_jobs(A).at(0).status_changed_at == at("2026-11-20T04:00:00Z"));
+        CHECK(load_jobs(dry, A).at(0).status_changed_at == at("2026-11-20T04:00:00Z"));
         CHECK(dry.load_scans(false, 1).empty());
     }
     CHECK(db.count("SELECT MAX(version) FROM vigil_schema_version") == older);
@@ -279,7 +293,7 @@ TEST_CASE("a dry run creates no SQLite file, it works on an empty database in me
         dry.begin();
         sync_jobs(dry, {job(A, "sales", 2, 30)}, at("2026-11-21T04:00:00Z"));
         dry.commit();
-        CHECK(dry.load_jobs(A).size() == 1);
+        CHECK(load_jobs(dry, A).size() == 1);
     }
     CHECK(std::filesystem::is_empty(scratch.path()));
     vigil::plugins::SociStorage nowhere;

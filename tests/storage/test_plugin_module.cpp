@@ -21,6 +21,17 @@ TEST_CASE("the soci module stores jobs through the C ABI") {
     CHECK(d->abi_major == VIGIL_ABI_MAJOR);
     REQUIRE(d->storage != nullptr);
     const vigil_storage_api* api = d->storage;
+    // Every capability of plugin.h, each table whole.
+    REQUIRE(api->scan_store != nullptr);
+    REQUIRE(api->outbox != nullptr);
+    REQUIRE(api->operator_reads != nullptr);
+    REQUIRE(api->silences != nullptr);
+    const vigil_scan_store_api* scans = api->scan_store;
+    CHECK(scans->write != nullptr);
+    CHECK(api->outbox->insert_events != nullptr);
+    CHECK(api->outbox->count_deliveries != nullptr);
+    CHECK(api->operator_reads->load_all_jobs != nullptr);
+    CHECK(api->silences->expire_silence != nullptr);
 
     vigil::test::ScratchDir scratch;
     vigil_instance* self = api->lifecycle->create();
@@ -41,23 +52,22 @@ TEST_CASE("the soci module stores jobs through the C ABI") {
     job.is_active = 1;
     const vigil_job* jobs[] = {&job};
     REQUIRE(api->begin(self) == VIGIL_OK);
-    REQUIRE(api->sync_jobs(self, jobs, 1, 1795000000000000) == VIGIL_OK);
+    REQUIRE(scans->sync_jobs(self, jobs, 1, 1795000000000000) == VIGIL_OK);
     REQUIRE(api->commit(self) == VIGIL_OK);
 
     const vigil_job* const* loaded = nullptr;
     size_t count = 0;
-    REQUIRE(api->load_jobs(self, nullptr, &loaded, &count) == VIGIL_OK);
+    const char* const agents[] = {"ACME_PARIS_CENTRE", "NOBODY_HERE_AT_ALL"};
+    REQUIRE(scans->load_jobs(self, agents, 2, &loaded, &count) == VIGIL_OK);
     REQUIRE(count == 1);
     CHECK(std::string(loaded[0]->current_status) == "unknown");
     CHECK(loaded[0]->created_at == 1795000000000000);
+    const int64_t job_id = loaded[0]->id;
 
-    // The batched calls of ABI 2.2, through the C table: an entry written, read back.
-    REQUIRE(VIGIL_HAS_FIELD(api, write_agent));
-    REQUIRE(api->write_agent != nullptr);
-    REQUIRE(api->load_entries_of_jobs != nullptr);
+    // An entry written, read back.
     vigil_entry missing{};
     missing.struct_size = sizeof missing;
-    missing.expected_job_id = loaded[0]->id;
+    missing.expected_job_id = job_id;
     missing.cycle_expected_at = 1794994200000000;
     missing.timestamp = 1795000000000000;
     missing.status = "missing";
@@ -68,17 +78,43 @@ TEST_CASE("the soci module stores jobs through the C ABI") {
     missing.server_calculated_staged_size = VIGIL_NO_SIZE;
     missing.hash_comparison_result = -1;
     const vigil_entry* entries[] = {&missing};
+    vigil_write_batch batch{};
+    batch.struct_size = sizeof batch;
+    batch.entries = entries;
+    batch.entry_count = 1;
+    vigil_write_refusal refusal{sizeof refusal, VIGIL_ROW_NONE, 0};
     REQUIRE(api->begin(self) == VIGIL_OK);
-    REQUIRE(api->write_agent(self, entries, 1, nullptr, 0, nullptr, 0) == VIGIL_OK);
+    REQUIRE(scans->write(self, &batch, &refusal) == VIGIL_OK);
     REQUIRE(api->commit(self) == VIGIL_OK);
-    const int64_t job_ids[] = {missing.expected_job_id, missing.expected_job_id};
+    CHECK(refusal.row_kind == VIGIL_ROW_NONE);
+    const int64_t job_ids[] = {job_id, job_id};
     const int64_t since[] = {VIGIL_NO_TIME, missing.cycle_expected_at + 1000000};
     const vigil_entry* const* stored = nullptr;
     size_t stored_count = 0;
-    REQUIRE(api->load_entries_of_jobs(self, job_ids, since, 2, &stored, &stored_count) == VIGIL_OK);
+    REQUIRE(scans->load_entries(self, job_ids, since, 2, &stored, &stored_count) == VIGIL_OK);
     REQUIRE(stored_count == 1);
     CHECK(std::string(stored[0]->message) == "no report");
     CHECK(stored[0]->cycle_expected_at == missing.cycle_expected_at);
+
+    // A refused row is named in the refusal, its reason in last_error.
+    vigil_job known = *loaded[0];
+    vigil_job unknown = known;
+    unknown.id = 424242;
+    const vigil_job* states[] = {&known, &unknown};
+    vigil_write_batch refused_batch{};
+    refused_batch.struct_size = sizeof refused_batch;
+    refused_batch.entries = entries;
+    refused_batch.entry_count = 1;
+    refused_batch.job_states = states;
+    refused_batch.job_state_count = 2;
+    REQUIRE(api->begin(self) == VIGIL_OK);
+    CHECK(scans->write(self, &refused_batch, &refusal) == VIGIL_ERROR);
+    CHECK(refusal.row_kind == VIGIL_ROW_JOB_STATE);
+    CHECK(refusal.row_index == 1);
+    CHECK(std::string(api->lifecycle->last_error(self)).find("no job with id 424242") != std::string::npos);
+    REQUIRE(api->rollback(self) == VIGIL_OK);
+    REQUIRE(scans->load_entries(self, job_ids, since, 1, &stored, &stored_count) == VIGIL_OK);
+    CHECK(stored_count == 1);
 
     CHECK(api->commit(self) == VIGIL_ERROR);
     CHECK(std::string(api->lifecycle->last_error(self)).find("commit") != std::string::npos);

@@ -95,7 +95,7 @@ TEST_CASE("events name the job's schedule") {
     db.storage.begin();
     sync_jobs(db.storage, {cron_job("ACME_PARIS_CENTRE", "hr", "30 2 * * mon-fri", "Europe/Paris", 15, 90)}, now);
     vigil::Event e;
-    e.job_id = db.storage.load_jobs("")[0].id;
+    e.job_id = active_jobs(db.storage)[0].id;
     e.kind = "status_change";
     e.fingerprint = "fp";
     e.agent_id = "ACME_PARIS_CENTRE";
@@ -105,7 +105,7 @@ TEST_CASE("events name the job's schedule") {
     e.old_status = "ok";
     e.new_status = "missing";
     e.scan_time = now;
-    db.storage.insert_event(e, {"mail"});
+    insert_event(db.storage, e, {"mail"});
     db.storage.commit();
     db.storage.begin();
     const auto claimed = db.storage.claim_deliveries("mail", now, now, now + 1);
@@ -170,7 +170,7 @@ TEST_CASE("a database written before schedules is upgraded in place: `at` jobs k
     storage.begin();
     sync_jobs(storage, {sales}, now);
     storage.commit();
-    const auto jobs = storage.load_jobs("");
+    const auto jobs = active_jobs(storage);
     REQUIRE(jobs.size() == 1);
     const vigil::Job& kept = jobs[0];
     CHECK(kept.id == 7);
@@ -186,7 +186,7 @@ TEST_CASE("a database written before schedules is upgraded in place: `at` jobs k
     CHECK(kept.updated_at == at("2026-11-23T04:00:00Z"));  // nothing changed
     CHECK(kept.last_entry_cycle_at == at("2026-11-23T02:30:00Z"));
     CHECK(kept.last_successful_backup_timestamp == at("2026-11-22T02:31:00Z"));
-    const auto history = storage.load_entries(7, at("2026-11-01T00:00:00Z"));
+    const auto history = load_entries(storage, 7, at("2026-11-01T00:00:00Z"));
     REQUIRE(history.size() == 2);
     CHECK(history[0].status == "success");
     CHECK(history[1].status == "failed");
@@ -217,9 +217,12 @@ TEST_CASE("a database written before schedules is upgraded in place: `at` jobs k
     entry.timestamp = now;
     entry.status = "missing";
     entry.agent_id = "ACME_PARIS_CENTRE";
-    CHECK(storage.insert_entry(entry) == 3);
+    insert_entry(storage, entry);
     storage.commit();
-    CHECK(storage.load_jobs("").size() == 2);
+    const auto latest = load_entries(storage, 7, entry.cycle_expected_at);
+    REQUIRE(latest.size() == 1);
+    CHECK(latest[0].id == 3);
+    CHECK(active_jobs(storage).size() == 2);
     if (!pg) {
         // SQLite checks references per connection, when asked to.
         raw << "PRAGMA foreign_keys=ON";

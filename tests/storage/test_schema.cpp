@@ -56,7 +56,7 @@ TEST_CASE("opening a migrated database again changes nothing") {
     sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, at("2026-11-23T04:00:00Z"));
     db.storage.commit();
     auto again = db.open_another();
-    CHECK(again->load_jobs("").size() == 1);
+    CHECK(active_jobs(*again).size() == 1);
     CHECK(db.count("SELECT COUNT(*) FROM vigil_schema_version") == 1);
 }
 
@@ -80,7 +80,7 @@ TEST_CASE("concurrent start-ups on an empty database migrate it once") {
     for (const auto& e : errors) CHECK(e == "");
     vigil::plugins::SociStorage storage;
     storage.configure(url_config(url));
-    CHECK(storage.load_jobs("").empty());
+    CHECK(active_jobs(storage).empty());
 }
 
 TEST_CASE("a database from a newer Vigil is refused") {
@@ -131,6 +131,22 @@ TEST_CASE("configure refuses a missing or unknown URL naming database.url") {
     CHECK_THROWS_AS(storage.begin(), std::logic_error);
 }
 
+TEST_CASE("without a url, the records go to vigil.db in the configuration's directory") {
+    vigil::test::ScratchDir scratch;
+    vigil::Config config;
+    config.put("vigil_config_dir", scratch.path().string());
+    vigil::plugins::SociStorage storage;
+    storage.configure(config);
+    CHECK(std::filesystem::exists(scratch.path() / "vigil.db"));
+    CHECK_THAT(storage.description(), Catch::Matchers::Contains((scratch.path() / "vigil.db").string()));
+
+    // A relative file is relative to that directory too.
+    config.put("url", "sqlite3://db=sub/../records.db");
+    vigil::plugins::SociStorage relative;
+    relative.configure(config);
+    CHECK(std::filesystem::exists(scratch.path() / "records.db"));
+}
+
 TEST_CASE("a database left at schema version 2 keeps its report fingerprints, matched per agent folder") {
     FOR_EACH_BACKEND(backend);
     vigil::test::ScratchDir scratch;
@@ -156,13 +172,13 @@ TEST_CASE("a database left at schema version 2 keeps its report fingerprints, ma
                                 : "SELECT COUNT(*) FROM sqlite_master WHERE type = 'index' AND name = ";
     CHECK(count(index_count + "'processed_reports_agent_content'") == 1);
     CHECK(count(index_count + "'processed_reports_content'") == 0);
-    auto seen = upgraded.find_report(sha, "ACME_PARIS_CENTRE", file);
+    auto seen = find_report(upgraded, sha, "ACME_PARIS_CENTRE", file);
     CHECK(seen.content_seen);
     CHECK(seen.same_file);
-    seen = upgraded.find_report(sha, "ACME_PARIS_CENTRE", "20261124_023107_ACME_PARIS_CENTRE.json");
+    seen = find_report(upgraded, sha, "ACME_PARIS_CENTRE", "20261124_023107_ACME_PARIS_CENTRE.json");
     CHECK(seen.content_seen);
     CHECK_FALSE(seen.same_file);
-    CHECK_FALSE(upgraded.find_report(sha, "BETA_LYON_GARE", "20261123_023107_BETA_LYON_GARE.json").content_seen);
+    CHECK_FALSE(find_report(upgraded, sha, "BETA_LYON_GARE", "20261123_023107_BETA_LYON_GARE.json").content_seen);
 }
 
 TEST_CASE("a database left at schema version 1 by an older Vigil is upgraded in place") {
@@ -185,6 +201,6 @@ TEST_CASE("a database left at schema version 1 by an older Vigil is upgraded in 
     CHECK(version == vigil::plugins::latest_schema_version());
     CHECK(events == 0);
     CHECK(deliveries == 0);
-    REQUIRE(upgraded.load_jobs("").size() == 1);
-    CHECK(upgraded.load_jobs("")[0].database_name == "sales");
+    REQUIRE(active_jobs(upgraded).size() == 1);
+    CHECK(active_jobs(upgraded)[0].database_name == "sales");
 }

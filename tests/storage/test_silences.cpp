@@ -80,14 +80,15 @@ TEST_CASE("last_word is the latest status a notifier was told, failed deliveries
     const std::int64_t now = at("2026-11-23T04:00:00Z");
     db.storage.begin();
     sync_jobs(db.storage, {job("ACME_PARIS_CENTRE", "sales", 2, 30)}, now);
-    const std::int64_t job_id = db.storage.load_jobs("")[0].id;
+    const std::int64_t job_id = active_jobs(db.storage)[0].id;
     CHECK_FALSE(db.storage.last_word("hook", job_id).has_value());
-    db.storage.insert_event(status_event(job_id, "status_change", "failed", now), {"hook", "mail"});
-    const std::int64_t missing = db.storage.insert_event(status_event(job_id, "status_change", "missing", now + 1), {"hook", "mail"});
-    db.storage.insert_event(status_event(job_id, "hash_mismatch", "hash_mismatch", now + 2), {"hook", "mail"});
+    insert_event(db.storage, status_event(job_id, "status_change", "failed", now), {"hook", "mail"});
+    insert_event(db.storage, status_event(job_id, "status_change", "missing", now + 1), {"hook", "mail"});
+    insert_event(db.storage, status_event(job_id, "hash_mismatch", "hash_mismatch", now + 2), {"hook", "mail"});
     // Stored without deliveries, as for a silenced job: told to nobody.
-    db.storage.insert_event(status_event(job_id, "status_change", "ok", now + 3), {});
+    insert_event(db.storage, status_event(job_id, "status_change", "ok", now + 3), {});
     db.storage.commit();
+    const std::int64_t missing = db.count("SELECT id FROM notification_events WHERE new_status = 'missing'");
     CHECK(db.storage.last_word("hook", job_id) == std::optional<std::string>("missing"));
     db.storage.finish_deliveries("mail", {missing}, "failed", vigil::kNoTime, "550", now);
     CHECK(db.storage.last_word("mail", job_id) == std::optional<std::string>("failed"));

@@ -56,8 +56,8 @@ extern "C" {
 #endif
 
 /* The ABI's history is in sdk/README.md ("ABI versions"). */
-#define VIGIL_ABI_MAJOR 2
-#define VIGIL_ABI_MINOR 5
+#define VIGIL_ABI_MAJOR 3
+#define VIGIL_ABI_MINOR 0
 
 /* Name of the one symbol every plugin library exports. */
 #define VIGIL_PLUGIN_ENTRY_SYMBOL "vigil_plugin_entry"
@@ -87,7 +87,7 @@ typedef struct vigil_instance vigil_instance;
 
 /*
  * Lifecycle shared by every capability: each capability table points to one
- * (since ABI 2.0; ABI 1 embedded it by value, so neither could grow).
+ * (a pointer, so that the lifecycle table too can grow at its end).
  *
  * create:     required. Returns a new instance, or NULL when out of memory
  *             (no message is available then). Any thread; instances are
@@ -170,8 +170,8 @@ typedef struct vigil_report {
  *               VIGIL_DECLINED      when the content is plainly another
  *                                   format (the next source is asked);
  *               VIGIL_ERROR         for a failure of the plugin itself.
- * claim_name: optional (ABI 2.1): NULL, or absent from a smaller table, in
- *             a plugin that does not declare its names. Declares which file
+ * claim_name: optional: NULL, or absent from a smaller table, in a
+ *             plugin that does not declare its names. Declares which file
  *             names are this source's reports and where the agent id sits in
  *             them: returns 1 when file_name (a base name, NUL-terminated,
  *             owned by the host) is one of its report names, with
@@ -192,7 +192,7 @@ typedef struct vigil_report {
  *             Without claim_name, the host treats the source as claiming
  *             the standard names YYYYMMDD_HHMMSS_<AGENT_ID>.json (eight
  *             digits, `_`, six digits, `_`, the agent id, `.json`) and asks
- *             recognizes before parse, as ABI 2.0 did.
+ *             recognizes before parse.
  */
 typedef struct vigil_report_source_api {
     uint32_t struct_size;
@@ -201,7 +201,6 @@ typedef struct vigil_report_source_api {
     vigil_result (*parse)(vigil_instance *self, const char *file_name,
                           const unsigned char *bytes, size_t length,
                           const vigil_report **out);
-    /* ABI 2.1 */
     int32_t (*claim_name)(vigil_instance *self, const char *file_name,
                           size_t *agent_offset, size_t *agent_length);
 } vigil_report_source_api;
@@ -288,7 +287,8 @@ typedef struct vigil_event {
 /* Storage (docs/records.md)                                            */
 /* ------------------------------------------------------------------ */
 
-/* A row of expected_backup_jobs. */
+/* A row of expected_backup_jobs. A field added here is added to
+ * VIGIL_JOB_FIELDS (types.hpp) as well: the C++ side checks that they agree. */
 typedef struct vigil_job {
     uint32_t struct_size;
     int64_t id;                                /* 0 before it is stored */
@@ -309,7 +309,7 @@ typedef struct vigil_job {
     int64_t updated_at;
     int64_t last_entry_cycle_at;               /* cycle of its latest entry, VIGIL_NO_TIME */
     const char *schedule;                      /* five cron fields, "MM HH * * *" for an `at` job;
-                                                  NULL: the `at` form of the hour and minute */
+                                                  "" or NULL: the `at` form of the hour and minute */
     const char *timezone;                      /* IANA zone the schedule is read in; NULL: UTC */
     int32_t early_minutes;                     /* window before each instant; -1: window_minutes */
     int32_t late_minutes;                      /* window after each instant; -1: window_minutes */
@@ -317,7 +317,8 @@ typedef struct vigil_job {
                                                   (created_at until then); VIGIL_NO_TIME: not known */
 } vigil_job;
 
-/* A row of backup_entries. */
+/* A row of backup_entries. A field added here is added to
+ * VIGIL_ENTRY_FIELDS (types.hpp) as well: the C++ side checks that they agree. */
 typedef struct vigil_entry {
     uint32_t struct_size;
     int64_t id;                                /* 0 before it is stored */
@@ -405,256 +406,289 @@ typedef struct vigil_silence {
     const char *expired_by;         /* who ended it early; NULL otherwise */
 } vigil_silence;
 
+/* What the scan asks find_reports about one report file. */
+typedef struct vigil_report_query {
+    uint32_t struct_size;
+    const char *content_sha256;     /* SHA-256 of the file's bytes, lower-case hex */
+    const char *agent_id;           /* the agent folder it was found in */
+    const char *file_name;
+} vigil_report_query;
+
+/* find_reports' answer to one query. */
+typedef struct vigil_report_seen {
+    uint32_t struct_size;
+    int32_t content_seen;           /* 1: these bytes were recorded before from the same agent folder */
+    int32_t same_file;              /* 1: ... under this very file name */
+} vigil_report_seen;
+
+/* One write of the scan: the rows of one agent or of several, written in
+ * this order (entries inserted, then job states updated, then report fates
+ * recorded). A single row is a batch of one. */
+typedef struct vigil_write_batch {
+    uint32_t struct_size;
+    const vigil_entry *const *entries;
+    size_t entry_count;
+    const vigil_job *const *job_states;
+    size_t job_state_count;
+    const vigil_report_record *const *reports;
+    size_t report_count;
+} vigil_write_batch;
+
+/* An event to store in the outbox, with the notifiers that are to deliver it. */
+typedef struct vigil_queued_event {
+    uint32_t struct_size;
+    const vigil_event *event;
+    const char *const *notifiers;
+    size_t notifier_count;
+} vigil_queued_event;
+
+/* Which list of a write a refused row is in. */
+typedef enum vigil_row_kind {
+    VIGIL_ROW_NONE = 0,             /* the failure is no single row's */
+    VIGIL_ROW_ENTRY = 1,
+    VIGIL_ROW_JOB_STATE = 2,
+    VIGIL_ROW_REPORT = 3,
+    VIGIL_ROW_EVENT = 4
+} vigil_row_kind;
+
+/* Which row a failed write was refused on (its reason is last_error). The
+ * host sets struct_size and row_kind = VIGIL_ROW_NONE before the call. */
+typedef struct vigil_write_refusal {
+    uint32_t struct_size;
+    int32_t row_kind;               /* a vigil_row_kind */
+    size_t row_index;               /* position in that list */
+} vigil_write_refusal;
+
 /*
- * Storage capability. configure() receives the `database` section, whose
- * `url` selects the backend, and opens the connection (VIGIL_UNAVAILABLE
- * when it cannot; the message names the URL without its password), creating
- * or upgrading the schema.
+ * Storage capability: the core every storage plugin has (settings and
+ * transactions), and four sub-tables, one per capability, each offered
+ * when its pointer is non-NULL. Every function of a sub-table that is
+ * offered is required. The host says which capabilities a plugin offers
+ * (`vigil plugins`) and refuses, when it reads the configuration, a
+ * configuration or a command that needs one the plugin lacks:
  *
- * One thread at a time per instance. All writes happen between begin and
- * commit; on any failure the host calls rollback. Every function up to
- * last_notified is required; those after it are optional (below). Arrays
- * and structs a function returns (load_jobs, load_entries,
- * load_entries_of_jobs, claim_deliveries, ...) are owned by the instance
- * and valid until its next call;
- * what the host passes in is valid during the call only. VIGIL_UNAVAILABLE:
- * the connection is gone; any other non-OK: the operation failed (the
- * host rolls back and keeps that agent's reports in place).
- * begin/commit/rollback: one write transaction.
- * try_lock_agent:   inside a transaction, claims the agent for this scanner
- *                   until commit/rollback; *acquired = 0 when another
- *                   scanner holds it.
- * sync_jobs:        upserts the configured jobs by identity (agent, database,
- *                   schedule, timezone): new ones get created_at = now,
- *                   status unknown and status_changed_at = now; existing ones get window_minutes,
- *                   early_minutes, late_minutes, company, city, neighborhood
- *                   and is_active updated (updated_at = now only when
- *                   something changed); active jobs not in the list become
- *                   inactive.
- * load_jobs:        active jobs of one agent (all agents when agent_id is NULL).
- * load_entries:     entries of a job with cycle_expected_at >= since, in
- *                   (cycle, id) order.
- * insert_entry:     stores an entry; *id receives its id.
- * update_job_state: stores current_status, last_checked_timestamp,
- *                   last_successful_backup_timestamp,
- *                   previous_successful_hash_global, last_entry_cycle_at and
- *                   updated_at of job->id (the host sets updated_at to the
- *                   scan's now), and status_changed_at unless the struct
- *                   lacks it or holds VIGIL_NO_TIME.
- * find_report:      *content_seen = 1 when a report with this content was
- *                   recorded before from the same agent folder (agent_id):
- *                   the same bytes recorded from another agent's folder do
- *                   not count, so one agent can never make another's report
- *                   a duplicate; *same_file = 1 when it was recorded under
- *                   this agent and file name.
- * record_report:    stores a report's fate.
+ *   scan_store      every scan: claims, jobs, report look-ups, entries,
+ *                   the scan's writes, the scans table;
+ *   outbox          a configuration with notifiers: events and their
+ *                   deliveries;
+ *   operator_reads  the operator's commands (status, history, explain,
+ *                   check) and the metrics file;
+ *   silences        silences added by operators, and `maintenance:`
+ *                   windows.
  *
- * The notification outbox (docs/notifications.md): events are stored in the transaction
- * that changed the job, with one delivery per notifier, and delivered after
- * the commit.
- * insert_event:      stores the event (its id is ignored) and one pending
- *                    delivery for each of the named notifiers; *id receives
- *                    the event's id.
- * claim_deliveries:  inside a transaction, takes the notifier's pending
- *                    deliveries that are due (next attempt <= now, not
- *                    claimed) or whose claim expired (claimed_until <
- *                    real_now: the claimant died), in event order, marks them
- *                    claimed until lease_until and counts an attempt. An
- *                    event whose previous claim never finished comes back
- *                    with possibly_duplicate = 1. Concurrent claimants get
- *                    disjoint sets.
- * finish_deliveries: ends the claim of the given events for the notifier:
- *                    state "sent", "failed" (permanent) or "pending" (retry
- *                    at next_attempt_at); error is the last failure ("" when
- *                    none); at is the scan's now.
- * last_notified:     *at = scan_time of the latest event of the job with a
- *                    delivery for the notifier that is not "failed";
- *                    VIGIL_NO_TIME when there is none.
+ * One thread at a time per instance. Every write happens between begin
+ * and commit; on any failure the host calls rollback. Arrays and structs a
+ * function returns are owned by the instance and valid until its next
+ * call; what the host passes in is valid during the call only.
+ * VIGIL_UNAVAILABLE: the connection is gone; any other non-OK: the
+ * operation failed (the host rolls back and keeps the reports of the
+ * agents concerned in place).
  *
- * The functions below serve dry runs and the operator's commands (status,
- * history, explain, check, metrics; docs/operating.md). They are optional:
- * a plugin built before they existed has a smaller struct_size, and a
- * plugin may leave any of them NULL; the host then says that the command
- * needs a storage plugin that offers it.
- * dry_run:           *active = 1 when the instance keeps nothing it writes:
- *                    it was configured with "vigil_dry_run": true (the host
- *                    adds it to the `database` settings), creates no
- *                    database that does not exist, leaves an existing
- *                    schema as it is, and discards every write when it is
- *                    destroyed (begin/commit/rollback then delimit steps
- *                    inside one transaction that is never committed).
- * describe:          *text = one line saying what the instance is connected
- *                    to and in what state: the URL without secrets and the
- *                    schema version (and whether a scan would create or
- *                    upgrade it).
- * start_scan:        stores a scans row (outcome "running"); *id receives
- *                    its id. finish_scan: updates the row scan->id with
- *                    everything else the struct holds. Both run between
- *                    begin and commit.
- * load_scans:        the latest scans, newest first, at most `limit`;
- *                    only those with outcome "completed" when
- *                    completed_only = 1.
- * load_all_jobs:     every job, active or not, of one agent (all agents
- *                    when agent_id is NULL), in load_jobs' order.
- * find_entries:      entries recorded for the agent's jobs (agent_id not
- *                    NULL), only those made from the report file_name when
- *                    it is not NULL, and only those recorded (timestamp) at
- *                    or after `since` unless it is VIGIL_NO_TIME; newest
- *                    first (timestamp, then id, descending).
- * load_reports:      processed_reports rows of the agent folder agent_id,
- *                    of file_name when not NULL, scanned at or after
- *                    `since` unless it is VIGIL_NO_TIME; newest first.
- * count_deliveries:  the number of notification deliveries per notifier
- *                    and state (only non-zero counts).
- *
- * Silences (docs/notifications.md), optional as well: the host offers
- * silences only when a plugin has all four.
- * add_silence:       stores the silence (its id, expired_at and expired_by
- *                    are ignored); *id receives its id. Between begin and
- *                    commit.
- * load_silences:     the silences whose ends_at is later than ending_after
- *                    (all of them when it is VIGIL_NO_TIME), by id.
- * expire_silence:    sets ends_at, expired_at to `at` and expired_by of
- *                    silence `id` when it is still in force at `at`;
- *                    *found = 1 when the silence exists (expired now or
- *                    before), 0 when there is no such silence. Between
- *                    begin and commit.
- * last_word:         *status = new_status of the latest status_change or
- *                    reminder event of the job with a delivery for the
- *                    notifier that is not "failed"; NULL when there is none.
- *
- * Batched calls of the scan (ABI 2.2), optional as well: fewer round trips
- * to a database server. A plugin built before them has a smaller
- * struct_size, and a plugin may leave either NULL; the host then makes the
- * one-row calls above instead, with the same result.
- * load_entries_of_jobs: the entries of several jobs in one call: for each
- *                    i < count, load_entries(job_ids[i], since[i]) (each
- *                    job its own since; VIGIL_NO_TIME: all its entries),
- *                    concatenated in the order of job_ids: by position in
- *                    the given list, then cycle_expected_at, then id. A job
- *                    id given twice has its entries twice. The array is
- *                    owned by the instance, as load_entries' is.
- * write_agent:       between begin and commit, exactly what insert_entry
- *                    does for each entry (in the given order; their new ids
- *                    are not returned), then update_job_state for each job
- *                    (an error naming the job when an id does not exist),
- *                    then record_report for each record. The rows may be
- *                    those of several agents: the scan writes the agents
- *                    of one transaction in one call before it commits. On
- *                    any failure the host rolls the transaction back; it
- *                    then records each agent again on its own, with the
- *                    one-row calls, which tell which report a refused
- *                    write came from.
- *
- * Batched claims (ABI 2.3), optional: a plugin without try_lock_agents is
- * asked try_lock_agent once per agent instead, with the same result.
- * try_lock_agents:   inside a transaction, try_lock_agent for each of the
- *                    count agents in one call: acquired[i] = 1 when
- *                    agent_ids[i] is now held by this transaction, 0 when
- *                    another scanner holds it. acquired is the host's array
- *                    of count elements; the plugin writes every element when
- *                    it returns VIGIL_OK. On failure the host rolls back, so
- *                    a claim made before the failure is not kept.
- *
- * Batched job reads (ABI 2.4), optional: a plugin without
- * load_jobs_of_agents is asked load_jobs once per agent instead.
- * load_jobs_of_agents: inside a transaction, the jobs load_jobs gives for
- *                    each of the count agents, in one call: each agent's
- *                    jobs in load_jobs' order, the agents in any order (the
- *                    host sorts the jobs out by agent_id_responsible). The
- *                    host names each agent once. The array is owned by the
- *                    instance, as load_jobs' is.
- *
- * Batched report look-ups (ABI 2.5), optional: a plugin without
- * find_reports is asked find_report once per report instead.
- * find_reports:      for each i < count, exactly what
- *                    find_report(content_sha256[i], agent_ids[i],
- *                    file_names[i]) answers, in content_seen[i] and
- *                    same_file[i], in one call. The queries may name
- *                    several agents, and one agent several times; each
- *                    answer is for its own query (per agent folder, as
- *                    find_report: the same bytes recorded under another
- *                    agent do not count). content_seen and same_file are
- *                    the host's arrays of count elements; the plugin writes
- *                    every element when it returns VIGIL_OK. Read-only;
- *                    inside or outside a transaction, as find_report.
+ * configure: receives the `database` section of the configuration
+ *            untouched, plus "vigil_config_dir" (for relative paths) and,
+ *            for a dry run or an operator's command, "vigil_dry_run": true.
+ *            Opens the connection (VIGIL_UNAVAILABLE when it cannot; the
+ *            message names the database without its password) and creates
+ *            or upgrades the schema (not in a dry run).
+ * begin/commit/rollback: required. One write transaction.
+ * dry_run:   required. *active = 1 when the instance keeps nothing it
+ *            writes: it was configured with "vigil_dry_run": true, creates
+ *            no database that does not exist, leaves an existing schema as
+ *            it is, and discards every write when it is destroyed
+ *            (begin/commit/rollback then delimit steps inside one
+ *            transaction that is never committed). 0 refuses dry runs and
+ *            the operator's commands.
+ * describe:  required. *text = one line saying what the instance is
+ *            connected to and in what state (no secrets).
  */
+typedef struct vigil_scan_store_api vigil_scan_store_api;
+typedef struct vigil_outbox_api vigil_outbox_api;
+typedef struct vigil_operator_reads_api vigil_operator_reads_api;
+typedef struct vigil_silences_api vigil_silences_api;
+
 typedef struct vigil_storage_api {
     uint32_t struct_size;
     const vigil_lifecycle *lifecycle;
     vigil_result (*begin)(vigil_instance *self);
     vigil_result (*commit)(vigil_instance *self);
     vigil_result (*rollback)(vigil_instance *self);
-    vigil_result (*try_lock_agent)(vigil_instance *self, const char *agent_id,
-                                   int32_t *acquired);
-    vigil_result (*sync_jobs)(vigil_instance *self, const vigil_job *const *jobs,
-                              size_t count, int64_t now);
-    vigil_result (*load_jobs)(vigil_instance *self, const char *agent_id,
-                              const vigil_job *const **out, size_t *count);
-    vigil_result (*load_entries)(vigil_instance *self, int64_t job_id, int64_t since,
-                                 const vigil_entry *const **out, size_t *count);
-    vigil_result (*insert_entry)(vigil_instance *self, const vigil_entry *entry,
-                                 int64_t *id);
-    vigil_result (*update_job_state)(vigil_instance *self, const vigil_job *job);
-    vigil_result (*find_report)(vigil_instance *self, const char *content_sha256,
-                                const char *agent_id, const char *file_name,
-                                int32_t *content_seen, int32_t *same_file);
-    vigil_result (*record_report)(vigil_instance *self, const vigil_report_record *record);
-    vigil_result (*insert_event)(vigil_instance *self, const vigil_event *event,
-                                 const char *const *notifiers, size_t notifier_count,
-                                 int64_t *id);
-    vigil_result (*claim_deliveries)(vigil_instance *self, const char *notifier, int64_t now,
-                                     int64_t real_now, int64_t lease_until,
-                                     const vigil_event *const **out, size_t *count);
-    vigil_result (*finish_deliveries)(vigil_instance *self, const char *notifier,
-                                      const int64_t *event_ids, size_t count,
-                                      const char *state, int64_t next_attempt_at,
-                                      const char *error, int64_t at);
-    vigil_result (*last_notified)(vigil_instance *self, const char *notifier, int64_t job_id,
-                                  int64_t *at);
-    /* Optional, see above. */
     vigil_result (*dry_run)(vigil_instance *self, int32_t *active);
     vigil_result (*describe)(vigil_instance *self, const char **text);
+    const vigil_scan_store_api *scan_store;          /* NULL: not offered */
+    const vigil_outbox_api *outbox;                  /* NULL: not offered */
+    const vigil_operator_reads_api *operator_reads;  /* NULL: not offered */
+    const vigil_silences_api *silences;              /* NULL: not offered */
+} vigil_storage_api;
+
+/*
+ * The scan store. Its calls take lists: a scan asks about a batch of
+ * agents at once (one round trip to a database server), and one row is a
+ * list of one.
+ * claim_agents:  inside a transaction, claims each of the count agents for
+ *                this scanner until commit/rollback: acquired[i] = 1 when
+ *                agent_ids[i] is now held by this transaction, 0 when
+ *                another scanner holds it. acquired is the host's array of
+ *                count elements, all written on VIGIL_OK.
+ * sync_jobs:     upserts the configured jobs by identity (agent, database,
+ *                schedule, timezone): new ones get created_at = now,
+ *                status unknown and status_changed_at = now; existing ones
+ *                get window_minutes, early_minutes, late_minutes, company,
+ *                city, neighborhood and is_active updated (updated_at = now
+ *                only when something changed); active jobs not in the list
+ *                become inactive.
+ * load_jobs:     inside a transaction, the active jobs of each of the count
+ *                agents (each named once), the agents in any order, each
+ *                agent's in an order of the plugin's choosing that is the
+ *                same at every call (load_all_jobs' when it is offered).
+ * find_reports:  for each of the count queries, in answers[i] (the host's
+ *                array): content_seen = 1 when a report with these bytes
+ *                was recorded before from the same agent folder (the same
+ *                bytes recorded from another agent's folder do not count,
+ *                so one agent can never make another's report a
+ *                duplicate); same_file = 1 when it was recorded under this
+ *                agent and file name. The queries may name several agents,
+ *                and one query twice. Read-only, inside a transaction or
+ *                not.
+ * load_entries:  for each i < count, the entries of job job_ids[i] with
+ *                cycle_expected_at >= since[i] (VIGIL_NO_TIME: all of
+ *                them), concatenated by position in the list, then cycle,
+ *                then id. A job asked twice has its entries twice.
+ * write:         between begin and commit, stores the batch: each entry
+ *                inserted (its id is ignored and not returned), then each
+ *                job state (current_status, last_checked_timestamp,
+ *                last_successful_backup_timestamp,
+ *                previous_successful_hash_global, last_entry_cycle_at,
+ *                updated_at, and status_changed_at unless VIGIL_NO_TIME)
+ *                set on the job of its id (an error naming the job when it
+ *                does not exist), then each report fate recorded (a fate
+ *                already recorded for the same content, agent and file name
+ *                is kept). On a non-OK result other than VIGIL_UNAVAILABLE,
+ *                *refusal names the first row the database refused when the
+ *                plugin can tell (row_kind and row_index; its reason is
+ *                last_error), so that the host can set aside the report that
+ *                row came from and record the rest; VIGIL_ROW_NONE when the
+ *                failure is no row's. The host then rolls back.
+ * start_scan:    stores a scans row (outcome "running"); *id receives its
+ *                id. finish_scan: updates the row scan->id with everything
+ *                else the struct holds. Both between begin and commit.
+ * load_scans:    the latest scans, newest first, at most `limit`; only
+ *                those with outcome "completed" when completed_only = 1.
+ */
+struct vigil_scan_store_api {
+    uint32_t struct_size;
+    vigil_result (*claim_agents)(vigil_instance *self, const char *const *agent_ids, size_t count,
+                                 int32_t *acquired);
+    vigil_result (*sync_jobs)(vigil_instance *self, const vigil_job *const *jobs, size_t count,
+                              int64_t now);
+    vigil_result (*load_jobs)(vigil_instance *self, const char *const *agent_ids, size_t count,
+                              const vigil_job *const **out, size_t *out_count);
+    vigil_result (*find_reports)(vigil_instance *self, const vigil_report_query *const *queries,
+                                 size_t count, vigil_report_seen *answers);
+    vigil_result (*load_entries)(vigil_instance *self, const int64_t *job_ids, const int64_t *since,
+                                 size_t count, const vigil_entry *const **out, size_t *out_count);
+    vigil_result (*write)(vigil_instance *self, const vigil_write_batch *batch,
+                          vigil_write_refusal *refusal);
     vigil_result (*start_scan)(vigil_instance *self, const vigil_scan *scan, int64_t *id);
     vigil_result (*finish_scan)(vigil_instance *self, const vigil_scan *scan);
     vigil_result (*load_scans)(vigil_instance *self, int32_t completed_only, size_t limit,
                                const vigil_scan *const **out, size_t *count);
-    vigil_result (*load_all_jobs)(vigil_instance *self, const char *agent_id,
+};
+
+/*
+ * The notification outbox (docs/notifications.md): events are stored in the
+ * transaction that changed the job, with one delivery per notifier, and
+ * delivered after the commit.
+ * insert_events:     between begin and commit, stores each event (its id
+ *                    is ignored) with one pending delivery for each of its
+ *                    notifiers. On a non-OK result other than
+ *                    VIGIL_UNAVAILABLE, *refusal names the event refused
+ *                    (VIGIL_ROW_EVENT) when the plugin can tell, as write.
+ * claim_deliveries:  inside a transaction, takes the notifier's pending
+ *                    deliveries that are due (next attempt <= now, not
+ *                    claimed) or whose claim expired (claimed_until <
+ *                    real_now: the claimant died), in event order, marks
+ *                    them claimed until lease_until and counts an attempt.
+ *                    An event whose previous claim never finished comes
+ *                    back with possibly_duplicate = 1. Concurrent claimants
+ *                    get disjoint sets.
+ * finish_deliveries: ends the claim of the given events for the notifier:
+ *                    state "sent", "failed" (permanent) or "pending" (retry
+ *                    at next_attempt_at); error is the last failure (""
+ *                    when none); at is the scan's now.
+ * last_notified:     *at = scan_time of the latest event of the job with a
+ *                    delivery for the notifier that is not "failed";
+ *                    VIGIL_NO_TIME when there is none.
+ * last_word:         *status = new_status of the latest status_change or
+ *                    reminder event of the job with a delivery for the
+ *                    notifier that is not "failed"; NULL when there is none.
+ * count_deliveries:  the number of deliveries per notifier and state (only
+ *                    non-zero counts).
+ */
+struct vigil_outbox_api {
+    uint32_t struct_size;
+    vigil_result (*insert_events)(vigil_instance *self, const vigil_queued_event *const *events,
+                                  size_t count, vigil_write_refusal *refusal);
+    vigil_result (*claim_deliveries)(vigil_instance *self, const char *notifier, int64_t now,
+                                     int64_t real_now, int64_t lease_until,
+                                     const vigil_event *const **out, size_t *count);
+    vigil_result (*finish_deliveries)(vigil_instance *self, const char *notifier,
+                                      const int64_t *event_ids, size_t count, const char *state,
+                                      int64_t next_attempt_at, const char *error, int64_t at);
+    vigil_result (*last_notified)(vigil_instance *self, const char *notifier, int64_t job_id,
+                                  int64_t *at);
+    vigil_result (*last_word)(vigil_instance *self, const char *notifier, int64_t job_id,
+                              const char **status);
+    vigil_result (*count_deliveries)(vigil_instance *self, const vigil_delivery_count *const **out,
+                                     size_t *count);
+};
+
+/*
+ * The operator's reads (docs/operating.md): what status, history, explain,
+ * check and the metrics file show.
+ * load_all_jobs:  the jobs of one agent (all agents when agent_id is NULL),
+ *                 only the active ones when active_only = 1, by agent, then
+ *                 in an order of the plugin's choosing that is the same at
+ *                 every call (the operator's commands list them in it).
+ * find_entries:   entries recorded for the agent's jobs, only those made
+ *                 from the report file_name when it is not NULL, and only
+ *                 those recorded (timestamp) at or after `since` unless it
+ *                 is VIGIL_NO_TIME; newest first (timestamp, then id,
+ *                 descending).
+ * load_reports:   processed_reports rows of the agent folder agent_id, of
+ *                 file_name when not NULL, scanned at or after `since`
+ *                 unless it is VIGIL_NO_TIME; newest first.
+ */
+struct vigil_operator_reads_api {
+    uint32_t struct_size;
+    vigil_result (*load_all_jobs)(vigil_instance *self, const char *agent_id, int32_t active_only,
                                   const vigil_job *const **out, size_t *count);
     vigil_result (*find_entries)(vigil_instance *self, const char *agent_id, const char *file_name,
                                  int64_t since, const vigil_entry *const **out, size_t *count);
     vigil_result (*load_reports)(vigil_instance *self, const char *agent_id, const char *file_name,
                                  int64_t since, const vigil_report_record *const **out,
                                  size_t *count);
-    vigil_result (*count_deliveries)(vigil_instance *self, const vigil_delivery_count *const **out,
-                                     size_t *count);
+};
+
+/*
+ * Silences (docs/notifications.md).
+ * add_silence:    between begin and commit, stores the silence (its id,
+ *                 expired_at and expired_by are ignored); *id receives its
+ *                 id.
+ * load_silences:  the silences whose ends_at is later than ending_after
+ *                 (all of them when it is VIGIL_NO_TIME), by id.
+ * expire_silence: between begin and commit, sets ends_at, expired_at to
+ *                 `at` and expired_by of silence `id` when it is still in
+ *                 force at `at`; *found = 1 when the silence exists
+ *                 (expired now or before), 0 when there is no such silence.
+ */
+struct vigil_silences_api {
+    uint32_t struct_size;
     vigil_result (*add_silence)(vigil_instance *self, const vigil_silence *silence, int64_t *id);
     vigil_result (*load_silences)(vigil_instance *self, int64_t ending_after,
                                   const vigil_silence *const **out, size_t *count);
     vigil_result (*expire_silence)(vigil_instance *self, int64_t id, int64_t at, const char *by,
                                    int32_t *found);
-    vigil_result (*last_word)(vigil_instance *self, const char *notifier, int64_t job_id,
-                              const char **status);
-    /* Optional since ABI 2.2, see above. */
-    vigil_result (*load_entries_of_jobs)(vigil_instance *self, const int64_t *job_ids,
-                                         const int64_t *since, size_t count,
-                                         const vigil_entry *const **out, size_t *out_count);
-    vigil_result (*write_agent)(vigil_instance *self, const vigil_entry *const *entries,
-                                size_t entry_count, const vigil_job *const *job_states,
-                                size_t job_count, const vigil_report_record *const *records,
-                                size_t record_count);
-    /* Optional since ABI 2.3, see above. */
-    vigil_result (*try_lock_agents)(vigil_instance *self, const char *const *agent_ids,
-                                    size_t count, int32_t *acquired);
-    /* Optional since ABI 2.4, see above. */
-    vigil_result (*load_jobs_of_agents)(vigil_instance *self, const char *const *agent_ids,
-                                        size_t count, const vigil_job *const **out,
-                                        size_t *out_count);
-    /* Optional since ABI 2.5, see above. */
-    vigil_result (*find_reports)(vigil_instance *self, const char *const *content_sha256,
-                                 const char *const *agent_ids, const char *const *file_names,
-                                 size_t count, int32_t *content_seen, int32_t *same_file);
-} vigil_storage_api;
+};
 
 /* ------------------------------------------------------------------ */
 /* Notifier (docs/notifications.md)                                     */

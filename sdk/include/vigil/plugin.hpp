@@ -108,38 +108,66 @@ public:
     virtual std::unique_ptr<File> begin(std::string_view file_name) = 0;
 };
 
-// Where jobs, entries and report fates are kept (see vigil_storage_api).
+// A storage plugin is a class deriving from Storage (settings and
+// transactions) and from the interface of each capability it offers:
+// ScanStore, Outbox, OperatorReads, SilenceStore (plugin.h). The adapter
+// fills the sub-table of a capability only when the class derives from its
+// interface, and each interface's functions are all pure: a capability is
+// offered whole or not at all.
 class Storage {
 public:
-    struct ReportSeen {
-        bool content_seen = false;  // recorded before from this agent folder
-        bool same_file = false;     // ... under this very file name
-    };
-    // What find_report is asked about one report (find_reports).
-    struct ReportQuery {
-        std::string content_sha256;
-        std::string agent_id;
-        std::string file_name;
-    };
     virtual ~Storage() = default;
-    // Opens the database named by the `url` setting (throw Unavailable when
-    // it cannot be reached) and creates or upgrades its schema.
+    // Opens the database its settings name (throw Unavailable when it
+    // cannot be reached) and creates or upgrades its schema.
     virtual void configure(const Config&) = 0;
     virtual void begin() = 0;
     virtual void commit() = 0;
     virtual void rollback() = 0;
-    virtual bool try_lock_agent(const std::string& agent_id) = 0;
+    // True only when configured with "vigil_dry_run": true and keeping
+    // nothing it writes (plugin.h, dry_run). The default refuses dry runs.
+    virtual bool dry_run() { return false; }
+    // One line: what the instance is connected to, without secrets.
+    virtual std::string description() { return {}; }
+};
+
+// Thrown by ScanStore::write and Outbox::insert_events to name the row the
+// database refused (plugin.h, vigil_write_refusal): the host then sets
+// aside the report that row came from and records the rest.
+struct RowRefused : std::runtime_error {
+    RowRefused(vigil_row_kind kind, std::size_t index, const std::string& why)
+        : std::runtime_error(why), kind(kind), index(index) {}
+    vigil_row_kind kind;
+    std::size_t index;
+};
+
+// What every scan needs (plugin.h, vigil_scan_store_api). Lists in, lists out.
+class ScanStore {
+public:
+    virtual ~ScanStore() = default;
+    // True at i when agent_ids[i] is now held by this transaction.
+    virtual std::vector<bool> claim_agents(const std::vector<std::string>& agent_ids) = 0;
     // The jobs are read in place (JobList), valid during the call only.
     virtual void sync_jobs(const JobList& jobs, std::int64_t now) = 0;
-    // agent_id empty = all agents.
-    virtual std::vector<Job> load_jobs(const std::string& agent_id) = 0;
-    virtual std::vector<Entry> load_entries(std::int64_t job_id, std::int64_t since) = 0;
-    virtual std::int64_t insert_entry(const Entry& entry) = 0;
-    virtual void update_job_state(const Job& job) = 0;
-    virtual ReportSeen find_report(const std::string& content_sha256, const std::string& agent_id,
-                                   const std::string& file_name) = 0;
-    virtual void record_report(const ReportRecord& record) = 0;
-    virtual std::int64_t insert_event(const Event& event, const std::vector<std::string>& notifiers) = 0;
+    // The active jobs of each agent.
+    virtual std::vector<Job> load_jobs(const std::vector<std::string>& agent_ids) = 0;
+    // The i-th answer is for queries[i].
+    virtual std::vector<ReportSeen> find_reports(const std::vector<ReportQuery>& queries) = 0;
+    // The entries of job_ids[i] from cycle since[i] on, for each i, in that order.
+    virtual std::vector<Entry> load_entries(const std::vector<std::int64_t>& job_ids,
+                                            const std::vector<std::int64_t>& since) = 0;
+    // Throw RowRefused to name the row the database refused.
+    virtual void write(const WriteBatch& batch) = 0;
+    virtual std::int64_t start_scan(const Scan& scan) = 0;
+    virtual void finish_scan(const Scan& scan) = 0;
+    virtual std::vector<Scan> load_scans(bool completed_only, std::size_t limit) = 0;
+};
+
+// The notification outbox (plugin.h, vigil_outbox_api).
+class Outbox {
+public:
+    virtual ~Outbox() = default;
+    // Throw RowRefused (VIGIL_ROW_EVENT) to name the event refused.
+    virtual void insert_events(const std::vector<QueuedEvent>& events) = 0;
     virtual std::vector<Event> claim_deliveries(const std::string& notifier, std::int64_t now,
                                                 std::int64_t real_now, std::int64_t lease_until) = 0;
     virtual void finish_deliveries(const std::string& notifier, const std::vector<std::int64_t>& event_ids,
@@ -147,95 +175,33 @@ public:
                                    const std::string& error, std::int64_t at) = 0;
     // kNoTime when the job was never notified to this notifier.
     virtual std::int64_t last_notified(const std::string& notifier, std::int64_t job_id) = 0;
-
-    // The optional functions of vigil_storage_api (see plugin.h). A plugin
-    // that does not override one answers that it does not offer it; the
-    // default dry_run says no, so the host refuses a dry run rather than
-    // let such a plugin keep what it writes.
-    virtual bool dry_run() { return false; }
-    virtual std::string description() { throw not_offered("describe"); }
-    virtual std::int64_t start_scan(const Scan&) { throw not_offered("start_scan"); }
-    virtual void finish_scan(const Scan&) { throw not_offered("finish_scan"); }
-    virtual std::vector<Scan> load_scans(bool /*completed_only*/, std::size_t /*limit*/) {
-        throw not_offered("load_scans");
-    }
-    // agent_id empty = all agents.
-    virtual std::vector<Job> load_all_jobs(const std::string& /*agent_id*/) { throw not_offered("load_all_jobs"); }
-    // file_name empty = any report; since kNoTime = from the start.
-    virtual std::vector<Entry> find_entries(const std::string& /*agent_id*/, const std::string& /*file_name*/,
-                                            std::int64_t /*since*/) {
-        throw not_offered("find_entries");
-    }
-    virtual std::vector<ReportRecord> load_reports(const std::string& /*agent_id*/, const std::string& /*file_name*/,
-                                                   std::int64_t /*since*/) {
-        throw not_offered("load_reports");
-    }
-    virtual std::vector<DeliveryCount> count_deliveries() { throw not_offered("count_deliveries"); }
-    // Silences: a plugin offers all four or none.
-    virtual std::int64_t add_silence(const Silence&) { throw not_offered("add_silence"); }
-    // ending_after kNoTime = every silence.
-    virtual std::vector<Silence> load_silences(std::int64_t /*ending_after*/) { throw not_offered("load_silences"); }
-    // False when there is no silence `id`.
-    virtual bool expire_silence(std::int64_t /*id*/, std::int64_t /*at*/, const std::string& /*by*/) {
-        throw not_offered("expire_silence");
-    }
     // nullopt when the notifier was told nothing about the job's status.
-    virtual std::optional<std::string> last_word(const std::string& /*notifier*/, std::int64_t /*job_id*/) {
-        throw not_offered("last_word");
-    }
+    virtual std::optional<std::string> last_word(const std::string& notifier, std::int64_t job_id) = 0;
+    virtual std::vector<DeliveryCount> count_deliveries() = 0;
+};
 
-    // The batched calls of the scan (plugin.h, ABI 2.2). The defaults make
-    // the one-row calls in turn; a plugin that talks to a server overrides
-    // them to save round trips, with the same result.
-    // load_entries(job_ids[i], since[i]) for each i, concatenated in that order.
-    virtual std::vector<Entry> load_entries_of_jobs(const std::vector<std::int64_t>& job_ids,
-                                                    const std::vector<std::int64_t>& since) {
-        std::vector<Entry> all;
-        for (std::size_t i = 0; i < job_ids.size(); ++i) {
-            std::vector<Entry> of_job = load_entries(job_ids[i], since.at(i));
-            all.insert(all.end(), std::make_move_iterator(of_job.begin()), std::make_move_iterator(of_job.end()));
-        }
-        return all;
-    }
-    // insert_entry for each entry, update_job_state for each job, then
-    // record_report for each record.
-    virtual void write_agent(const std::vector<Entry>& entries, const std::vector<Job>& job_states,
-                             const std::vector<ReportRecord>& records) {
-        for (const Entry& e : entries) insert_entry(e);
-        for (const Job& j : job_states) update_job_state(j);
-        for (const ReportRecord& r : records) record_report(r);
-    }
-    // try_lock_agent for each agent, in order (plugin.h, ABI 2.3): true
-    // where this transaction now holds the agent.
-    virtual std::vector<bool> try_lock_agents(const std::vector<std::string>& agent_ids) {
-        std::vector<bool> acquired;
-        acquired.reserve(agent_ids.size());
-        for (const std::string& id : agent_ids) acquired.push_back(try_lock_agent(id));
-        return acquired;
-    }
-    // load_jobs for each agent, concatenated (plugin.h, ABI 2.4): each
-    // agent's jobs in load_jobs' order, the agents in any order.
-    virtual std::vector<Job> load_jobs_of_agents(const std::vector<std::string>& agent_ids) {
-        std::vector<Job> jobs;
-        for (const std::string& id : agent_ids) {
-            std::vector<Job> of_agent = load_jobs(id);
-            jobs.insert(jobs.end(), std::make_move_iterator(of_agent.begin()), std::make_move_iterator(of_agent.end()));
-        }
-        return jobs;
-    }
-    // find_report for each query, in order (plugin.h, ABI 2.5): the i-th
-    // answer is for queries[i].
-    virtual std::vector<ReportSeen> find_reports(const std::vector<ReportQuery>& queries) {
-        std::vector<ReportSeen> seen;
-        seen.reserve(queries.size());
-        for (const ReportQuery& q : queries) seen.push_back(find_report(q.content_sha256, q.agent_id, q.file_name));
-        return seen;
-    }
+// The operator's reads (plugin.h, vigil_operator_reads_api).
+class OperatorReads {
+public:
+    virtual ~OperatorReads() = default;
+    // agent_id empty = all agents.
+    virtual std::vector<Job> load_all_jobs(const std::string& agent_id, bool active_only) = 0;
+    // file_name empty = any report; since kNoTime = from the start.
+    virtual std::vector<Entry> find_entries(const std::string& agent_id, const std::string& file_name,
+                                            std::int64_t since) = 0;
+    virtual std::vector<ReportRecord> load_reports(const std::string& agent_id, const std::string& file_name,
+                                                   std::int64_t since) = 0;
+};
 
-protected:
-    static std::logic_error not_offered(const char* function) {
-        return std::logic_error(std::string("this storage plugin does not offer ") + function);
-    }
+// Operators' silences (plugin.h, vigil_silences_api).
+class SilenceStore {
+public:
+    virtual ~SilenceStore() = default;
+    virtual std::int64_t add_silence(const Silence& silence) = 0;
+    // ending_after kNoTime = every silence.
+    virtual std::vector<Silence> load_silences(std::int64_t ending_after) = 0;
+    // False when there is no silence `id`.
+    virtual bool expire_silence(std::int64_t id, std::int64_t at, const std::string& by) = 0;
 };
 
 // Delivers grouped notifications.
@@ -449,110 +415,163 @@ struct IntegrityAdapter {
 };
 
 // ---- storage ----
+// The state of a storage instance: the author's object and what the last
+// call of each kind returned, kept until the next one (plugin.h).
 template <typename T>
-struct StorageAdapter {
-    struct State : Instance<T> {
-        std::vector<Job> jobs;
-        std::unique_ptr<JobViews> job_views;
-        std::vector<Entry> entries;
-        std::unique_ptr<EntryViews> entry_views;
-        std::vector<Event> events;
-        std::unique_ptr<EventViews> event_views;
-        std::string description;
-        std::vector<Scan> scans;
-        std::unique_ptr<ScanViews> scan_views;
-        std::vector<ReportRecord> reports;
-        std::unique_ptr<ReportRecordViews> report_views;
-        std::vector<DeliveryCount> counts;
-        std::unique_ptr<DeliveryCountViews> count_views;
-        std::vector<Silence> silences;
-        std::unique_ptr<SilenceViews> silence_views;
-        std::optional<std::string> word;
-    };
-    static State* state(vigil_instance* p) { return reinterpret_cast<State*>(p); }
+struct StorageState : Instance<T> {
+    std::vector<Job> jobs;
+    std::unique_ptr<JobViews> job_views;
+    std::vector<Entry> entries;
+    std::unique_ptr<EntryViews> entry_views;
+    std::vector<Event> events;
+    std::unique_ptr<EventViews> event_views;
+    std::string description;
+    std::vector<Scan> scans;
+    std::unique_ptr<ScanViews> scan_views;
+    std::vector<ReportRecord> reports;
+    std::unique_ptr<ReportRecordViews> report_views;
+    std::vector<DeliveryCount> counts;
+    std::unique_ptr<DeliveryCountViews> count_views;
+    std::vector<Silence> silences;
+    std::unique_ptr<SilenceViews> silence_views;
+    std::optional<std::string> word;
+};
 
-    // Keeps what a call returned in the instance, in place of what the
-    // previous such call kept (whose views go first: they point into it),
-    // and hands out views of it, valid until the next call (plugin.h).
-    template <typename Views, typename Value, typename View>
-    static void keep_and_view(std::vector<Value>& kept, std::unique_ptr<Views>& views, std::vector<Value> values,
-                              const View* const** out, size_t* count) {
-        views.reset();
-        kept = std::move(values);
-        views = std::make_unique<Views>(kept);
-        *out = views->data();
-        *count = views->size();
-    }
+template <typename T>
+StorageState<T>* storage_state(vigil_instance* p) {
+    return reinterpret_cast<StorageState<T>*>(p);
+}
 
-    static vigil_result begin(vigil_instance* p) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] { s->configured().begin(); });
-    }
-    static vigil_result commit(vigil_instance* p) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] { s->configured().commit(); });
-    }
-    static vigil_result rollback(vigil_instance* p) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] { s->configured().rollback(); });
-    }
-    static vigil_result try_lock_agent(vigil_instance* p, const char* agent, int32_t* acquired) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] { *acquired = s->configured().try_lock_agent(agent) ? 1 : 0; });
+// Keeps what a call returned in the instance, in place of what the previous
+// such call kept (whose views go first: they point into it), and hands out
+// views of it, valid until the next call (plugin.h).
+template <typename Views, typename Value, typename View>
+void keep_and_view(std::vector<Value>& kept, std::unique_ptr<Views>& views, std::vector<Value> values,
+                   const View* const** out, size_t* count) {
+    views.reset();
+    kept = std::move(values);
+    views = std::make_unique<Views>(kept);
+    *out = views->data();
+    *count = views->size();
+}
+
+// Runs a write, naming the row in *refusal when it throws RowRefused.
+template <typename F>
+vigil_result guarded_write(std::string& error, vigil_write_refusal* refusal, F&& f) noexcept {
+    return guarded(error, [&] {
+        try {
+            f();
+        } catch (const RowRefused& e) {
+            if (refusal != nullptr && VIGIL_HAS_FIELD(refusal, row_index)) {
+                refusal->row_kind = e.kind;
+                refusal->row_index = e.index;
+            }
+            throw;
+        }
+    });
+}
+
+template <typename T>
+struct ScanStoreAdapter {
+    static vigil_result claim_agents(vigil_instance* p, const char* const* agent_ids, size_t count,
+                                     int32_t* acquired) noexcept {
+        auto* s = storage_state<T>(p);
+        return guarded(s->error, [&] {
+            const std::vector<bool> held =
+                s->configured().claim_agents(std::vector<std::string>(agent_ids, agent_ids + count));
+            if (held.size() != count) {
+                throw std::logic_error("claim_agents answered for " + std::to_string(held.size()) + " of " +
+                                       std::to_string(count) + " agents");
+            }
+            for (size_t i = 0; i < count; ++i) acquired[i] = held[i] ? 1 : 0;
+        });
     }
     static vigil_result sync_jobs(vigil_instance* p, const vigil_job* const* jobs, size_t count,
                                   int64_t now) noexcept {
-        State* s = state(p);
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] { s->configured().sync_jobs(JobList(jobs, count), now); });
     }
-    static vigil_result load_jobs(vigil_instance* p, const char* agent, const vigil_job* const** out,
-                                  size_t* count) noexcept {
-        State* s = state(p);
+    static vigil_result load_jobs(vigil_instance* p, const char* const* agent_ids, size_t count,
+                                  const vigil_job* const** out, size_t* out_count) noexcept {
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
-            keep_and_view(s->jobs, s->job_views, s->configured().load_jobs(agent ? agent : ""), out, count);
+            keep_and_view(s->jobs, s->job_views,
+                          s->configured().load_jobs(std::vector<std::string>(agent_ids, agent_ids + count)), out,
+                          out_count);
         });
     }
-    static vigil_result load_entries(vigil_instance* p, int64_t job_id, int64_t since,
-                                     const vigil_entry* const** out, size_t* count) noexcept {
-        State* s = state(p);
+    static vigil_result find_reports(vigil_instance* p, const vigil_report_query* const* queries, size_t count,
+                                     vigil_report_seen* answers) noexcept {
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
-            keep_and_view(s->entries, s->entry_views, s->configured().load_entries(job_id, since), out, count);
+            std::vector<ReportQuery> list;
+            list.reserve(count);
+            for (size_t i = 0; i < count; ++i) list.push_back(from_c(*queries[i]));
+            const std::vector<ReportSeen> seen = s->configured().find_reports(list);
+            if (seen.size() != count) {
+                throw std::logic_error("find_reports answered " + std::to_string(seen.size()) + " of " +
+                                       std::to_string(count) + " reports");
+            }
+            for (size_t i = 0; i < count; ++i) {
+                answers[i].content_seen = seen[i].content_seen ? 1 : 0;
+                answers[i].same_file = seen[i].same_file ? 1 : 0;
+            }
         });
     }
-    static vigil_result insert_entry(vigil_instance* p, const vigil_entry* entry, int64_t* id) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] { *id = s->configured().insert_entry(from_c(*entry)); });
-    }
-    static vigil_result update_job_state(vigil_instance* p, const vigil_job* job) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] { s->configured().update_job_state(from_c(*job)); });
-    }
-    static vigil_result find_report(vigil_instance* p, const char* sha, const char* agent,
-                                    const char* file, int32_t* content_seen,
-                                    int32_t* same_file) noexcept {
-        State* s = state(p);
+    static vigil_result load_entries(vigil_instance* p, const int64_t* job_ids, const int64_t* since, size_t count,
+                                     const vigil_entry* const** out, size_t* out_count) noexcept {
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
-            Storage::ReportSeen seen = s->configured().find_report(sha, agent, file);
-            *content_seen = seen.content_seen ? 1 : 0;
-            *same_file = seen.same_file ? 1 : 0;
+            keep_and_view(s->entries, s->entry_views,
+                          s->configured().load_entries(std::vector<std::int64_t>(job_ids, job_ids + count),
+                                                       std::vector<std::int64_t>(since, since + count)),
+                          out, out_count);
         });
     }
-    static vigil_result record_report(vigil_instance* p, const vigil_report_record* r) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] { s->configured().record_report(from_c(*r)); });
+    static vigil_result write(vigil_instance* p, const vigil_write_batch* batch,
+                              vigil_write_refusal* refusal) noexcept {
+        auto* s = storage_state<T>(p);
+        return guarded_write(s->error, refusal, [&] { s->configured().write(from_c(*batch)); });
     }
-    static vigil_result insert_event(vigil_instance* p, const vigil_event* event, const char* const* notifiers,
-                                     size_t count, int64_t* id) noexcept {
-        State* s = state(p);
+    static vigil_result start_scan(vigil_instance* p, const vigil_scan* scan, int64_t* id) noexcept {
+        auto* s = storage_state<T>(p);
+        return guarded(s->error, [&] { *id = s->configured().start_scan(from_c(*scan)); });
+    }
+    static vigil_result finish_scan(vigil_instance* p, const vigil_scan* scan) noexcept {
+        auto* s = storage_state<T>(p);
+        return guarded(s->error, [&] { s->configured().finish_scan(from_c(*scan)); });
+    }
+    static vigil_result load_scans(vigil_instance* p, int32_t completed_only, size_t limit,
+                                   const vigil_scan* const** out, size_t* count) noexcept {
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
-            std::vector<std::string> names(notifiers, notifiers + count);
-            *id = s->configured().insert_event(from_c(*event), names);
+            keep_and_view(s->scans, s->scan_views, s->configured().load_scans(completed_only != 0, limit), out, count);
+        });
+    }
+    static const vigil_scan_store_api* table() {
+        static const vigil_scan_store_api api{sizeof(vigil_scan_store_api), &claim_agents, &sync_jobs, &load_jobs,
+                                              &find_reports, &load_entries, &write, &start_scan, &finish_scan,
+                                              &load_scans};
+        return &api;
+    }
+};
+
+template <typename T>
+struct OutboxAdapter {
+    static vigil_result insert_events(vigil_instance* p, const vigil_queued_event* const* events, size_t count,
+                                      vigil_write_refusal* refusal) noexcept {
+        auto* s = storage_state<T>(p);
+        return guarded_write(s->error, refusal, [&] {
+            std::vector<QueuedEvent> list;
+            list.reserve(count);
+            for (size_t i = 0; i < count; ++i) list.push_back(from_c(*events[i]));
+            s->configured().insert_events(list);
         });
     }
     static vigil_result claim_deliveries(vigil_instance* p, const char* notifier, int64_t now, int64_t real_now,
                                          int64_t lease_until, const vigil_event* const** out,
                                          size_t* count) noexcept {
-        State* s = state(p);
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
             keep_and_view(s->events, s->event_views,
                           s->configured().claim_deliveries(notifier, now, real_now, lease_until), out, count);
@@ -561,52 +580,52 @@ struct StorageAdapter {
     static vigil_result finish_deliveries(vigil_instance* p, const char* notifier, const int64_t* ids, size_t count,
                                           const char* state_name, int64_t next_attempt_at, const char* error,
                                           int64_t at) noexcept {
-        State* s = state(p);
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
             std::vector<std::int64_t> list(ids, ids + count);
             s->configured().finish_deliveries(notifier, list, state_name, next_attempt_at, error ? error : "", at);
         });
     }
     static vigil_result last_notified(vigil_instance* p, const char* notifier, int64_t job_id, int64_t* at) noexcept {
-        State* s = state(p);
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] { *at = s->configured().last_notified(notifier, job_id); });
     }
-    static vigil_result dry_run(vigil_instance* p, int32_t* active) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] { *active = s->configured().dry_run() ? 1 : 0; });
-    }
-    static vigil_result describe(vigil_instance* p, const char** text) noexcept {
-        State* s = state(p);
+    static vigil_result last_word(vigil_instance* p, const char* notifier, int64_t job_id,
+                                  const char** status) noexcept {
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
-            s->description = s->configured().description();
-            *text = s->description.c_str();
+            s->word = s->configured().last_word(notifier, job_id);
+            *status = detail::opt_cstr(s->word);
         });
     }
-    static vigil_result start_scan(vigil_instance* p, const vigil_scan* scan, int64_t* id) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] { *id = s->configured().start_scan(from_c(*scan)); });
-    }
-    static vigil_result finish_scan(vigil_instance* p, const vigil_scan* scan) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] { s->configured().finish_scan(from_c(*scan)); });
-    }
-    static vigil_result load_scans(vigil_instance* p, int32_t completed_only, size_t limit, const vigil_scan* const** out,
-                                   size_t* count) noexcept {
-        State* s = state(p);
+    static vigil_result count_deliveries(vigil_instance* p, const vigil_delivery_count* const** out,
+                                         size_t* count) noexcept {
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
-            keep_and_view(s->scans, s->scan_views, s->configured().load_scans(completed_only != 0, limit), out, count);
+            keep_and_view(s->counts, s->count_views, s->configured().count_deliveries(), out, count);
         });
     }
-    static vigil_result load_all_jobs(vigil_instance* p, const char* agent, const vigil_job* const** out,
-                                      size_t* count) noexcept {
-        State* s = state(p);
+    static const vigil_outbox_api* table() {
+        static const vigil_outbox_api api{sizeof(vigil_outbox_api), &insert_events,  &claim_deliveries,
+                                          &finish_deliveries,       &last_notified,  &last_word,
+                                          &count_deliveries};
+        return &api;
+    }
+};
+
+template <typename T>
+struct OperatorReadsAdapter {
+    static vigil_result load_all_jobs(vigil_instance* p, const char* agent, int32_t active_only,
+                                      const vigil_job* const** out, size_t* count) noexcept {
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
-            keep_and_view(s->jobs, s->job_views, s->configured().load_all_jobs(agent ? agent : ""), out, count);
+            keep_and_view(s->jobs, s->job_views, s->configured().load_all_jobs(agent ? agent : "", active_only != 0),
+                          out, count);
         });
     }
     static vigil_result find_entries(vigil_instance* p, const char* agent, const char* file, int64_t since,
                                      const vigil_entry* const** out, size_t* count) noexcept {
-        State* s = state(p);
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
             keep_and_view(s->entries, s->entry_views,
                           s->configured().find_entries(agent ? agent : "", file ? file : "", since), out, count);
@@ -614,148 +633,88 @@ struct StorageAdapter {
     }
     static vigil_result load_reports(vigil_instance* p, const char* agent, const char* file, int64_t since,
                                      const vigil_report_record* const** out, size_t* count) noexcept {
-        State* s = state(p);
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
             keep_and_view(s->reports, s->report_views,
                           s->configured().load_reports(agent ? agent : "", file ? file : "", since), out, count);
         });
     }
-    static vigil_result count_deliveries(vigil_instance* p, const vigil_delivery_count* const** out,
-                                         size_t* count) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] {
-            keep_and_view(s->counts, s->count_views, s->configured().count_deliveries(), out, count);
-        });
+    static const vigil_operator_reads_api* table() {
+        static const vigil_operator_reads_api api{sizeof(vigil_operator_reads_api), &load_all_jobs, &find_entries,
+                                                  &load_reports};
+        return &api;
     }
+};
+
+template <typename T>
+struct SilenceStoreAdapter {
     static vigil_result add_silence(vigil_instance* p, const vigil_silence* silence, int64_t* id) noexcept {
-        State* s = state(p);
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] { *id = s->configured().add_silence(from_c(*silence)); });
     }
     static vigil_result load_silences(vigil_instance* p, int64_t ending_after, const vigil_silence* const** out,
                                       size_t* count) noexcept {
-        State* s = state(p);
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] {
             keep_and_view(s->silences, s->silence_views, s->configured().load_silences(ending_after), out, count);
         });
     }
     static vigil_result expire_silence(vigil_instance* p, int64_t id, int64_t at, const char* by,
                                        int32_t* found) noexcept {
-        State* s = state(p);
+        auto* s = storage_state<T>(p);
         return guarded(s->error, [&] { *found = s->configured().expire_silence(id, at, by ? by : "") ? 1 : 0; });
     }
-    static vigil_result last_word(vigil_instance* p, const char* notifier, int64_t job_id,
-                                  const char** status) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] {
-            s->word = s->configured().last_word(notifier, job_id);
-            *status = detail::opt_cstr(s->word);
-        });
+    static const vigil_silences_api* table() {
+        static const vigil_silences_api api{sizeof(vigil_silences_api), &add_silence, &load_silences,
+                                            &expire_silence};
+        return &api;
     }
-    static vigil_result load_entries_of_jobs(vigil_instance* p, const int64_t* job_ids, const int64_t* since,
-                                             size_t count, const vigil_entry* const** out,
-                                             size_t* out_count) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] {
-            keep_and_view(s->entries, s->entry_views,
-                          s->configured().load_entries_of_jobs(std::vector<std::int64_t>(job_ids, job_ids + count),
-                                                               std::vector<std::int64_t>(since, since + count)),
-                          out, out_count);
-        });
+};
+
+// The storage table of T: its core, and a sub-table for each capability
+// interface T derives from, none for the others.
+template <typename T>
+struct StorageAdapter {
+    using State = StorageState<T>;
+    static vigil_result begin(vigil_instance* p) noexcept {
+        State* s = storage_state<T>(p);
+        return guarded(s->error, [&] { s->configured().begin(); });
     }
-    static vigil_result write_agent(vigil_instance* p, const vigil_entry* const* entries, size_t entry_count,
-                                    const vigil_job* const* job_states, size_t job_count,
-                                    const vigil_report_record* const* records, size_t record_count) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] {
-            std::vector<Entry> entry_list;
-            entry_list.reserve(entry_count);
-            for (size_t i = 0; i < entry_count; ++i) entry_list.push_back(from_c(*entries[i]));
-            std::vector<Job> job_list;
-            job_list.reserve(job_count);
-            for (size_t i = 0; i < job_count; ++i) job_list.push_back(from_c(*job_states[i]));
-            std::vector<ReportRecord> record_list;
-            record_list.reserve(record_count);
-            for (size_t i = 0; i < record_count; ++i) record_list.push_back(from_c(*records[i]));
-            s->configured().write_agent(entry_list, job_list, record_list);
-        });
+    static vigil_result commit(vigil_instance* p) noexcept {
+        State* s = storage_state<T>(p);
+        return guarded(s->error, [&] { s->configured().commit(); });
     }
-    static vigil_result try_lock_agents(vigil_instance* p, const char* const* agent_ids, size_t count,
-                                        int32_t* acquired) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] {
-            const std::vector<bool> held =
-                s->configured().try_lock_agents(std::vector<std::string>(agent_ids, agent_ids + count));
-            if (held.size() != count) {
-                throw std::logic_error("try_lock_agents answered for " + std::to_string(held.size()) + " of " +
-                                       std::to_string(count) + " agents");
-            }
-            for (size_t i = 0; i < count; ++i) acquired[i] = held[i] ? 1 : 0;
-        });
+    static vigil_result rollback(vigil_instance* p) noexcept {
+        State* s = storage_state<T>(p);
+        return guarded(s->error, [&] { s->configured().rollback(); });
     }
-    static vigil_result load_jobs_of_agents(vigil_instance* p, const char* const* agent_ids, size_t count,
-                                            const vigil_job* const** out, size_t* out_count) noexcept {
-        State* s = state(p);
-        return guarded(s->error, [&] {
-            keep_and_view(s->jobs, s->job_views,
-                          s->configured().load_jobs_of_agents(std::vector<std::string>(agent_ids, agent_ids + count)),
-                          out, out_count);
-        });
+    static vigil_result dry_run(vigil_instance* p, int32_t* active) noexcept {
+        State* s = storage_state<T>(p);
+        return guarded(s->error, [&] { *active = s->configured().dry_run() ? 1 : 0; });
     }
-    static vigil_result find_reports(vigil_instance* p, const char* const* content_sha256,
-                                     const char* const* agent_ids, const char* const* file_names, size_t count,
-                                     int32_t* content_seen, int32_t* same_file) noexcept {
-        State* s = state(p);
+    static vigil_result describe(vigil_instance* p, const char** text) noexcept {
+        State* s = storage_state<T>(p);
         return guarded(s->error, [&] {
-            std::vector<Storage::ReportQuery> queries;
-            queries.reserve(count);
-            for (size_t i = 0; i < count; ++i) queries.push_back({content_sha256[i], agent_ids[i], file_names[i]});
-            const std::vector<Storage::ReportSeen> seen = s->configured().find_reports(queries);
-            if (seen.size() != count) {
-                throw std::logic_error("find_reports answered " + std::to_string(seen.size()) + " of " +
-                                       std::to_string(count) + " reports");
-            }
-            for (size_t i = 0; i < count; ++i) {
-                content_seen[i] = seen[i].content_seen ? 1 : 0;
-                same_file[i] = seen[i].same_file ? 1 : 0;
-            }
+            s->description = s->configured().description();
+            *text = s->description.c_str();
         });
     }
     static const vigil_storage_api* table() {
-        static const vigil_storage_api api{sizeof(vigil_storage_api),
-                                           Lifecycle<T, State>::table(),
-                                           &begin,
-                                           &commit,
-                                           &rollback,
-                                           &try_lock_agent,
-                                           &sync_jobs,
-                                           &load_jobs,
-                                           &load_entries,
-                                           &insert_entry,
-                                           &update_job_state,
-                                           &find_report,
-                                           &record_report,
-                                           &insert_event,
-                                           &claim_deliveries,
-                                           &finish_deliveries,
-                                           &last_notified,
-                                           &dry_run,
-                                           &describe,
-                                           &start_scan,
-                                           &finish_scan,
-                                           &load_scans,
-                                           &load_all_jobs,
-                                           &find_entries,
-                                           &load_reports,
-                                           &count_deliveries,
-                                           &add_silence,
-                                           &load_silences,
-                                           &expire_silence,
-                                           &last_word,
-                                           &load_entries_of_jobs,
-                                           &write_agent,
-                                           &try_lock_agents,
-                                           &load_jobs_of_agents,
-                                           &find_reports};
+        static const vigil_storage_api api = [] {
+            vigil_storage_api a{};
+            a.struct_size = sizeof(vigil_storage_api);
+            a.lifecycle = Lifecycle<T, State>::table();
+            a.begin = &begin;
+            a.commit = &commit;
+            a.rollback = &rollback;
+            a.dry_run = &dry_run;
+            a.describe = &describe;
+            if constexpr (std::is_base_of_v<ScanStore, T>) a.scan_store = ScanStoreAdapter<T>::table();
+            if constexpr (std::is_base_of_v<Outbox, T>) a.outbox = OutboxAdapter<T>::table();
+            if constexpr (std::is_base_of_v<OperatorReads, T>) a.operator_reads = OperatorReadsAdapter<T>::table();
+            if constexpr (std::is_base_of_v<SilenceStore, T>) a.silences = SilenceStoreAdapter<T>::table();
+            return a;
+        }();
         return &api;
     }
 };
@@ -785,6 +744,11 @@ void add_capability(vigil_plugin_descriptor& d) {
     static_assert(std::is_base_of_v<ReportSource, T> || std::is_base_of_v<IntegrityCheck, T> ||
                       std::is_base_of_v<Storage, T> || std::is_base_of_v<Notifier, T>,
                   "a VIGIL_PLUGIN class must derive from ReportSource, IntegrityCheck, Storage or Notifier");
+    static_assert(std::is_base_of_v<Storage, T> ||
+                      !(std::is_base_of_v<ScanStore, T> || std::is_base_of_v<Outbox, T> ||
+                        std::is_base_of_v<OperatorReads, T> || std::is_base_of_v<SilenceStore, T>),
+                  "a class offering a storage capability (ScanStore, Outbox, OperatorReads, SilenceStore) "
+                  "must derive from vigil::Storage too");
     if constexpr (std::is_base_of_v<ReportSource, T>) d.report_source = ReportSourceAdapter<T>::table();
     if constexpr (std::is_base_of_v<IntegrityCheck, T>) d.integrity = IntegrityAdapter<T>::table();
     if constexpr (std::is_base_of_v<Storage, T>) d.storage = StorageAdapter<T>::table();

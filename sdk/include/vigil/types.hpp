@@ -94,58 +94,141 @@ struct Report {
     std::vector<DatabaseReport> databases;
 };
 
+// The fields of a job and of an entry, each declared once on this side of
+// the boundary: X(kind, name, default) in the order of the C struct after
+// struct_size. The C++ members, the conversions from and to the C structs
+// (from_c, JobView, EntryView) and a storage plugin's columns all follow
+// from these lists, and a compile-time check below holds each list to its C
+// struct. A kind says how a value crosses the boundary:
+//   ID, INT64  int64_t, an id or a number   TIME  int64_t, VIGIL_NO_TIME when absent
+//   TIME_US    a TIME kept to the microsecond by a storage (others may keep seconds)
+//   SIZE       int64_t, VIGIL_NO_SIZE        TEXT  const char * (NULL reads as the default)
+//   OPT_TEXT   const char *, NULL: absent    INT   int32_t
+//   OPT_INT    int32_t, -1: absent           BOOL  int32_t, 0 or 1
+//   TRI        int32_t, 1 yes, 0 no, -1 not known
+//   PHASE      const vigil_phase *, NULL: absent
 // A row of expected_backup_jobs. Its identity is (agent, database,
 // schedule, timezone).
+#define VIGIL_JOB_FIELDS(X)                                                                               \
+    X(ID, id, 0)                                                                                         \
+    X(TEXT, agent_id_responsible, "")                                                                    \
+    X(TEXT, company_name, "")                                                                            \
+    X(TEXT, city, "")                                                                                    \
+    X(TEXT, neighborhood, "")                                                                            \
+    X(TEXT, database_name, "")                                                                           \
+    X(OPT_INT, expected_hour_utc, std::nullopt)   /* an `at` job's time; absent for other schedules */    \
+    X(OPT_INT, expected_minute_utc, std::nullopt)                                                        \
+    X(INT, window_minutes, 60)                                                                           \
+    X(BOOL, is_active, true)                                                                             \
+    X(TEXT, current_status, "unknown")                                                                   \
+    X(TIME, last_checked_timestamp, kNoTime)                                                             \
+    X(TIME, last_successful_backup_timestamp, kNoTime)                                                   \
+    X(OPT_TEXT, previous_successful_hash_global, std::nullopt)                                           \
+    X(TIME, created_at, kNoTime)                                                                         \
+    X(TIME, updated_at, kNoTime)                                                                         \
+    X(TIME, last_entry_cycle_at, kNoTime)                                                                \
+    X(TEXT, schedule, "")           /* five cron fields; "": the `at` form (schedule_text) */             \
+    X(TEXT, timezone, "UTC")        /* IANA name the schedule is read in */                              \
+    X(OPT_INT, early_minutes, std::nullopt)  /* window before each instant; absent: window_minutes */     \
+    X(OPT_INT, late_minutes, std::nullopt)   /* window after each instant; absent: window_minutes */      \
+    X(TIME, status_changed_at, kNoTime)      /* the scan that last changed current_status */
+
+// A row of backup_entries.
+#define VIGIL_ENTRY_FIELDS(X)                                                                             \
+    X(ID, id, 0)                                                                                         \
+    X(INT64, expected_job_id, 0)                                                                         \
+    X(TIME, cycle_expected_at, kNoTime)                                                                  \
+    X(TIME, timestamp, kNoTime)                                                                          \
+    X(TEXT, status, "")                                                                                  \
+    X(TEXT, message, "")                                                                                 \
+    X(OPT_TEXT, operation_log_file_name, std::nullopt)                                                   \
+    X(TEXT, agent_id, "")                                                                                \
+    X(OPT_TEXT, agent_overall_status, std::nullopt)                                                      \
+    X(TIME, operation_start_time, kNoTime)                                                               \
+    X(TIME_US, operation_end_time, kNoTime)   /* compared to the microsecond */                           \
+    X(PHASE, backup, std::nullopt)                                                                       \
+    X(PHASE, compress, std::nullopt)                                                                     \
+    X(PHASE, transfer, std::nullopt)                                                                     \
+    X(OPT_TEXT, agent_staged_file_name, std::nullopt)                                                    \
+    X(OPT_TEXT, agent_logs_summary, std::nullopt)                                                        \
+    X(OPT_TEXT, server_calculated_staged_hash, std::nullopt)                                             \
+    X(SIZE, server_calculated_staged_size, kNoSize)                                                      \
+    X(OPT_TEXT, previous_successful_hash_global, std::nullopt)                                           \
+    X(TRI, hash_comparison_result, -1)   /* 1 differ, 0 same, -1 not compared */
+
+// The C++ type of each kind.
+#define VIGIL_CXX_TYPE_ID std::int64_t
+#define VIGIL_CXX_TYPE_INT64 std::int64_t
+#define VIGIL_CXX_TYPE_TIME std::int64_t
+#define VIGIL_CXX_TYPE_TIME_US std::int64_t
+#define VIGIL_CXX_TYPE_SIZE std::int64_t
+#define VIGIL_CXX_TYPE_TEXT std::string
+#define VIGIL_CXX_TYPE_OPT_TEXT std::optional<std::string>
+#define VIGIL_CXX_TYPE_INT int
+#define VIGIL_CXX_TYPE_OPT_INT std::optional<int>
+#define VIGIL_CXX_TYPE_BOOL bool
+#define VIGIL_CXX_TYPE_TRI int
+#define VIGIL_CXX_TYPE_PHASE std::optional<Phase>
+// The C type of each kind.
+#define VIGIL_C_TYPE_ID int64_t
+#define VIGIL_C_TYPE_INT64 int64_t
+#define VIGIL_C_TYPE_TIME int64_t
+#define VIGIL_C_TYPE_TIME_US int64_t
+#define VIGIL_C_TYPE_SIZE int64_t
+#define VIGIL_C_TYPE_TEXT const char*
+#define VIGIL_C_TYPE_OPT_TEXT const char*
+#define VIGIL_C_TYPE_INT int32_t
+#define VIGIL_C_TYPE_OPT_INT int32_t
+#define VIGIL_C_TYPE_BOOL int32_t
+#define VIGIL_C_TYPE_TRI int32_t
+#define VIGIL_C_TYPE_PHASE const vigil_phase*
+
+#define VIGIL_CXX_MEMBER(kind, name, fallback) VIGIL_CXX_TYPE_##kind name = fallback;
+#define VIGIL_C_MEMBER(kind, name, fallback) VIGIL_C_TYPE_##kind name;
+
 struct Job {
-    std::int64_t id = 0;
-    std::string agent_id_responsible, company_name, city, neighborhood, database_name;
-    std::optional<int> expected_hour_utc;    // an `at` job's time; absent for other schedules
-    std::optional<int> expected_minute_utc;
-    int window_minutes = 60;
-    bool is_active = true;
-    std::string current_status = "unknown";
-    std::int64_t last_checked_timestamp = kNoTime;
-    std::int64_t last_successful_backup_timestamp = kNoTime;
-    std::optional<std::string> previous_successful_hash_global;
-    std::int64_t created_at = kNoTime;
-    std::int64_t updated_at = kNoTime;
-    std::int64_t last_entry_cycle_at = kNoTime;
-    // Five cron fields; "" means the `at` form of the hour and minute (a
-    // job from a plugin that predates schedules): see schedule_text.
-    std::string schedule;
-    std::string timezone = "UTC";          // IANA name the schedule is read in
-    std::optional<int> early_minutes;      // window before each instant; absent: window_minutes
-    std::optional<int> late_minutes;       // window after each instant; absent: window_minutes
+    VIGIL_JOB_FIELDS(VIGIL_CXX_MEMBER)
 
     // The schedule as stored: its own text, or the `at` form.
     std::string schedule_text() const {
         if (!schedule.empty() || !expected_hour_utc || !expected_minute_utc) return schedule;
         return at_schedule(*expected_hour_utc, *expected_minute_utc);
     }
-    std::int64_t status_changed_at = kNoTime;  // the scan that last changed current_status
 };
 
-// A row of backup_entries.
 struct Entry {
-    std::int64_t id = 0;
-    std::int64_t expected_job_id = 0;
-    std::int64_t cycle_expected_at = kNoTime;
-    std::int64_t timestamp = kNoTime;
-    std::string status;
-    std::string message;
-    std::optional<std::string> operation_log_file_name;
-    std::string agent_id;
-    std::optional<std::string> agent_overall_status;
-    std::int64_t operation_start_time = kNoTime;
-    std::int64_t operation_end_time = kNoTime;
-    std::optional<Phase> backup, compress, transfer;
-    std::optional<std::string> agent_staged_file_name;
-    std::optional<std::string> agent_logs_summary;
-    std::optional<std::string> server_calculated_staged_hash;
-    std::int64_t server_calculated_staged_size = kNoSize;
-    std::optional<std::string> previous_successful_hash_global;
-    int hash_comparison_result = -1;
+    VIGIL_ENTRY_FIELDS(VIGIL_CXX_MEMBER)
 };
+
+namespace detail {
+// The C structs as the lists declare them: the check that each list
+// matches its struct in plugin.h, field by field.
+struct JobLayout {
+    uint32_t struct_size;
+    VIGIL_JOB_FIELDS(VIGIL_C_MEMBER)
+};
+struct EntryLayout {
+    uint32_t struct_size;
+    VIGIL_ENTRY_FIELDS(VIGIL_C_MEMBER)
+};
+#define VIGIL_SAME_OFFSET(C, Layout)                                                                      \
+    static_assert(sizeof(C) == sizeof(Layout), #C " and its field list differ: update both");
+VIGIL_SAME_OFFSET(vigil_job, JobLayout)
+VIGIL_SAME_OFFSET(vigil_entry, EntryLayout)
+#undef VIGIL_SAME_OFFSET
+#define VIGIL_CHECK_JOB_FIELD(kind, name, fallback)                                                       \
+    static_assert(offsetof(vigil_job, name) == offsetof(JobLayout, name) &&                              \
+                      std::is_same_v<decltype(vigil_job::name), decltype(JobLayout::name)>,              \
+                  "vigil_job." #name " is not where or what VIGIL_JOB_FIELDS says");
+#define VIGIL_CHECK_ENTRY_FIELD(kind, name, fallback)                                                     \
+    static_assert(offsetof(vigil_entry, name) == offsetof(EntryLayout, name) &&                          \
+                      std::is_same_v<decltype(vigil_entry::name), decltype(EntryLayout::name)>,          \
+                  "vigil_entry." #name " is not where or what VIGIL_ENTRY_FIELDS says");
+VIGIL_JOB_FIELDS(VIGIL_CHECK_JOB_FIELD)
+VIGIL_ENTRY_FIELDS(VIGIL_CHECK_ENTRY_FIELD)
+#undef VIGIL_CHECK_JOB_FIELD
+#undef VIGIL_CHECK_ENTRY_FIELD
+}  // namespace detail
 
 // The fate of one report file.
 struct ReportRecord {
@@ -224,6 +307,35 @@ struct Silence {
     std::optional<std::string> expired_by;   // who ended it early
 };
 
+// What the scan asks about one report file (ScanStore::find_reports).
+struct ReportQuery {
+    std::string content_sha256;
+    std::string agent_id;
+    std::string file_name;
+};
+
+// The answer to a ReportQuery.
+struct ReportSeen {
+    bool content_seen = false;  // these bytes were recorded before from this agent folder
+    bool same_file = false;     // ... under this very file name
+};
+
+// One write of the scan (ScanStore::write): entries, then job states, then
+// report fates, of one agent or of several.
+struct WriteBatch {
+    std::vector<Entry> entries;
+    std::vector<Job> job_states;
+    std::vector<ReportRecord> reports;
+
+    bool empty() const { return entries.empty() && job_states.empty() && reports.empty(); }
+};
+
+// An event for the outbox and the notifiers that are to deliver it.
+struct QueuedEvent {
+    Event event;
+    std::vector<std::string> notifiers;
+};
+
 // Result of one integrity check on one file.
 struct CheckResult {
     bool passed = false;
@@ -267,57 +379,40 @@ inline Report from_c(const vigil_report& c) {
     return r;
 }
 
+namespace detail {
+// One field from C to C++ (the kinds of VIGIL_JOB_FIELDS).
+inline void from_field(std::int64_t& to, std::int64_t from) { to = from; }
+inline void from_field(int& to, std::int32_t from) { to = from; }
+inline void from_field(bool& to, std::int32_t from) { to = from != 0; }
+// NULL keeps the default.
+inline void from_field(std::string& to, const char* from) {
+    if (from) to = from;
+}
+inline void from_field(std::optional<std::string>& to, const char* from) { to = opt_string(from); }
+inline void from_field(std::optional<int>& to, std::int32_t from) { to = opt_int(from); }
+inline void from_field(std::optional<Phase>& to, const vigil_phase* from) {
+    if (from) to = from_c(*from);
+    else to.reset();
+}
+}  // namespace detail
+
+// Reads only the fields the struct's size says are present.
+#define VIGIL_FROM_C_FIELD(kind, name, fallback) \
+    if (VIGIL_HAS_FIELD(&c, name)) detail::from_field(v.name, c.name);
+
 inline Job from_c(const vigil_job& c) {
-    Job j;
-    j.id = c.id;
-    j.agent_id_responsible = c.agent_id_responsible ? c.agent_id_responsible : "";
-    j.company_name = c.company_name ? c.company_name : "";
-    j.city = c.city ? c.city : "";
-    j.neighborhood = c.neighborhood ? c.neighborhood : "";
-    j.database_name = c.database_name ? c.database_name : "";
-    j.expected_hour_utc = detail::opt_int(c.expected_hour_utc);
-    j.expected_minute_utc = detail::opt_int(c.expected_minute_utc);
-    j.window_minutes = c.window_minutes;
-    j.is_active = c.is_active != 0;
-    j.current_status = c.current_status ? c.current_status : "unknown";
-    j.last_checked_timestamp = c.last_checked_timestamp;
-    j.last_successful_backup_timestamp = c.last_successful_backup_timestamp;
-    j.previous_successful_hash_global = detail::opt_string(c.previous_successful_hash_global);
-    j.created_at = c.created_at;
-    j.updated_at = c.updated_at;
-    if (VIGIL_HAS_FIELD(&c, last_entry_cycle_at)) j.last_entry_cycle_at = c.last_entry_cycle_at;
-    if (VIGIL_HAS_FIELD(&c, schedule) && c.schedule) j.schedule = c.schedule;
-    if (VIGIL_HAS_FIELD(&c, timezone) && c.timezone) j.timezone = c.timezone;
-    if (VIGIL_HAS_FIELD(&c, early_minutes)) j.early_minutes = detail::opt_int(c.early_minutes);
-    if (VIGIL_HAS_FIELD(&c, late_minutes)) j.late_minutes = detail::opt_int(c.late_minutes);
-    if (VIGIL_HAS_FIELD(&c, status_changed_at)) j.status_changed_at = c.status_changed_at;
-    return j;
+    Job v;
+    VIGIL_JOB_FIELDS(VIGIL_FROM_C_FIELD)
+    return v;
 }
 
 inline Entry from_c(const vigil_entry& c) {
-    Entry e;
-    e.id = c.id;
-    e.expected_job_id = c.expected_job_id;
-    e.cycle_expected_at = c.cycle_expected_at;
-    e.timestamp = c.timestamp;
-    e.status = c.status ? c.status : "";
-    e.message = c.message ? c.message : "";
-    e.operation_log_file_name = detail::opt_string(c.operation_log_file_name);
-    e.agent_id = c.agent_id ? c.agent_id : "";
-    e.agent_overall_status = detail::opt_string(c.agent_overall_status);
-    e.operation_start_time = c.operation_start_time;
-    e.operation_end_time = c.operation_end_time;
-    if (c.backup) e.backup = from_c(*c.backup);
-    if (c.compress) e.compress = from_c(*c.compress);
-    if (c.transfer) e.transfer = from_c(*c.transfer);
-    e.agent_staged_file_name = detail::opt_string(c.agent_staged_file_name);
-    e.agent_logs_summary = detail::opt_string(c.agent_logs_summary);
-    e.server_calculated_staged_hash = detail::opt_string(c.server_calculated_staged_hash);
-    e.server_calculated_staged_size = c.server_calculated_staged_size;
-    e.previous_successful_hash_global = detail::opt_string(c.previous_successful_hash_global);
-    e.hash_comparison_result = c.hash_comparison_result;
-    return e;
+    Entry v;
+    VIGIL_ENTRY_FIELDS(VIGIL_FROM_C_FIELD)
+    return v;
 }
+
+#undef VIGIL_FROM_C_FIELD
 
 inline ReportRecord from_c(const vigil_report_record& c) {
     ReportRecord r;
@@ -400,6 +495,21 @@ inline Silence from_c(const vigil_silence& c) {
     return s;
 }
 
+inline ReportQuery from_c(const vigil_report_query& c) {
+    ReportQuery q;
+    q.content_sha256 = c.content_sha256 ? c.content_sha256 : "";
+    q.agent_id = c.agent_id ? c.agent_id : "";
+    q.file_name = c.file_name ? c.file_name : "";
+    return q;
+}
+
+inline ReportSeen from_c(const vigil_report_seen& c) {
+    ReportSeen s;
+    s.content_seen = c.content_seen != 0;
+    s.same_file = c.same_file != 0;
+    return s;
+}
+
 inline CheckResult from_c(const vigil_check_result& c) {
     CheckResult r;
     r.passed = c.passed != 0;
@@ -466,69 +576,53 @@ struct ReportView {
     ReportView& operator=(const ReportView&) = delete;
 };
 
+namespace detail {
+// The phases a view's struct points to, kept alive with it.
+using PhaseViews = std::vector<std::unique_ptr<PhaseView>>;
+// One field from C++ to C (the kinds of VIGIL_JOB_FIELDS); the C value
+// points into the C++ one.
+inline std::int64_t to_field(std::int64_t v, PhaseViews&) { return v; }
+inline std::int32_t to_field(int v, PhaseViews&) { return v; }
+inline std::int32_t to_field(bool v, PhaseViews&) { return v ? 1 : 0; }
+inline const char* to_field(const std::string& v, PhaseViews&) { return v.c_str(); }
+inline const char* to_field(const std::optional<std::string>& v, PhaseViews&) { return opt_cstr(v); }
+inline std::int32_t to_field(const std::optional<int>& v, PhaseViews&) { return int_or_absent(v); }
+inline const vigil_phase* to_field(const std::optional<Phase>& v, PhaseViews& phases) {
+    if (!v) return nullptr;
+    phases.push_back(std::make_unique<PhaseView>(*v));
+    return &phases.back()->c;
+}
+}  // namespace detail
+
+#define VIGIL_TO_C_FIELD(kind, name, fallback) c.name = detail::to_field(v.name, phases_);
+
 struct JobView {
     vigil_job c{};
-    explicit JobView(const Job& j) {
+    explicit JobView(const Job& v) {
         c.struct_size = sizeof(vigil_job);
-        c.id = j.id;
-        c.agent_id_responsible = j.agent_id_responsible.c_str();
-        c.company_name = j.company_name.c_str();
-        c.city = j.city.c_str();
-        c.neighborhood = j.neighborhood.c_str();
-        c.database_name = j.database_name.c_str();
-        c.expected_hour_utc = detail::int_or_absent(j.expected_hour_utc);
-        c.expected_minute_utc = detail::int_or_absent(j.expected_minute_utc);
-        c.window_minutes = j.window_minutes;
-        c.is_active = j.is_active ? 1 : 0;
-        c.current_status = j.current_status.c_str();
-        c.last_checked_timestamp = j.last_checked_timestamp;
-        c.last_successful_backup_timestamp = j.last_successful_backup_timestamp;
-        c.previous_successful_hash_global = detail::opt_cstr(j.previous_successful_hash_global);
-        c.created_at = j.created_at;
-        c.updated_at = j.updated_at;
-        c.last_entry_cycle_at = j.last_entry_cycle_at;
-        c.schedule = j.schedule.empty() ? nullptr : j.schedule.c_str();
-        c.timezone = j.timezone.c_str();
-        c.early_minutes = detail::int_or_absent(j.early_minutes);
-        c.late_minutes = detail::int_or_absent(j.late_minutes);
-        c.status_changed_at = j.status_changed_at;
+        VIGIL_JOB_FIELDS(VIGIL_TO_C_FIELD)
     }
     JobView(const JobView&) = delete;
     JobView& operator=(const JobView&) = delete;
+
+private:
+    detail::PhaseViews phases_;  // a job has none
 };
 
 struct EntryView {
-    std::optional<PhaseView> backup, compress, transfer;
     vigil_entry c{};
-    explicit EntryView(const Entry& e) {
-        if (e.backup) backup.emplace(*e.backup);
-        if (e.compress) compress.emplace(*e.compress);
-        if (e.transfer) transfer.emplace(*e.transfer);
+    explicit EntryView(const Entry& v) {
         c.struct_size = sizeof(vigil_entry);
-        c.id = e.id;
-        c.expected_job_id = e.expected_job_id;
-        c.cycle_expected_at = e.cycle_expected_at;
-        c.timestamp = e.timestamp;
-        c.status = e.status.c_str();
-        c.message = e.message.c_str();
-        c.operation_log_file_name = detail::opt_cstr(e.operation_log_file_name);
-        c.agent_id = e.agent_id.c_str();
-        c.agent_overall_status = detail::opt_cstr(e.agent_overall_status);
-        c.operation_start_time = e.operation_start_time;
-        c.operation_end_time = e.operation_end_time;
-        c.backup = backup ? &backup->c : nullptr;
-        c.compress = compress ? &compress->c : nullptr;
-        c.transfer = transfer ? &transfer->c : nullptr;
-        c.agent_staged_file_name = detail::opt_cstr(e.agent_staged_file_name);
-        c.agent_logs_summary = detail::opt_cstr(e.agent_logs_summary);
-        c.server_calculated_staged_hash = detail::opt_cstr(e.server_calculated_staged_hash);
-        c.server_calculated_staged_size = e.server_calculated_staged_size;
-        c.previous_successful_hash_global = detail::opt_cstr(e.previous_successful_hash_global);
-        c.hash_comparison_result = e.hash_comparison_result;
+        VIGIL_ENTRY_FIELDS(VIGIL_TO_C_FIELD)
     }
     EntryView(const EntryView&) = delete;
     EntryView& operator=(const EntryView&) = delete;
+
+private:
+    detail::PhaseViews phases_;
 };
+
+#undef VIGIL_TO_C_FIELD
 
 struct ReportRecordView {
     vigil_report_record c{};
@@ -721,6 +815,72 @@ using ReportRecordViews = ViewList<ReportRecordView, vigil_report_record, Report
 using ScanViews = ViewList<ScanView, vigil_scan, Scan>;
 using DeliveryCountViews = ViewList<DeliveryCountView, vigil_delivery_count, DeliveryCount>;
 using SilenceViews = ViewList<SilenceView, vigil_silence, Silence>;
+
+struct ReportQueryView {
+    vigil_report_query c{};
+    explicit ReportQueryView(const ReportQuery& q) {
+        c.struct_size = sizeof(vigil_report_query);
+        c.content_sha256 = q.content_sha256.c_str();
+        c.agent_id = q.agent_id.c_str();
+        c.file_name = q.file_name.c_str();
+    }
+    ReportQueryView(const ReportQueryView&) = delete;
+    ReportQueryView& operator=(const ReportQueryView&) = delete;
+};
+using ReportQueryViews = ViewList<ReportQueryView, vigil_report_query, ReportQuery>;
+
+// The C batch over a WriteBatch: the batch must outlive the view.
+struct WriteBatchView {
+    EntryViews entries;
+    JobViews job_states;
+    ReportRecordViews reports;
+    vigil_write_batch c{};
+    explicit WriteBatchView(const WriteBatch& b) : entries(b.entries), job_states(b.job_states), reports(b.reports) {
+        c.struct_size = sizeof(vigil_write_batch);
+        c.entries = entries.data();
+        c.entry_count = entries.size();
+        c.job_states = job_states.data();
+        c.job_state_count = job_states.size();
+        c.reports = reports.data();
+        c.report_count = reports.size();
+    }
+    WriteBatchView(const WriteBatchView&) = delete;
+    WriteBatchView& operator=(const WriteBatchView&) = delete;
+};
+
+inline WriteBatch from_c(const vigil_write_batch& c) {
+    WriteBatch b;
+    b.entries.reserve(c.entry_count);
+    for (std::size_t i = 0; i < c.entry_count; ++i) b.entries.push_back(from_c(*c.entries[i]));
+    b.job_states.reserve(c.job_state_count);
+    for (std::size_t i = 0; i < c.job_state_count; ++i) b.job_states.push_back(from_c(*c.job_states[i]));
+    b.reports.reserve(c.report_count);
+    for (std::size_t i = 0; i < c.report_count; ++i) b.reports.push_back(from_c(*c.reports[i]));
+    return b;
+}
+
+struct QueuedEventView {
+    EventView event;
+    std::vector<const char*> notifiers;
+    vigil_queued_event c{};
+    explicit QueuedEventView(const QueuedEvent& q) : event(q.event) {
+        for (const std::string& n : q.notifiers) notifiers.push_back(n.c_str());
+        c.struct_size = sizeof(vigil_queued_event);
+        c.event = &event.c;
+        c.notifiers = notifiers.data();
+        c.notifier_count = notifiers.size();
+    }
+    QueuedEventView(const QueuedEventView&) = delete;
+    QueuedEventView& operator=(const QueuedEventView&) = delete;
+};
+using QueuedEventViews = ViewList<QueuedEventView, vigil_queued_event, QueuedEvent>;
+
+inline QueuedEvent from_c(const vigil_queued_event& c) {
+    QueuedEvent q;
+    q.event = from_c(*c.event);
+    q.notifiers.assign(c.notifiers, c.notifiers + c.notifier_count);
+    return q;
+}
 
 }  // namespace vigil
 
