@@ -70,6 +70,22 @@ class Row:
     def problems(self):
         return [p for a in self.attempts for p in a.problems]
 
+    @property
+    def cpu(self):
+        """vigil's user + system seconds in each attempt."""
+        return [a.scan.runs[0].cpu for a in self.attempts]
+
+    @property
+    def server_cpu(self):
+        """The database server's CPU seconds in each attempt, when known."""
+        return [a.scan.server_cpu for a in self.attempts if a.scan.server_cpu is not None]
+
+
+def median(values):
+    ordered = sorted(values)
+    middle = len(ordered) // 2
+    return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2
+
 
 class Concurrent:
     """One scanner, then `scanners` at once, on the same tree and server."""
@@ -183,7 +199,8 @@ class Results:
         priority = "" if self.args.priority is None else f"scheduling group niceness {self.args.priority}; "
         lines += [f"- best of {self.args.repeat} run(s) per figure; {priority}"
                   f"load average (1 min) at the end: {os.getloadavg()[0]:.2f}", ""]
-        lines += self._scan_table() + self._ratios() + self._concurrent() + self._bounds() + self._targets()
+        lines += (self._scan_table() + self._ratios() + self._cpu() + self._concurrent() + self._bounds() +
+                  self._targets())
         if self.failures:
             lines += ["", "**Failures:**", ""] + [f"- {f}" for f in self.failures]
         return "\n".join(lines) + "\n"
@@ -229,6 +246,28 @@ class Results:
                 lines.append(f"- tree {r.tree.shape.name}, {r.backend}: speed-up (baseline s / current s) "
                              f"{before.vigil / r.vigil:.2f}; peak RSS {before.rss_mib:,.1f} -> {r.rss_mib:,.1f} MiB")
         return ["", "Ratios:", ""] + lines if lines else []
+
+    def _cpu(self):
+        """CPU time of every attempt: the builds took turns, so their medians
+        compare even when the machine's other load changed meanwhile."""
+        if self.args.repeat < 2:
+            return []
+        lines = ["", "CPU time, every run (user + system seconds; the builds took turns run by run):", "",
+                 "| tree | backend | vigil | vigil CPU s: median (min - max) | runs | PG CPU s: median "
+                 "| vigil + PG CPU s: median | current / baseline, vigil CPU median | vigil + PG |",
+                 "|---|---|---|--:|---|--:|--:|--:|--:|"]
+        for r in self.rows:
+            server = r.server_cpu
+            total = [c + s for c, s in zip(r.cpu, server)] if server else []
+            before = self.row(r.tree.shape.name, r.backend, "baseline") if r.build == "current" else None
+            ratio = f"{median(r.cpu) / median(before.cpu):.3f}" if before else ""
+            before_total = [c + s for c, s in zip(before.cpu, before.server_cpu)] if before and total else []
+            ratio_total = f"{median(total) / median(before_total):.3f}" if before_total else ""
+            lines.append(f"| {r.tree.shape.name} | {r.backend} | {r.build} | {median(r.cpu):.3f} "
+                         f"({min(r.cpu):.3f} - {max(r.cpu):.3f}) | {', '.join(f'{c:.2f}' for c in r.cpu)} | "
+                         f"{f'{median(server):.3f}' if server else ''} | {f'{median(total):.3f}' if total else ''} | "
+                         f"{ratio} | {ratio_total} |")
+        return lines
 
     def _concurrent(self):
         lines = []
