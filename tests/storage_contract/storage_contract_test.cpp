@@ -414,7 +414,8 @@ TEST_CASE("storage core: a rolled-back transaction keeps nothing") {
     FOR_EACH_SUBJECT();
     Database db(label);
     auto storage = db.open();
-    const vigil::JobViews views(std::vector<vigil::Job>{at_job(kAcme, "sales", 2, 30)});
+    const std::vector<vigil::Job> jobs{at_job(kAcme, "sales", 2, 30)};
+    const vigil::JobViews views(jobs);  // points into jobs
     REQUIRE_OK(storage->begin());
     REQUIRE_OK(storage->sync_jobs(views.data(), views.size(), kDay));
     REQUIRE_OK(storage->rollback());
