@@ -64,10 +64,10 @@ public:
 
     // Before the agents are recorded: reads the silences from the storage
     // (the maintenance windows come with the config). Without notifiers
-    // there is nothing to read. A storage plugin without silences is
-    // accepted when the config has no maintenance window (then nothing is
-    // ever silenced: no silence can have been added), refused with kConfig
-    // otherwise.
+    // there is nothing to read, nor from a storage plugin without silences:
+    // no silence can have been added to it, and a configuration with
+    // maintenance windows is refused on it before the scan
+    // (require_storage_capabilities).
     Status load_silences(StorageHandle& storage);
 
     // Inside an agent's transaction: adds to *queued the job's events and

@@ -233,6 +233,25 @@ void AgentWriter::write_fates(const std::map<std::string, bool>& used,
     }
 }
 
+// What find_reports says of each report of each agent, in one call: the
+// i-th map is agents[i]'s, by file name.
+Status reports_seen(StorageHandle& storage, const std::vector<const AgentFolder*>& agents,
+                    std::vector<std::map<std::string, ReportSeen>>* found) {
+    found->assign(agents.size(), {});
+    std::vector<ReportQuery> queries;
+    for (const AgentFolder* agent : agents) {
+        for (const ReportFile& f : agent->reports) queries.push_back({f.content_sha256, agent->agent_id, f.file_name});
+    }
+    if (queries.empty()) return Status::ok();
+    std::vector<ReportSeen> seen;
+    if (Status st = storage.find_reports(queries, &seen); !st.is_ok()) return st;
+    auto answer = seen.begin();
+    for (std::size_t i = 0; i < agents.size(); ++i) {
+        for (const ReportFile& f : agents[i]->reports) (*found)[i].emplace(f.file_name, *answer++);
+    }
+    return Status::ok();
+}
+
 // The agent and report the refused row came from.
 Culprit culprit_of(const RowsToWrite& rows, const RowRefusal& refusal) {
     switch (refusal.kind) {
@@ -277,18 +296,8 @@ void Refusals::blame(const AgentFolder& agent, const std::string& file, const St
 
 std::vector<std::map<std::string, ReportSeen>> look_up_reports(StorageHandle& storage,
                                                                const std::vector<const AgentFolder*>& agents) {
-    std::vector<ReportQuery> queries;
-    for (const AgentFolder* agent : agents) {
-        for (const ReportFile& f : agent->reports) queries.push_back({f.content_sha256, agent->agent_id, f.file_name});
-    }
-    std::vector<std::map<std::string, ReportSeen>> found(agents.size());
-    if (queries.empty()) return found;
-    std::vector<ReportSeen> seen;
-    if (!storage.find_reports(queries, &seen).is_ok()) return found;
-    auto answer = seen.begin();
-    for (std::size_t i = 0; i < agents.size(); ++i) {
-        for (const ReportFile& f : agents[i]->reports) found[i].emplace(f.file_name, *answer++);
-    }
+    std::vector<std::map<std::string, ReportSeen>> found;
+    if (!reports_seen(storage, agents, &found).is_ok()) found.assign(agents.size(), {});
     return found;
 }
 
@@ -296,26 +305,19 @@ Status read_ahead(StorageHandle& storage, const std::vector<const AgentFolder*>&
                   const std::vector<const Refusals*>& refusals, std::int64_t now, std::vector<ReadAhead>* out) {
     out->assign(agents.size(), ReadAhead());
     std::vector<std::string> agent_ids;
-    std::vector<ReportQuery> queries;
-    for (const AgentFolder* agent : agents) {
-        agent_ids.push_back(agent->agent_id);
-        for (const ReportFile& f : agent->reports) queries.push_back({f.content_sha256, agent->agent_id, f.file_name});
-    }
+    for (const AgentFolder* agent : agents) agent_ids.push_back(agent->agent_id);
     std::map<std::string, std::vector<Job>> jobs;
     if (Status st = storage.load_jobs(agent_ids, &jobs); !st.is_ok()) return st;
-    std::vector<ReportSeen> seen;
-    if (!queries.empty()) {
-        if (Status st = storage.find_reports(queries, &seen); !st.is_ok()) return st;
-    }
+    std::vector<std::map<std::string, ReportSeen>> seen;
+    if (Status st = reports_seen(storage, agents, &seen); !st.is_ok()) return st;
     const Refusals none;
     std::vector<EvaluationInput*> reading;
     std::vector<std::int64_t> job_ids, since;
-    auto answer = seen.begin();
     for (std::size_t i = 0; i < agents.size(); ++i) {
         const AgentFolder& agent = *agents[i];
         ReadAhead& read = (*out)[i];
         read.jobs = std::move(jobs[agent.agent_id]);
-        for (const ReportFile& f : agent.reports) read.seen.emplace(f.file_name, *answer++);
+        read.seen = std::move(seen[i]);
         const Refusals& refused = refusals[i] ? *refusals[i] : none;
         read.duplicates = find_duplicates(agent, read.seen, refused);
         if (Status st = evaluation_inputs(agent, read.jobs, read.duplicates.excluded, now, &read.inputs);

@@ -152,6 +152,13 @@ struct AgentInFlight {
     AgentRecording recording;
 };
 
+// A list of the one agent, for the steps that take several.
+std::vector<std::unique_ptr<AgentInFlight>> only(std::unique_ptr<AgentInFlight> agent) {
+    std::vector<std::unique_ptr<AgentInFlight>> list;
+    list.push_back(std::move(agent));
+    return list;
+}
+
 class Scanner {
 public:
     Scanner(const Config& config, ScanPlugins& plugins, const ScanOptions& options, ScanSummary* summary)
@@ -366,16 +373,10 @@ Status Scanner::enter(std::unique_ptr<AgentInFlight> agent, Claim claimed) {
             start_verify(*agent);
             in_flight_.push_back(std::move(agent));
             return Status::ok();
-        case Claim::kGroupFailed: {
-            std::vector<std::unique_ptr<AgentInFlight>> failed;
-            failed.push_back(std::move(agent));
-            return fail_group(std::move(failed));
-        }
-        case Claim::kAlone: {
-            std::vector<std::unique_ptr<AgentInFlight>> alone;
-            alone.push_back(std::move(agent));
-            return record_one_by_one(std::move(alone));
-        }
+        case Claim::kGroupFailed:
+            return fail_group(only(std::move(agent)));
+        case Claim::kAlone:
+            return record_one_by_one(only(std::move(agent)));
         case Claim::kBusy:
             break;
     }
@@ -389,9 +390,7 @@ Status Scanner::write_next() {
     if (Status st = write_in_group(record_context(*agent), agent->agent, std::move(*agent->read_ahead),
                                    &agent->recording, &group_rows_);
         !st.is_ok()) {
-        std::vector<std::unique_ptr<AgentInFlight>> failed;
-        failed.push_back(std::move(agent));
-        return fail_group(std::move(failed));
+        return fail_group(only(std::move(agent)));
     }
     group_.push_back(std::move(agent));
     return Status::ok();
@@ -632,22 +631,22 @@ Status open_scan_plugins(const Config& config, ScanPlugins* plugins) {
 }
 
 Status require_storage_capabilities(const Config& config, const StorageHandle& storage) {
-    const std::string where = config.database.where;
-    if (Status st = storage.require(StorageCapability::kScanStore, "a scan (" + where + ")"); !st.is_ok()) return st;
-    if (!config.notifiers.empty()) {
-        if (Status st = storage.require(StorageCapability::kOutbox, "notifiers (" + config.notifiers.front().choice.where + ")");
-            !st.is_ok()) {
-            return st;
-        }
-    }
-    if (!config.maintenance.empty()) {
-        if (Status st = storage.require(StorageCapability::kSilences, "maintenance (" + config.maintenance.front().where + ")");
-            !st.is_ok()) {
-            return st;
-        }
-    }
-    if (!config.metrics_file.empty()) {
-        return storage.require(StorageCapability::kOperatorReads, "metrics_file (" + config.file.string() + ")");
+    struct Need {
+        bool needed;
+        StorageCapability capability;
+        std::string by;  // the setting that needs it, where it is
+    };
+    const Need needs[] = {
+        {true, StorageCapability::kScanStore, "a scan (" + config.database.where + ")"},
+        {!config.notifiers.empty(), StorageCapability::kOutbox,
+         config.notifiers.empty() ? "" : "notifiers (" + config.notifiers.front().choice.where + ")"},
+        {!config.maintenance.empty(), StorageCapability::kSilences,
+         config.maintenance.empty() ? "" : "maintenance (" + config.maintenance.front().where + ")"},
+        {!config.metrics_file.empty(), StorageCapability::kOperatorReads,
+         "metrics_file (" + config.file.string() + ")"}};
+    for (const Need& need : needs) {
+        if (!need.needed) continue;
+        if (Status st = storage.require(need.capability, need.by); !st.is_ok()) return st;
     }
     return Status::ok();
 }

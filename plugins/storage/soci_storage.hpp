@@ -95,8 +95,9 @@ public:
     std::vector<DeliveryCount> count_deliveries() override;
 
     // The operator's reads.
-    // The jobs of one agent (all when empty), active or not, by agent,
-    // database name, schedule and zone (jobs.cpp).
+    // The jobs of one agent (all when empty), only the active ones when
+    // active_only, by agent, database name, `at` time, then schedule text
+    // and zone (jobs.cpp).
     std::vector<Job> load_all_jobs(const std::string& agent_id, bool active_only) override;
     // An agent's entries, newest first (entries.cpp).
     std::vector<Entry> find_entries(const std::string& agent_id, const std::string& file_name,
